@@ -1,0 +1,56 @@
+# 督导通 — the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCALE ?= small
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test test-pg lint format bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+## install: create .venv and install the application and its test tools
+install: $(STAMP)
+
+## demo: install, migrate, load the templates and a small demo city, print accounts, serve :8000
+demo: install
+	@mkdir -p var
+	DUDAO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DUDAO_DEBUG=1 $(PY) manage.py load_template --all
+	DUDAO_DEBUG=1 DUDAO_FAST_PASSWORD_HASHER=$${DUDAO_FAST_PASSWORD_HASHER:-0} $(PY) manage.py seed_demo --scale $(SCALE)
+	@echo "打开 http://$(HOST):$(PORT)/ ，用上面列出的演示账号登录。按 Ctrl+C 停止。"
+	DUDAO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## serve: serve the existing database without re-seeding
+serve: install
+	DUDAO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: install and run the whole suite (browser tests skip, with a message, without chromium)
+test: install
+	DUDAO_DEBUG=0 DUDAO_SECRET_KEY=test-only-secret DUDAO_FAST_PASSWORD_HASHER=1 \
+	  $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## bench: every benchmark (loads the city-scale demo into var/bench.sqlite3 first)
+bench: install
+	@mkdir -p var
+	DUDAO_DEBUG=0 DUDAO_SECRET_KEY=bench-only DUDAO_FAST_PASSWORD_HASHER=1 $(PY) -m bench.run_all
+
+clean:
+	rm -rf var/static .pytest_cache

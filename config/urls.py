@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from dudao.api import api
+
+admin.site.site_header = "督导通 数据维护"
+admin.site.site_title = "督导通"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("imports/", include("dudao.imports.urls")),
+    path("campaigns/", include("dudao.campaigns.urls")),
+    path("", include("dudao.web.urls")),
+]
