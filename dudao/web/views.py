@@ -1,9 +1,174 @@
+"""Role-aware pages. Thin: parse → fetch through dudao.orgs.access → selector → render."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from dudao.campaigns import selectors as campaign_selectors
+from dudao.campaigns.models import Campaign, Participation
+from dudao.core.models import AuditEvent
+from dudao.orgs import access
+from dudao.orgs import selectors as org_selectors
+from dudao.orgs.models import Organisation, Person, PersonCategory, RoleAssignment
+
+from .xlsx import stream_workbook
 
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {})
+    user = request.user
+    scope = access.scope_for(user)
+    sections: dict = {}
+    if scope.is_superuser or scope.read_all_campaigns:
+        campaigns = Campaign.objects.select_related("template", "root").order_by("-start_date")
+        if not scope.is_superuser:
+            campaigns = campaigns.filter(pk__in=scope.read_all_campaigns)
+        sections["campaigns"] = [
+            (c, campaign_selectors.campaign_stats(c, Participation.objects.filter(campaign=c)),
+             scope.can_manage_campaign(c.pk))
+            for c in campaigns[:10]
+        ]
+    if scope.groups:
+        groups = list(access.visible_groups(user).filter(pk__in=scope.groups).select_related("campaign__template"))
+        parts = list(Participation.objects.filter(group_id__in=scope.groups)
+                     .select_related("batch").order_by("unit_name")[:200])
+        counts = campaign_selectors.member_counts([p.unit_id for p in parts])
+        sections["groups"] = [
+            (g, [(p, counts.get(p.unit_id, 0), campaign_selectors.phase_names(g.campaign).get(p.current_phase, p.current_phase))
+                 for p in parts if p.group_id == g.pk])
+            for g in groups
+        ]
+    if scope.inspection:
+        parts = access.visible_participations(user).filter(
+            campaign_id__in={c for c, _p in scope.inspection.values()}
+        ).select_related("group", "campaign__template").order_by("unit_name")
+        page = Paginator(parts, 50).get_page(request.GET.get("page"))
+        sections["inspection"] = [(p, campaign_selectors.phase_names(p.campaign).get(p.current_phase, p.current_phase))
+                                  for p in page.object_list]
+        sections["inspection_page"] = page
+        sections["inspection_groups"] = RoleAssignment.objects.filter(
+            user=user, role="inspector").select_related("inspection_group")
+    if scope.units:
+        units = Organisation.objects.filter(pk__in=scope.units).order_by("name")
+        parts = {p.unit_id: p for p in Participation.objects.filter(unit_id__in=scope.units)
+                 .select_related("batch", "group", "campaign__template")}
+        counts = campaign_selectors.member_counts(list(scope.units))
+        sections["units"] = [
+            (u, parts.get(u.pk), counts.get(u.pk, 0),
+             campaign_selectors.phase_names(parts[u.pk].campaign).get(parts[u.pk].current_phase, "")
+             if u.pk in parts else "")
+            for u in units
+        ]
+    if scope.branch_paths:
+        branches = Organisation.objects.filter(pk__in=scope.branch_paths).select_related("unit")
+        sections["branches"] = [
+            (b, org_selectors.members_of(b).select_related("branch").order_by("code")[:100],
+             org_selectors.members_of(b).count())
+            for b in branches
+        ]
+    person = Person.objects.filter(user=user).select_related("branch", "unit").first()
+    return render(request, "web/home.html", {
+        "sections": sections, "person": person, "scope": scope,
+        "no_role": not sections and person is None and not scope.is_superuser,
+    })
+
+
+def _overview_context(request, campaign_id):
+    campaign = access.get_campaign_for_user(request.user, campaign_id)
+    filters = campaign_selectors.OverviewFilters.from_params(request.GET)
+    return campaign, filters
+
+
+@login_required
+def campaign_overview(request, campaign_id):
+    campaign, filters = _overview_context(request, campaign_id)
+    data = campaign_selectors.overview(user=request.user, campaign=campaign, filters=filters,
+                                       page_number=request.GET.get("page"))
+    return render(request, "web/overview.html", {
+        "campaign": campaign, "o": data, "query": filters.as_query(),
+        "phases": campaign_selectors.phase_names(campaign).items(),
+        "can_manage": access.scope_for(request.user).can_manage_campaign(campaign.pk),
+    })
+
+
+@login_required
+def campaign_overview_export(request, campaign_id):
+    campaign, filters = _overview_context(request, campaign_id)
+    header = ["单位编码", "单位名称", "批次", "当前阶段", "督导组", "党员数", "本阶段开始"]
+    rows = campaign_selectors.export_rows(user=request.user, campaign=campaign, filters=filters)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(
+        stream_workbook("参加单位", header, rows, widths=[16, 30, 10, 16, 14, 8, 12]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"参加单位-{campaign.short_name}-{stamp}.xlsx"
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename=\"units-{stamp}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def unit_detail(request, unit_id):
+    unit = access.get_unit_for_user(request.user, unit_id)
+    participations = list(access.visible_participations(request.user).filter(unit=unit)
+                          .select_related("campaign__template", "batch", "group"))
+    for p in participations:
+        p.phase_name = campaign_selectors.phase_names(p.campaign).get(p.current_phase, p.current_phase)
+    people = org_selectors.members_of(unit)
+    params = request.GET
+    page = org_selectors.member_page(unit, branch=params.get("branch") or None,
+                                     category=params.get("category", ""), q=params.get("q", "").strip(),
+                                     page=params.get("page"))
+    tree = org_selectors.subtree_with_counts(unit)
+    events = AuditEvent.objects.filter(organisation_id=unit.pk).order_by("-seq")[:20]
+    leadership = people.filter(is_leadership=True).select_related("branch").order_by("code")[:30]
+    return render(request, "web/unit.html", {
+        "unit": unit, "participations": participations, "tree": tree, "page": page,
+        "categories": org_selectors.category_counts(people), "category_choices": PersonCategory.choices,
+        "events": events, "leadership": leadership, "total": sum(n for _l, n in org_selectors.category_counts(people)),
+        "branches": [n for n, _c in tree if n.kind == "branch"], "params": params,
+        "ancestors": Organisation.objects.filter(pk__in=_ancestor_ids(unit)).order_by("depth"),
+    })
+
+
+def _ancestor_ids(org: Organisation) -> list[int]:
+    return [int(part) for part in org.path.strip("/").split("/")[:-1] if part]
+
+
+@login_required
+def group_detail(request, group_id):
+    group = access.get_group_for_user(request.user, group_id)
+    roster = RoleAssignment.objects.filter(group=group).select_related("user__person__unit").order_by("role", "user__username")
+    parts = list(Participation.objects.filter(group=group).select_related("batch").order_by("unit_name"))
+    counts = campaign_selectors.member_counts([p.unit_id for p in parts])
+    names = campaign_selectors.phase_names(group.campaign)
+    today = timezone.localdate()
+    rows = [(p, counts.get(p.unit_id, 0), names.get(p.current_phase, p.current_phase),
+             (today - p.phase_started_on).days if p.phase_started_on else None) for p in parts]
+    return render(request, "web/group.html", {"group": group, "roster": roster, "rows": rows,
+                                              "members_total": sum(counts.values())})
+
+
+@login_required
+def organisation_detail(request, org_id):
+    org = access.get_organisation_for_user(request.user, org_id)
+    page = org_selectors.member_page(org, category=request.GET.get("category", ""),
+                                     q=request.GET.get("q", "").strip(), page=request.GET.get("page"))
+    children = org_selectors.subtree_with_counts(org)
+    return render(request, "web/organisation.html", {
+        "org": org, "page": page, "children": children, "params": request.GET,
+        "category_choices": PersonCategory.choices,
+    })
+
+
+@login_required
+def person_detail(request, person_id):
+    person = access.get_person_for_user(request.user, person_id)
+    roles = RoleAssignment.objects.filter(user_id=person.user_id).select_related(
+        "campaign", "organisation", "group", "inspection_group") if person.user_id else []
+    return render(request, "web/person.html", {"person": person, "roles": roles})
