@@ -17,6 +17,13 @@ def pytest_report_header(config):
     return [f"数据库: {db}", browser]
 
 
+@pytest.fixture(autouse=True)
+def _imports_run_inline(settings, tmp_path):
+    """Import work runs inline in tests (one test exercises the thread); progress files go to tmp."""
+    settings.DUDAO_IMPORT_SYNC = True
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def cast(db):
     from dudao.core.testing import build_cast

@@ -125,3 +125,21 @@ def assign_unit_to_group(*, actor, participation: Participation,
 def group_roster(group: SupervisionGroup) -> list[RoleAssignment]:
     return list(RoleAssignment.objects.filter(group=group).select_related("user__person")
                 .order_by("-role", "user__username"))
+
+
+@transaction.atomic
+def update_batch(*, actor, batch: Batch, name: str, scope: str = "",
+                 start_date: dt.date | None = None, end_date: dt.date | None = None) -> Batch:
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    new = {"name": name, "scope": scope, "start_date": start_date, "end_date": end_date}
+    old = {k: getattr(batch, k) for k in new}
+    if old == new:
+        return batch
+    if start_date and end_date and end_date < start_date:
+        raise DomainError("结束日期不能早于开始日期。")
+    for k, v in new.items():
+        setattr(batch, k, v)
+    batch.save(update_fields=list(new))
+    record_event(actor=actor, action="batch.update", target=batch, campaign_id=batch.campaign_id,
+                 data={"from": {k: str(v) for k, v in old.items()}, "to": {k: str(v) for k, v in new.items()}})
+    return batch

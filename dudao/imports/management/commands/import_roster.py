@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from dudao.core.errors import DomainError
+from dudao.imports import roster
+from dudao.imports.excel import FileRejected
+
+
+class Command(BaseCommand):
+    help = "从 Excel 导入组织、人员和角色名册（与网页导入相同的校验）。有错误时列出全部错误且不导入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help=".xlsx 文件")
+        parser.add_argument("--only-valid", action="store_true", help="只导入无误的行（有错误的行及其下级跳过）")
+        parser.add_argument("--actor", default="admin", help="记在谁的名下（账号，默认 admin）")
+
+    def handle(self, *args, file, only_valid, actor, **options):
+        user = get_user_model().objects.filter(username=actor).first()
+        if user is None:
+            raise CommandError(f"账号“{actor}”不存在：请用 --actor 指定一个存在的账号。")
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"无法读取 {file}：{exc.strerror}") from None
+
+        def report(stage, done, total):
+            pct = int(done * 100 / total) if total else 100
+            sys.stderr.write(f"\r{stage} {done}/{total} ({pct}%)   ")
+            sys.stderr.flush()
+
+        try:
+            plan, lookups = roster.check(data, report)
+        except FileRejected as exc:
+            raise CommandError(str(exc)) from None
+        sys.stderr.write("\n")
+        for p in plan.problems[:500]:
+            self.stderr.write(f"{p.sheet} 第 {p.row} 行 {p.column}：{p.message}")
+        if len(plan.problems) > 500:
+            self.stderr.write(f"…… 另有 {len(plan.problems) - 500} 处问题")
+        if plan.bad and not only_valid:
+            raise CommandError(f"共 {len(plan.problems)} 处问题，未导入任何数据。改正后重试，或加 --only-valid。")
+        try:
+            summary = roster.apply(plan, lookups, actor=user, only_valid=only_valid, file_name=path.name, progress=report)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
+        sys.stderr.write("\n")
+        self.stdout.write(self.style.SUCCESS("导入完成：" + "，".join(f"{k}={v}" for k, v in sorted(summary.items()))))
