@@ -1,0 +1,57 @@
+"""Shared set-up for benchmarks: each bench runs alone as `python -m bench.NAME` and prints a
+readable table, then as its very last line one JSON object with its figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(db_name: str, *, fresh: bool = False) -> str:
+    """Configure Django on a bench database (SQLite file var/bench_<db_name>.sqlite3 unless
+    DATABASE_URL is set), migrate it, and return the vendor name."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DUDAO_DEBUG", "0")
+    os.environ.setdefault("DUDAO_SECRET_KEY", "bench-only")
+    os.environ.setdefault("DUDAO_FAST_PASSWORD_HASHER", "1")
+    os.environ["DUDAO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    if not os.environ.get("DATABASE_URL"):
+        path = ROOT / "var" / f"bench_{db_name}.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        os.environ["DUDAO_SQLITE_PATH"] = str(path)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if fresh and connection.vendor == "postgresql":
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    return connection.vendor
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+
+
+def table(rows: list[tuple], header: tuple) -> None:
+    widths = [max(len(str(x)) for x in col) + 2 for col in zip(header, *rows)]
+    line = "".join(str(h).ljust(w) for h, w in zip(header, widths))
+    print(line)
+    print("-" * len(line))
+    for row in rows:
+        print("".join(str(x).ljust(w) for x, w in zip(row, widths)))
+
+
+def emit(result: dict) -> None:
+    print(json.dumps(result, ensure_ascii=False), flush=True)
