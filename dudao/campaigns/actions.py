@@ -143,3 +143,56 @@ def update_batch(*, actor, batch: Batch, name: str, scope: str = "",
     record_event(actor=actor, action="batch.update", target=batch, campaign_id=batch.campaign_id,
                  data={"from": {k: str(v) for k, v in old.items()}, "to": {k: str(v) for k, v in new.items()}})
     return batch
+
+
+def group_signature(group: SupervisionGroup) -> str:
+    """What an editor saw: name, batch and roster. A save with another signature is a conflict."""
+    roster = sorted(RoleAssignment.objects.filter(group=group).values_list("role", "user__username"))
+    return f"{group.name}|{group.batch_id}|" + ",".join(f"{r}:{u}" for r, u in roster)
+
+
+@transaction.atomic
+def update_group(*, actor, group: SupervisionGroup, name: str, batch: Batch | None, leader,
+                 members: list, expected_signature: str | None = None, reason: str = "") -> SupervisionGroup:
+    """Set a group's name, batch, leader and members. Refuses if someone changed it meanwhile."""
+    from dudao.core.errors import ConflictError
+    from dudao.orgs.actions import grant_role, revoke_role
+
+    group = SupervisionGroup.objects.select_for_update().get(pk=group.pk)
+    if expected_signature is not None and group_signature(group) != expected_signature:
+        raise ConflictError("该督导组刚被其他人修改过，您的修改没有保存。请查看最新内容后重新修改。")
+    if leader is not None and leader in members:
+        raise DomainError("组长不必再列为组员。")
+    if (group.name, group.batch_id) != (name, batch.pk if batch else None):
+        old = {"name": group.name, "batch": group.batch_id}
+        group.name, group.batch = name, batch
+        group.save(update_fields=["name", "batch"])
+        record_event(actor=actor, action="group.update", target=group, campaign_id=group.campaign_id,
+                     reason=reason, data={"from": old, "to": {"name": name, "batch": group.batch_id}})
+    wanted = {(Role.GROUP_LEADER, leader.pk)} if leader is not None else set()
+    wanted |= {(Role.GROUP_MEMBER, m.pk) for m in members}
+    current = {(ra.role, ra.user_id): ra for ra in RoleAssignment.objects.filter(group=group).select_related("user")}
+    for key, ra in current.items():
+        if key not in wanted:
+            revoke_role(actor=actor, assignment=ra, reason=reason or "调整督导组成员")
+    users = {u.pk: u for u in ([leader] if leader else []) + list(members)}
+    for role, user_id in sorted(wanted - set(current), key=lambda k: k[0] != Role.GROUP_LEADER):
+        grant_role(actor=actor, user=users[user_id], role=role, group=group, reason=reason)
+    return group
+
+
+@transaction.atomic
+def create_inspection_group(*, actor, campaign: Campaign, code: str, name: str,
+                            departments: list[Organisation]):
+    from .models import InspectionGroup
+
+    if InspectionGroup.objects.filter(campaign=campaign, code=code).exists():
+        raise DomainError(f"巡回检查组编号“{code}”已存在。")
+    for d in departments:
+        if not d.path.startswith(campaign.root.path):
+            raise DomainError(f"“{d.name}”不在本活动的组织范围内。")
+    ig = InspectionGroup.objects.create(campaign=campaign, code=code, name=name)
+    ig.departments.set(departments)
+    record_event(actor=actor, action="inspection_group.create", target=ig, campaign_id=campaign.pk,
+                 data={"code": code, "name": name, "departments": [d.code for d in departments]})
+    return ig
