@@ -3,12 +3,12 @@ whatever the number of units or members (DESIGN.md convention 8)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 
-from dudao.orgs.access import visible_participations
+from dudao.orgs.access import scope_for, visible_participations
 from dudao.orgs.models import Person
 
 from .models import Campaign, Participation
@@ -35,8 +35,12 @@ class OverviewFilters:
             except (TypeError, ValueError):
                 return None
 
-        return cls(batch=as_int(params.get("batch")), phase=(params.get("phase") or "").strip(),
-                   group=as_int(params.get("group")), q=(params.get("q") or "").strip()[:100])
+        return cls(
+            batch=as_int(params.get("batch")),
+            phase=(params.get("phase") or "").strip(),
+            group=as_int(params.get("group")),
+            q=(params.get("q") or "").strip()[:100],
+        )
 
     def apply(self, qs: QuerySet, *, skip: str = "") -> QuerySet:
         if self.batch and skip != "batch":
@@ -61,6 +65,7 @@ class OverviewRow:
     participation: Participation
     members: int
     phase_name: str
+    group_link: bool = False
 
 
 @dataclass
@@ -74,6 +79,16 @@ class Overview:
     batch_counts: list[tuple[int, str, int]]
     batches: list = field(default_factory=list)
     groups: list = field(default_factory=list)
+    linkable_groups: set[int] | None = None  # group pages the user may open; None: all
+
+    @property
+    def query_without_phase(self) -> str:
+        """The current filters minus the phase, for the per-phase count links."""
+        return replace(self.filters, phase="").as_query()
+
+    @property
+    def query_without_batch(self) -> str:
+        return replace(self.filters, batch=None).as_query()
 
 
 def scoped_participations(user, campaign: Campaign) -> QuerySet[Participation]:
@@ -85,20 +100,28 @@ def member_counts(unit_ids: list[int]) -> dict[int, int]:
     if not unit_ids:
         return {}
     return dict(
-        Person.objects.filter(unit_id__in=unit_ids).values_list("unit_id").annotate(n=Count("id"))
+        Person.objects.filter(unit_id__in=unit_ids)
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
         .values_list("unit_id", "n")
     )
 
 
-def overview(*, user, campaign: Campaign, filters: OverviewFilters, page_number=1,
-             per_page: int = PER_PAGE) -> Overview:
+def overview(
+    *, user, campaign: Campaign, filters: OverviewFilters, page_number=1, per_page: int = PER_PAGE
+) -> Overview:
     base = scoped_participations(user, campaign)
     names = phase_names(campaign)
     order = {code: i for i, code in enumerate(names)}
 
-    phase_rows = filters.apply(base, skip="phase").values_list("current_phase").annotate(n=Count("id"))
+    phase_rows = (
+        filters.apply(base, skip="phase").values_list("current_phase").annotate(n=Count("id"))
+    )
     phase_counts = sorted(
-        ((code, names.get(code, code or "未开始"), n) for code, n in phase_rows.values_list("current_phase", "n")),
+        (
+            (code, names.get(code, code or "未开始"), n)
+            for code, n in phase_rows.values_list("current_phase", "n")
+        ),
         key=lambda r: order.get(r[0], 99),
     )
     batches = list(campaign.batches.order_by("number").values("id", "number", "name"))
@@ -108,35 +131,75 @@ def overview(*, user, campaign: Campaign, filters: OverviewFilters, page_number=
         (bid, batch_name.get(bid, ""), n) for bid, n in batch_rows.values_list("batch_id", "n")
     )
 
-    filtered = filters.apply(base).select_related("batch", "group").only(
-        "id", "unit_id", "unit_name", "current_phase", "phase_started_on", "reports_directly",
-        "batch__number", "batch__name", "group__id", "group__name", "group__code",
-    ).order_by("unit_name", "id")
+    filtered = (
+        filters.apply(base)
+        .select_related("batch", "group")
+        .only(
+            "id",
+            "unit_id",
+            "unit_name",
+            "current_phase",
+            "phase_started_on",
+            "reports_directly",
+            "batch__number",
+            "batch__name",
+            "group__id",
+            "group__name",
+            "group__code",
+        )
+        .order_by("unit_name", "id")
+    )
     paginator = Paginator(filtered, per_page)
     page = paginator.get_page(page_number)
     participations = list(page.object_list)
     counts = member_counts([p.unit_id for p in participations])
-    rows = [OverviewRow(p, counts.get(p.unit_id, 0), names.get(p.current_phase, p.current_phase))
-            for p in participations]
-    groups = list(campaign.groups.order_by("code").values("id", "code", "name"))
-    scope_groups = None
-    from dudao.orgs.access import scope_for
-
+    rows = [
+        OverviewRow(p, counts.get(p.unit_id, 0), names.get(p.current_phase, p.current_phase))
+        for p in participations
+    ]
     scope = scope_for(user)
-    if not scope.is_superuser and campaign.pk not in scope.read_all_campaigns:
-        scope_groups = scope.groups
-        groups = [g for g in groups if g["id"] in scope_groups] if scope_groups else []
-    return Overview(campaign=campaign, filters=filters, page=page, rows=rows,
-                    total=paginator.count, phase_counts=phase_counts, batch_counts=batch_counts,
-                    batches=batches, groups=groups)
+    groups = campaign.groups.order_by("code")
+    if scope.is_superuser or campaign.pk in scope.read_all_campaigns:
+        linkable = None  # every group of the campaign
+    else:
+        # Only the groups of the units in scope (the filter offers nothing else), and links only
+        # to the group pages the user may open.
+        groups = groups.filter(pk__in=base.exclude(group_id=None).values("group_id"))
+        linkable = set(scope.groups)
+    groups = list(groups.values("id", "code", "name"))
+    for row in rows:
+        gid = row.participation.group_id
+        row.group_link = gid is not None and (linkable is None or gid in linkable)
+    return Overview(
+        campaign=campaign,
+        filters=filters,
+        page=page,
+        rows=rows,
+        total=paginator.count,
+        phase_counts=phase_counts,
+        batch_counts=batch_counts,
+        batches=batches,
+        groups=groups,
+        linkable_groups=linkable,
+    )
 
 
 def export_rows(*, user, campaign: Campaign, filters: OverviewFilters, chunk: int = 2000):
     """Every filtered participation as a tuple for the Excel export, in chunks (bounded memory)."""
     names = phase_names(campaign)
-    qs = filters.apply(scoped_participations(user, campaign)).order_by("unit_name", "id").values_list(
-        "id", "unit_id", "unit__code", "unit_name", "batch__name", "current_phase", "group__name",
-        "phase_started_on",
+    qs = (
+        filters.apply(scoped_participations(user, campaign))
+        .order_by("unit_name", "id")
+        .values_list(
+            "id",
+            "unit_id",
+            "unit__code",
+            "unit_name",
+            "batch__name",
+            "current_phase",
+            "group__name",
+            "phase_started_on",
+        )
     )
     last = (None, 0)
     while True:
@@ -147,19 +210,34 @@ def export_rows(*, user, campaign: Campaign, filters: OverviewFilters, chunk: in
         if not batch:
             return
         counts = member_counts([r[1] for r in batch])
-        for pid, unit_id, code, name, batch_name, phase, group_name, started in batch:
-            yield (code, name, batch_name, names.get(phase, phase), group_name or "未分配",
-                   counts.get(unit_id, 0), started)
+        for _pid, unit_id, code, name, batch_name, phase, group_name, started in batch:
+            yield (
+                code,
+                name,
+                batch_name,
+                names.get(phase, phase),
+                group_name or "未分配",
+                counts.get(unit_id, 0),
+                started,
+            )
         last = (batch[-1][3], batch[-1][0])
 
 
 def campaign_stats(campaign: Campaign, participations: QuerySet[Participation]) -> dict:
     names = phase_names(campaign)
     order = {code: i for i, code in enumerate(names)}
-    phases = sorted(participations.values_list("current_phase").annotate(n=Count("id"))
-                    .values_list("current_phase", "n"), key=lambda r: order.get(r[0], 99))
-    batches = list(participations.values_list("batch__name").annotate(n=Count("id"))
-                   .order_by("batch__number").values_list("batch__name", "n"))
+    phases = sorted(
+        participations.values_list("current_phase")
+        .annotate(n=Count("id"))
+        .values_list("current_phase", "n"),
+        key=lambda r: order.get(r[0], 99),
+    )
+    batches = list(
+        participations.values_list("batch__name")
+        .annotate(n=Count("id"))
+        .order_by("batch__number")
+        .values_list("batch__name", "n")
+    )
     members = Person.objects.filter(unit_id__in=participations.values("unit_id")).count()
     return {
         "units": sum(n for _c, n in phases),

@@ -22,7 +22,12 @@ def members_of(org: Organisation) -> QuerySet[Person]:
 
 def subtree_with_counts(org: Organisation) -> list[tuple[Organisation, int]]:
     nodes = list(subtree(org).exclude(pk=org.pk).order_by("path"))
-    counts = dict(members_of(org).values_list("branch_id").annotate(n=Count("id")).values_list("branch_id", "n"))
+    counts = dict(
+        members_of(org)
+        .values_list("branch_id")
+        .annotate(n=Count("id"))
+        .values_list("branch_id", "n")
+    )
     return [(node, counts.get(node.pk, 0)) for node in nodes]
 
 

@@ -10,8 +10,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 
-def stream_workbook(title: str, header: list[str], rows: Iterable[tuple], *,
-                    widths: list[int] | None = None) -> Iterator[bytes]:
+def stream_workbook(
+    title: str, header: list[str], rows: Iterable[tuple], *, widths: list[int] | None = None
+) -> Iterator[bytes]:
     """Write rows with openpyxl's write-only mode into a temporary file, then stream it."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title)

@@ -1,12 +1,20 @@
 """Every page and API endpoint, as every role and as an anonymous visitor: allowed → 200 with
 the object's data on it; denied → 404 (never 403, never a leak). Object ids include what belongs
-to someone else. Extend ROWS when a page is added."""
+to someone else.
+
+To cover a new page, add one ``Row`` to ROWS: a name, a function building the URL from the test
+cast (it may create the objects it needs), the set of roles that may open it (names from
+``dudao.core.testing.ROLES``; OFFICE for manage-only pages) and, optionally, a function giving a
+text the allowed page must show and a denied one must not. Example for a set-up page::
+
+    Row("setup", lambda c: f"/campaigns/{c.campaign.pk}/setup/", OFFICE, lambda c: c.campaign.name),
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
@@ -15,6 +23,7 @@ from dudao.core.testing import ROLES
 pytestmark = pytest.mark.django_db
 
 ALL = set(ROLES)
+OFFICE = {"office"}
 READ_ALL = {"office", "leading"}
 GROUP1 = {"group_leader", "group_member"}
 UNIT_A = {"unit_head", "liaison"}
@@ -29,47 +38,162 @@ class Row:
     api: bool = False
 
 
+def _other_campaign(c):
+    """A second campaign over another city: nobody in the cast has a role in it."""
+    import datetime as dt
+
+    from dudao.campaigns import actions as campaign_actions
+
+    other = campaign_actions.create_campaign(
+        actor=None,
+        template=c.campaign.template,
+        root=c.unit_d.parent,
+        name="外市教育活动",
+        short_name="外市活动",
+        start_date=dt.date(2005, 7, 1),
+    )
+    campaign_actions.enrol_unit(
+        actor=None, campaign=other, batch=other.batches.get(number=1), unit=c.unit_d
+    )
+    return other
+
+
 ROWS = [
     Row("home", lambda c: "/", ALL, lambda c: "督导通"),
-    Row("overview", lambda c: f"/campaigns/{c.campaign.pk}/overview/",
-        READ_ALL | GROUP1 | UNIT_A | {"inspector"}, lambda c: "单位总览"),
-    Row("overview export", lambda c: f"/campaigns/{c.campaign.pk}/overview/export.xlsx",
-        READ_ALL | GROUP1 | UNIT_A | {"inspector"}),
-    Row("unit A", lambda c: f"/units/{c.unit_a.pk}/", READ_ALL | GROUP1 | UNIT_A, lambda c: c.unit_a.name),
+    Row(
+        "overview",
+        lambda c: f"/campaigns/{c.campaign.pk}/overview/",
+        READ_ALL | GROUP1 | UNIT_A | {"inspector"},
+        lambda c: "单位总览",
+    ),
+    Row(
+        "overview of another campaign",
+        lambda c: f"/campaigns/{_other_campaign(c).pk}/overview/",
+        set(),
+        lambda c: "外市某局",
+    ),
+    Row(
+        "overview export",
+        lambda c: f"/campaigns/{c.campaign.pk}/overview/export.xlsx",
+        READ_ALL | GROUP1 | UNIT_A | {"inspector"},
+    ),
+    Row(
+        "unit A",
+        lambda c: f"/units/{c.unit_a.pk}/",
+        READ_ALL | GROUP1 | UNIT_A,
+        lambda c: c.unit_a.name,
+    ),
     Row("unit B (group2)", lambda c: f"/units/{c.unit_b.pk}/", READ_ALL, lambda c: c.unit_b.name),
-    Row("unit C (inspected)", lambda c: f"/units/{c.unit_c.pk}/", READ_ALL | {"inspector"}, lambda c: c.unit_c.name),
+    Row(
+        "unit C (inspected)",
+        lambda c: f"/units/{c.unit_c.pk}/",
+        READ_ALL | {"inspector"},
+        lambda c: c.unit_c.name,
+    ),
     Row("unit D (outside)", lambda c: f"/units/{c.unit_d.pk}/", set()),
     Row("unit: a branch id", lambda c: f"/units/{c.branch_a1.pk}/", set()),
     Row("group1", lambda c: f"/groups/{c.group1.pk}/", READ_ALL | GROUP1, lambda c: c.group1.name),
     Row("group2", lambda c: f"/groups/{c.group2.pk}/", READ_ALL, lambda c: c.group2.name),
-    Row("branch A1", lambda c: f"/orgs/{c.branch_a1.pk}/", READ_ALL | GROUP1 | UNIT_A | {"secretary"},
-        lambda c: c.branch_a1.name),
-    Row("branch A2", lambda c: f"/orgs/{c.branch_a2.pk}/", READ_ALL | GROUP1 | UNIT_A, lambda c: c.branch_a2.name),
+    Row(
+        "branch A1",
+        lambda c: f"/orgs/{c.branch_a1.pk}/",
+        READ_ALL | GROUP1 | UNIT_A | {"secretary"},
+        lambda c: c.branch_a1.name,
+    ),
+    Row(
+        "branch A2",
+        lambda c: f"/orgs/{c.branch_a2.pk}/",
+        READ_ALL | GROUP1 | UNIT_A,
+        lambda c: c.branch_a2.name,
+    ),
     Row("branch B1", lambda c: f"/orgs/{c.branch_b1.pk}/", READ_ALL, lambda c: c.branch_b1.name),
-    Row("department", lambda c: f"/orgs/{c.department.pk}/", READ_ALL | {"inspector"}, lambda c: c.department.name),
+    Row(
+        "department",
+        lambda c: f"/orgs/{c.department.pk}/",
+        READ_ALL | {"inspector"},
+        lambda c: c.department.name,
+    ),
     Row("branch D1 (outside)", lambda c: f"/orgs/{c.branch_d1.pk}/", set()),
-    Row("person: member", lambda c: f"/people/{c.people['member'].pk}/",
-        READ_ALL | GROUP1 | UNIT_A | {"member"}, lambda c: c.people["member"].name),
-    Row("person: secretary's branch", lambda c: f"/people/{c.people['liaison'].pk}/",
-        READ_ALL | GROUP1 | UNIT_A | {"secretary", "liaison"}, lambda c: c.people["liaison"].name),
-    Row("person: unit B", lambda c: f"/people/{c.people['b_member'].pk}/", READ_ALL, lambda c: c.people["b_member"].name),
-    Row("person: unit C", lambda c: f"/people/{c.people['group_leader'].pk}/",
-        READ_ALL | {"inspector", "group_leader"}, lambda c: c.people["group_leader"].name),
+    Row(
+        "person: member",
+        lambda c: f"/people/{c.people['member'].pk}/",
+        READ_ALL | GROUP1 | UNIT_A | {"member"},
+        lambda c: c.people["member"].name,
+    ),
+    Row(
+        "person: secretary's branch",
+        lambda c: f"/people/{c.people['liaison'].pk}/",
+        READ_ALL | GROUP1 | UNIT_A | {"secretary", "liaison"},
+        lambda c: c.people["liaison"].name,
+    ),
+    Row(
+        "person: unit B",
+        lambda c: f"/people/{c.people['b_member'].pk}/",
+        READ_ALL,
+        lambda c: c.people["b_member"].name,
+    ),
+    Row(
+        "person: unit C",
+        lambda c: f"/people/{c.people['group_leader'].pk}/",
+        READ_ALL | {"inspector", "group_leader"},
+        lambda c: c.people["group_leader"].name,
+    ),
     Row("person: outside", lambda c: f"/people/{c.people['d_member'].pk}/", set()),
     # API
     Row("api me", lambda c: "/api/me", ALL, api=True),
     Row("api campaigns", lambda c: "/api/campaigns", ALL, api=True),
-    Row("api campaign", lambda c: f"/api/campaigns/{c.campaign.pk}", READ_ALL | GROUP1 | UNIT_A | {"inspector"},
-        lambda c: c.campaign.short_name, api=True),
-    Row("api participations", lambda c: f"/api/campaigns/{c.campaign.pk}/participations",
-        READ_ALL | GROUP1 | UNIT_A | {"inspector"}, api=True),
-    Row("api unit A", lambda c: f"/api/units/{c.unit_a.pk}", READ_ALL | GROUP1 | UNIT_A, lambda c: c.unit_a.name, api=True),
-    Row("api unit B", lambda c: f"/api/units/{c.unit_b.pk}", READ_ALL, lambda c: c.unit_b.name, api=True),
+    Row(
+        "api campaign",
+        lambda c: f"/api/campaigns/{c.campaign.pk}",
+        READ_ALL | GROUP1 | UNIT_A | {"inspector"},
+        lambda c: c.campaign.short_name,
+        api=True,
+    ),
+    Row(
+        "api another campaign", lambda c: f"/api/campaigns/{_other_campaign(c).pk}", set(), api=True
+    ),
+    Row(
+        "api another campaign's participations",
+        lambda c: f"/api/campaigns/{_other_campaign(c).pk}/participations",
+        set(),
+        api=True,
+    ),
+    Row(
+        "api participations",
+        lambda c: f"/api/campaigns/{c.campaign.pk}/participations",
+        READ_ALL | GROUP1 | UNIT_A | {"inspector"},
+        api=True,
+    ),
+    Row(
+        "api unit A",
+        lambda c: f"/api/units/{c.unit_a.pk}",
+        READ_ALL | GROUP1 | UNIT_A,
+        lambda c: c.unit_a.name,
+        api=True,
+    ),
+    Row(
+        "api unit B",
+        lambda c: f"/api/units/{c.unit_b.pk}",
+        READ_ALL,
+        lambda c: c.unit_b.name,
+        api=True,
+    ),
     Row("api unit D", lambda c: f"/api/units/{c.unit_d.pk}", set(), api=True),
-    Row("api group1", lambda c: f"/api/groups/{c.group1.pk}", READ_ALL | GROUP1, lambda c: c.group1.name, api=True),
+    Row(
+        "api group1",
+        lambda c: f"/api/groups/{c.group1.pk}",
+        READ_ALL | GROUP1,
+        lambda c: c.group1.name,
+        api=True,
+    ),
     Row("api group2", lambda c: f"/api/groups/{c.group2.pk}", READ_ALL, api=True),
-    Row("api person member", lambda c: f"/api/people/{c.people['member'].pk}",
-        READ_ALL | GROUP1 | UNIT_A | {"member"}, lambda c: c.people["member"].name, api=True),
+    Row(
+        "api person member",
+        lambda c: f"/api/people/{c.people['member'].pk}",
+        READ_ALL | GROUP1 | UNIT_A | {"member"},
+        lambda c: c.people["member"].name,
+        api=True,
+    ),
     Row("api person outside", lambda c: f"/api/people/{c.people['d_member'].pk}", set(), api=True),
 ]
 
@@ -89,11 +213,15 @@ def test_it_allows_exactly_the_roles_in_scope(client, cast, row):
             if row.api:
                 body = json.dumps(response.json(), ensure_ascii=False)
             else:
-                body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                ).decode()
             if row.shows(cast) not in body:
                 wrong.append(f"{role}: 200 but the page does not show {row.shows(cast)!r}")
         if expected == 404 and row.shows is not None:
-            assert row.shows(cast) not in response.content.decode(), f"{role} 404 page leaks the name"
+            assert row.shows(cast) not in response.content.decode(), (
+                f"{role} 404 page leaks the name"
+            )
     assert not wrong, f"{url}: " + "; ".join(wrong)
 
 

@@ -17,11 +17,19 @@ def _grow(cast, n: int) -> None:
     """Add n more units (each with a branch and members) to group2, batch 2."""
     batch2 = cast.campaign.batches.get(number=2)
     for i in range(n):
-        unit = org_actions.create_organisation(actor=None, code=f"X{i}", name=f"扩展单位{i:03d}", kind="unit", parent=cast.district)
-        branch = org_actions.create_organisation(actor=None, code=f"X{i}-B", name=f"扩展单位{i:03d}支部", kind="branch", parent=unit)
+        unit = org_actions.create_organisation(
+            actor=None, code=f"X{i}", name=f"扩展单位{i:03d}", kind="unit", parent=cast.district
+        )
+        branch = org_actions.create_organisation(
+            actor=None, code=f"X{i}-B", name=f"扩展单位{i:03d}支部", kind="branch", parent=unit
+        )
         for k in range(3):
-            org_actions.create_person(actor=None, code=f"X{i}-{k}", name=f"党员{i}-{k}", branch=branch)
-        campaign_actions.enrol_unit(actor=None, campaign=cast.campaign, batch=batch2, unit=unit, group=cast.group2)
+            org_actions.create_person(
+                actor=None, code=f"X{i}-{k}", name=f"党员{i}-{k}", branch=branch
+            )
+        campaign_actions.enrol_unit(
+            actor=None, campaign=cast.campaign, batch=batch2, unit=unit, group=cast.group2
+        )
 
 
 def _queries(client, url) -> int:
