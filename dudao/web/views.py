@@ -313,3 +313,8 @@ def person_detail(request, person_id):
         else []
     )
     return render(request, "web/person.html", {"person": person, "roles": roles})
+
+
+def csrf_failure(request, reason="", template_name="403_csrf.html"):
+    """A stale form (expired session, another tab logged out) gets a Chinese explanation."""
+    return render(request, template_name, status=403)
