@@ -85,8 +85,9 @@ def check_job(job_id: int) -> ImportJob:
     _store_problems(job, plan.problems)
     job.total_rows = plan.total_rows
     job.status = ImportStatus.INVALID if plan.bad else ImportStatus.READY
-    job.summary = {"valid_rows": plan.total_rows - len(plan.bad) - len(plan.skipped),
-                   "bad_rows": len(plan.bad), "skipped_rows": len(plan.skipped)}
+    bad_rows = {key for key in plan.bad if key[1] > 1}  # row 1 is a sheet's header, not data
+    job.summary = {"valid_rows": plan.total_rows - len(bad_rows) - len(plan.skipped),
+                   "bad_rows": len(bad_rows), "skipped_rows": len(plan.skipped)}
     job.save(update_fields=["error_count", "errors", "total_rows", "status", "summary"])
     progress.clear(job.pk)
     return job

@@ -203,9 +203,11 @@ def clean_bool(value) -> bool:
 
 
 def clean_choice(value, mapping: dict[str, str], what: str) -> str | None:
+    """One of the mapping's keys (synonyms allowed); the error lists one label per choice."""
     text = clean_text(value)
     if not text:
         return None
     if text in mapping:
         return mapping[text]
-    raise CellError(f"{what}只能填：{'、'.join(k for k in mapping if not k.isascii())}，实际为“{text}”")
+    shown = list(dict.fromkeys({v: k for k, v in reversed(list(mapping.items()))}.values()))
+    raise CellError(f"{what}只能填：{'、'.join(shown)}，实际为“{text}”")

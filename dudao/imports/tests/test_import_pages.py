@@ -105,3 +105,17 @@ def test_the_template_downloads_with_its_sheets_and_imports_cleanly(client, cast
     _upload(client, response.content, name="模板.xlsx")
     job = ImportJob.objects.get()
     assert job.status == "ready", job.errors
+
+
+def test_the_valid_row_count_ignores_a_header_problem(client, cast):
+    from .helpers import PERSON_HEADER, xlsx
+
+    client.force_login(cast.user("office"))
+    data = xlsx({"人员": [PERSON_HEADER + ["备注"], person("V1", "甲", branch="U001-B1") + ["x"],
+                         person("V2", "", branch="U001-B1") + [""]]})
+    _upload(client, data)
+    job = ImportJob.objects.get()
+    assert job.summary == {"valid_rows": 1, "bad_rows": 1, "skipped_rows": 0}
+    assert "仅导入无误的 1 行" in client.get(f"/imports/jobs/{job.pk}/").content.decode()
+    client.post(f"/imports/jobs/{job.pk}/import/", {"only_valid": "1"})
+    assert list(Person.objects.filter(code__startswith="V").values_list("code", flat=True)) == ["V1"]

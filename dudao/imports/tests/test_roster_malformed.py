@@ -114,3 +114,8 @@ def test_it_refuses_a_cycle_in_the_organisation_tree():
 def test_it_refuses_a_branch_outside_any_unit():
     problems = _problems(make(orgs=[["A", "市委", "市委", ""], ["B", "支部", "党支部", "A"]]))
     assert any("必须隶属于某个单位" in p[3] for p in problems)
+
+
+def test_it_lists_each_allowed_value_once():
+    problems = _problems(make(people=[person("P1", "甲", **{"人员类别": "退休了"})]))
+    assert ("人员", 2, "人员类别", "人员类别只能填：在职、离退休、外出流动、下岗失业，实际为“退休了”") in problems
