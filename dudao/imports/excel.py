@@ -209,5 +209,8 @@ def clean_choice(value, mapping: dict[str, str], what: str) -> str | None:
         return None
     if text in mapping:
         return mapping[text]
-    shown = list(dict.fromkeys({v: k for k, v in reversed(list(mapping.items()))}.values()))
+    first_label: dict[str, str] = {}
+    for label, choice in mapping.items():
+        first_label.setdefault(choice, label)
+    shown = list(first_label.values())
     raise CellError(f"{what}只能填：{'、'.join(shown)}，实际为“{text}”")
