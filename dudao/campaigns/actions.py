@@ -91,14 +91,16 @@ def enrol_unit(*, actor, campaign: Campaign, batch: Batch, unit: Organisation,
 
 
 def _check_group_members_not_from(*, unit: Organisation, group: SupervisionGroup) -> None:
-    """Nobody supervises his own unit (checked from the unit's side)."""
-    clash = Person.objects.filter(
-        unit=unit, user__role_assignments__group=group,
-        user__role_assignments__role__in=[Role.GROUP_LEADER, Role.GROUP_MEMBER],
-    ).first()
+    """Nobody supervises his own unit (checked from the unit's side): no member of the group
+    may be a person of the unit, nor its head or liaison."""
+    staff = RoleAssignment.objects.filter(group=group, role__in=[Role.GROUP_LEADER, Role.GROUP_MEMBER])
+    clash = (Person.objects.filter(unit=unit, user__in=staff.values("user")).first()
+             or RoleAssignment.objects.filter(organisation=unit, role__in=[Role.UNIT_HEAD, Role.UNIT_LIAISON],
+                                              user__in=staff.values("user")).select_related("user").first())
     if clash is not None:
+        name = clash.name if isinstance(clash, Person) else (clash.user.get_full_name() or clash.user.username)
         raise DomainError(
-            f"{group.name}的成员{clash.name}属于“{unit.name}”，不能督导本单位：请换一个督导组。"
+            f"{group.name}的成员{name}属于“{unit.name}”，不能督导本单位：请换一个督导组。"
         )
 
 

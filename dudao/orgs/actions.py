@@ -103,18 +103,20 @@ def create_account(*, actor, username: str, full_name: str, password: str | None
     return user
 
 
-def _own_unit_id(user) -> int | None:
-    person = Person.objects.filter(user=user).only("unit_id").first()
-    return person.unit_id if person else None
+def own_unit_ids(user) -> set[int]:
+    """The units a user belongs to: his person's unit, and units he heads or is liaison of."""
+    ids = set(Person.objects.filter(user=user, unit__isnull=False).values_list("unit_id", flat=True))
+    ids |= set(RoleAssignment.objects.filter(user=user, role__in=[Role.UNIT_HEAD, Role.UNIT_LIAISON])
+               .values_list("organisation_id", flat=True))
+    return ids
 
 
 def check_not_supervising_own_unit(*, user, group) -> None:
     """Nobody supervises his own unit: a group member's unit may not be one of the group's."""
-    own = _own_unit_id(user)
-    if own is not None and group.participations.filter(unit_id=own).exists():
-        unit = Organisation.objects.get(pk=own)
+    clash = group.participations.filter(unit_id__in=own_unit_ids(user)).select_related("unit").first()
+    if clash is not None:
         raise DomainError(
-            f"{user.get_full_name() or user.username} 是“{unit.name}”的人员，"
+            f"{user.get_full_name() or user.username} 是“{clash.unit.name}”的人员，"
             f"不能督导本单位：请把该单位分给其他督导组，或换一位组员。"
         )
 

@@ -9,7 +9,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run(env_overrides: dict[str, str], code: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DUDAO_")}
+    # A clean production-like environment: no project variables, and not the async escape hatch
+    # the browser tests set in this process.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("DUDAO_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env_overrides})
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)

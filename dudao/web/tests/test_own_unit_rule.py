@@ -74,3 +74,18 @@ def test_it_refuses_to_grant_the_leader_role_for_the_own_unit_either(cast):
         org_actions.grant_role(
             actor=None, user=cast.user("liaison"), role=Role.GROUP_LEADER, group=cast.group1
         )
+
+
+def test_an_account_heading_a_unit_without_a_person_record_cannot_supervise_it(cast):
+    from django.contrib.auth import get_user_model
+
+    from dudao.orgs.models import Role
+
+    boss = get_user_model().objects.create_user("boss-no-person", password="x")
+    org_actions.grant_role(actor=None, user=boss, role=Role.UNIT_HEAD, organisation=cast.unit_b)
+    with pytest.raises(DomainError, match="不能督导本单位"):
+        org_actions.grant_role(actor=None, user=boss, role=Role.GROUP_MEMBER, group=cast.group2)
+    org_actions.grant_role(actor=None, user=boss, role=Role.GROUP_MEMBER, group=cast.group1)
+    with pytest.raises(DomainError, match="不能督导本单位"):
+        campaign_actions.assign_unit_to_group(actor=None, participation=cast.unit_b.participations.get(),
+                                              group=cast.group1, reason="调整")
