@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-SKIP_BROWSER = "未找到 Debian 的 chromium（apt-get install chromium）：浏览器测试已跳过；.ci/run 会自动安装。"
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+SKIP_BROWSER = (
+    "未找到 Debian 的 chromium（apt-get install chromium）：浏览器测试已跳过；.ci/run 会自动安装。"
+)
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 
@@ -46,8 +50,13 @@ def chromium_browser():
         executable_path=CHROMIUM,
         headless=True,
         args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     )
     yield browser
@@ -67,8 +76,11 @@ def browser_page(chromium_browser, live_server):
     def make(size=None, *, phone=False):
         viewport = size or (PHONE if phone else DESKTOP)
         context = chromium_browser.new_context(
-            base_url=live_server.url, viewport=viewport, locale="zh-CN",
-            is_mobile=phone, has_touch=phone,
+            base_url=live_server.url,
+            viewport=viewport,
+            locale="zh-CN",
+            is_mobile=phone,
+            has_touch=phone,
         )
         contexts.append(context)
         page = context.new_page()

@@ -41,7 +41,11 @@ def setup_django(db_name: str, *, fresh: bool = False) -> str:
 
 
 def machine() -> dict:
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+    }
 
 
 def table(rows: list[tuple], header: tuple) -> None:

@@ -31,8 +31,15 @@ def _mix(campaign) -> list[str]:
     base = f"/campaigns/{campaign.pk}/overview/"
     group = campaign.groups.order_by("code").first()
     batch = campaign.batches.order_by("number").first()
-    return [base, base + "?phase=analysis", base + f"?group={group.pk}", base + "?q=区",
-            base + "?page=37", base + f"?batch={batch.pk}&phase=study&q=局", base + "?q=镇&page=2"]
+    return [
+        base,
+        base + "?phase=analysis",
+        base + f"?group={group.pk}",
+        base + "?q=区",
+        base + "?page=37",
+        base + f"?batch={batch.pk}&phase=study&q=局",
+        base + "?q=镇&page=2",
+    ]
 
 
 def measure(requests: int) -> dict:
@@ -72,10 +79,15 @@ def measure(requests: int) -> dict:
     p95 = statistics.quantiles(page_ms, n=20)[18]
     bare_p95 = statistics.quantiles(bare_ms, n=20)[18]
     return {
-        "units": Participation.objects.filter(campaign=campaign).count(), "members": Person.objects.count(),
-        "p50_ms": round(statistics.median(page_ms), 1), "p95_ms": round(p95, 1), "max_ms": round(max(page_ms), 1),
-        "queries": max(queries.values()), "queries_by_url": queries,
-        "bare_p95_ms": round(bare_p95, 2), "ratio": round(p95 / bare_p95, 1) if bare_p95 else None,
+        "units": Participation.objects.filter(campaign=campaign).count(),
+        "members": Person.objects.count(),
+        "p50_ms": round(statistics.median(page_ms), 1),
+        "p95_ms": round(p95, 1),
+        "max_ms": round(max(page_ms), 1),
+        "queries": max(queries.values()),
+        "queries_by_url": queries,
+        "bare_p95_ms": round(bare_p95, 2),
+        "ratio": round(p95 / bare_p95, 1) if bare_p95 else None,
         "database": connection.vendor,
     }
 
@@ -93,13 +105,30 @@ def main() -> None:
         emit(result)
         return
     other = "small" if args.scale == "city" else "city"
-    out = subprocess.run([sys.executable, "-m", "bench.overview", "--scale", other, "--requests", "20", "--measure-only"],
-                         cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.overview",
+            "--scale",
+            other,
+            "--requests",
+            "20",
+            "--measure-only",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     small = json.loads(out.stdout.strip().splitlines()[-1])
     result[f"queries_{other}"] = small["queries"]
     result["scale"] = args.scale
     by_url = result.pop("queries_by_url")
-    table([(url.split("overview/")[1] or "(first page)", n) for url, n in by_url.items()], ("request", "queries"))
+    table(
+        [(url.split("overview/")[1] or "(first page)", n) for url, n in by_url.items()],
+        ("request", "queries"),
+    )
     print()
     table([(k, v) for k, v in result.items()], ("figure", "value"))
     emit(result)

@@ -43,15 +43,40 @@ def generate(path: Path, rows: int, seed: int = 2005) -> dict:
             branches.append(code)
             r += 1
     people = wb.add_worksheet("人员")
-    people.write_row(0, 0, ["人员编号", "姓名", "性别", "出生日期", "入党日期", "所在支部编码", "人员类别", "干部级别",
-                            "班子成员", "职务"])
+    people.write_row(
+        0,
+        0,
+        [
+            "人员编号",
+            "姓名",
+            "性别",
+            "出生日期",
+            "入党日期",
+            "所在支部编码",
+            "人员类别",
+            "干部级别",
+            "班子成员",
+            "职务",
+        ],
+    )
     categories = ["在职"] * 16 + ["离退休"] * 3 + ["外出流动"]
     for i in range(rows):
-        people.write_row(i + 1, 0, [
-            f"B-P{i:07d}", rnd.choice(SURNAMES) + rnd.choice(GIVEN) + (rnd.choice(GIVEN) if i % 3 else ""),
-            "男" if i % 3 else "女", f"19{50 + i % 40}年{1 + i % 12}月{1 + i % 28}日", f"{1980 + i % 25}.{1 + i % 12}.1",
-            branches[i % len(branches)], categories[i % len(categories)], "无", "否", "",
-        ])
+        people.write_row(
+            i + 1,
+            0,
+            [
+                f"B-P{i:07d}",
+                rnd.choice(SURNAMES) + rnd.choice(GIVEN) + (rnd.choice(GIVEN) if i % 3 else ""),
+                "男" if i % 3 else "女",
+                f"19{50 + i % 40}年{1 + i % 12}月{1 + i % 28}日",
+                f"{1980 + i % 25}.{1 + i % 12}.1",
+                branches[i % len(branches)],
+                categories[i % len(categories)],
+                "无",
+                "否",
+                "",
+            ],
+        )
     wb.close()
     return {"orgs": r - 1, "units": units, "branches": len(branches)}
 
@@ -81,9 +106,16 @@ def main() -> None:
     t3 = time.perf_counter()
     assert summary["people_created"] == args.rows, summary
     result = {
-        "rows": args.rows, "seconds": round(t2 - t0, 2), "validate_s": round(t1 - t0, 2), "write_s": round(t2 - t1, 2),
-        "reimport_s": round(t3 - t2, 2), "reimport_changes": again["changed"], "generate_s": round(generate_s, 2),
-        "file_mb": round(len(data) / 1e6, 1), "organisations": shape["orgs"], "database": vendor,
+        "rows": args.rows,
+        "seconds": round(t2 - t0, 2),
+        "validate_s": round(t1 - t0, 2),
+        "write_s": round(t2 - t1, 2),
+        "reimport_s": round(t3 - t2, 2),
+        "reimport_changes": again["changed"],
+        "generate_s": round(generate_s, 2),
+        "file_mb": round(len(data) / 1e6, 1),
+        "organisations": shape["orgs"],
+        "database": vendor,
     }
     table([(k, v) for k, v in result.items()], ("figure", "value"))
     emit(result)

@@ -17,12 +17,18 @@ SKIP = {"common", "run_all"}
 
 
 def main() -> None:
-    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(bench.__file__).parent)]) if m.name not in SKIP)
+    names = sorted(
+        m.name
+        for m in pkgutil.iter_modules([str(Path(bench.__file__).parent)])
+        if m.name not in SKIP
+    )
     results = {}
     for name in names:
         print(f"\n=== bench.{name}", flush=True)
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=ROOT, text=True, capture_output=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", f"bench.{name}"], cwd=ROOT, text=True, capture_output=True
+        )
         sys.stdout.write(proc.stdout)
         if proc.returncode != 0:
             sys.stdout.write(proc.stderr[-4000:])
@@ -32,7 +38,10 @@ def main() -> None:
         results[name] = json.loads(last)
         results[name]["wall_s"] = round(time.perf_counter() - started, 1)
     print()
-    table([(n, json.dumps(r, ensure_ascii=False)[:150]) for n, r in results.items()], ("bench", "result"))
+    table(
+        [(n, json.dumps(r, ensure_ascii=False)[:150]) for n, r in results.items()],
+        ("bench", "result"),
+    )
     print(json.dumps(results, ensure_ascii=False))
     if any("error" in r for r in results.values()):
         sys.exit(1)

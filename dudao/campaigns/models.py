@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 
 
 class CampaignTemplate(models.Model):
@@ -50,7 +49,9 @@ class Campaign(models.Model):
         CampaignTemplate, verbose_name="模板", on_delete=models.PROTECT, related_name="campaigns"
     )
     root = models.ForeignKey(
-        "orgs.Organisation", verbose_name="组织范围", on_delete=models.PROTECT,
+        "orgs.Organisation",
+        verbose_name="组织范围",
+        on_delete=models.PROTECT,
         related_name="campaigns",
     )
     start_date = models.DateField("开始日期")
@@ -69,8 +70,9 @@ class Campaign(models.Model):
 
 
 class Batch(models.Model):
-    campaign = models.ForeignKey(Campaign, verbose_name="活动", on_delete=models.CASCADE,
-                                 related_name="batches")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="活动", on_delete=models.CASCADE, related_name="batches"
+    )
     number = models.PositiveSmallIntegerField("批次序号")
     name = models.CharField("批次名称", max_length=100)
     scope = models.CharField("参加范围", max_length=255, blank=True)
@@ -90,10 +92,17 @@ class Batch(models.Model):
 
 
 class SupervisionGroup(models.Model):
-    campaign = models.ForeignKey(Campaign, verbose_name="活动", on_delete=models.CASCADE,
-                                 related_name="groups")
-    batch = models.ForeignKey(Batch, verbose_name="批次", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="groups")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="活动", on_delete=models.CASCADE, related_name="groups"
+    )
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name="批次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="groups",
+    )
     code = models.CharField("组编号", max_length=32)
     name = models.CharField("督导组名称", max_length=100)
 
@@ -110,12 +119,14 @@ class SupervisionGroup(models.Model):
 
 
 class InspectionGroup(models.Model):
-    campaign = models.ForeignKey(Campaign, verbose_name="活动", on_delete=models.CASCADE,
-                                 related_name="inspection_groups")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="活动", on_delete=models.CASCADE, related_name="inspection_groups"
+    )
     code = models.CharField("组编号", max_length=32)
     name = models.CharField("巡回检查组名称", max_length=100)
-    departments = models.ManyToManyField("orgs.Organisation", verbose_name="负责部门",
-                                         blank=True, related_name="inspection_groups")
+    departments = models.ManyToManyField(
+        "orgs.Organisation", verbose_name="负责部门", blank=True, related_name="inspection_groups"
+    )
 
     class Meta:
         verbose_name = "巡回检查组"
@@ -131,14 +142,26 @@ class InspectionGroup(models.Model):
 class Participation(models.Model):
     """A unit taking part in a batch of a campaign, with its group and current phase."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name="活动", on_delete=models.CASCADE,
-                                 related_name="participations")
-    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.PROTECT,
-                              related_name="participations")
-    unit = models.ForeignKey("orgs.Organisation", verbose_name="单位", on_delete=models.PROTECT,
-                             related_name="participations")
-    group = models.ForeignKey(SupervisionGroup, verbose_name="督导组", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="participations")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="活动", on_delete=models.CASCADE, related_name="participations"
+    )
+    batch = models.ForeignKey(
+        Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="participations"
+    )
+    unit = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="单位",
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    group = models.ForeignKey(
+        SupervisionGroup,
+        verbose_name="督导组",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
     # Phase codes come from the campaign's template.
     current_phase = models.CharField("当前阶段", max_length=64, blank=True)
     phase_started_on = models.DateField("本阶段开始", null=True, blank=True)

@@ -22,8 +22,9 @@ class TemplateInvalid(DomainError):
         self.path = str(path)
         self.errors = errors
         lines = "\n".join(f"  - {e}" for e in errors)
-        super().__init__(f"模板文件 {self.path} 有 {len(errors)} 处错误：\n{lines}",
-                         code="template_invalid")
+        super().__init__(
+            f"模板文件 {self.path} 有 {len(errors)} 处错误：\n{lines}", code="template_invalid"
+        )
 
 
 def builtin_template_paths() -> list[Path]:
@@ -82,14 +83,24 @@ def load_template(*, actor, path: Path | str) -> tuple[CampaignTemplate, bool]:
     if existing is not None:
         if existing.sha256 == digest:
             return existing, False
-        raise TemplateInvalid(path, [TemplateError(
-            "version", f"模板 {tpl.code} 的版本 {tpl.version} 已载入，但内容不同：请提高 version 后再载入")])
+        raise TemplateInvalid(
+            path,
+            [
+                TemplateError(
+                    "version",
+                    f"模板 {tpl.code} 的版本 {tpl.version} 已载入，但内容不同：请提高 version 后再载入",
+                )
+            ],
+        )
     template = CampaignTemplate.objects.create(
         code=tpl.code, version=tpl.version, name=tpl.name, data=clean, sha256=digest
     )
-    record_event(actor=actor, action="template.load", target=template,
-                 data={"code": tpl.code, "version": tpl.version, "sha256": digest,
-                       "file": Path(path).name})
+    record_event(
+        actor=actor,
+        action="template.load",
+        target=template,
+        data={"code": tpl.code, "version": tpl.version, "sha256": digest, "file": Path(path).name},
+    )
     return template, True
 
 

@@ -31,13 +31,13 @@ class TemplateError:
 def parse_fraction(value: Any, *, allow_one: bool = True) -> Fraction:
     """'2/3', '1/2', '1', 0.5 → an exact Fraction in (0, 1]. Raises ValueError in Chinese."""
     if isinstance(value, bool):
-        raise ValueError(f"应为分数（如 \"2/3\"），实际为 {value!r}")
+        raise ValueError(f'应为分数（如 "2/3"），实际为 {value!r}')
     try:
         frac = Fraction(str(value).strip())
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"应为分数（如 \"2/3\"），实际为 {value!r}") from None
+        raise ValueError(f'应为分数（如 "2/3"），实际为 {value!r}') from None
     if frac <= 0 or frac > 1 or (frac == 1 and not allow_one):
-        raise ValueError(f"应在 0 与 1 之间（如 \"2/3\"），实际为 {value!r}")
+        raise ValueError(f'应在 0 与 1 之间（如 "2/3"），实际为 {value!r}')
     return frac
 
 
@@ -250,7 +250,7 @@ class Template(Strict):
     @classmethod
     def _version_is_text(cls, v):
         if not isinstance(v, str):
-            raise ValueError(f"版本号须写成带引号的文本（如 version: \"1\"），实际为 {v!r}")
+            raise ValueError(f'版本号须写成带引号的文本（如 version: "1"），实际为 {v!r}')
         return v
 
 
@@ -346,23 +346,45 @@ def validate_template_data(data: Any) -> tuple[Template | None, list[TemplateErr
 
     for i, doc in enumerate(tpl.document_kinds):
         if doc.checklist and doc.checklist not in tpl.checklists:
-            errors.append(TemplateError(f"document_kinds[{i}].checklist",
-                                        f"审核清单“{doc.checklist}”未在 checklists 中定义"))
+            errors.append(
+                TemplateError(
+                    f"document_kinds[{i}].checklist",
+                    f"审核清单“{doc.checklist}”未在 checklists 中定义",
+                )
+            )
     for i, inst in enumerate(tpl.survey_instruments):
         for j, q in enumerate(inst.questions):
             bad = [o for o in q.satisfied if o not in q.options]
             if bad:
-                errors.append(TemplateError(f"survey_instruments[{i}].questions[{j}].satisfied",
-                                            f"选项 {bad} 不在 options 中"))
+                errors.append(
+                    TemplateError(
+                        f"survey_instruments[{i}].questions[{j}].satisfied",
+                        f"选项 {bad} 不在 options 中",
+                    )
+                )
         bad = [o for o in inst.rule.options if not any(o in q.options for q in inst.questions)]
         if bad:
-            errors.append(TemplateError(f"survey_instruments[{i}].rule.options", f"选项 {bad} 不在任何题目的 options 中"))
-        if inst.rule.kind == "satisfied_share_at_least" and not any(q.satisfied for q in inst.questions):
-            errors.append(TemplateError(f"survey_instruments[{i}].rule",
-                                        "满意率规则需要至少一道题写明 satisfied（哪些选项算满意）"))
+            errors.append(
+                TemplateError(
+                    f"survey_instruments[{i}].rule.options", f"选项 {bad} 不在任何题目的 options 中"
+                )
+            )
+        if inst.rule.kind == "satisfied_share_at_least" and not any(
+            q.satisfied for q in inst.questions
+        ):
+            errors.append(
+                TemplateError(
+                    f"survey_instruments[{i}].rule",
+                    "满意率规则需要至少一道题写明 satisfied（哪些选项算满意）",
+                )
+            )
         if inst.rule.kind == "remedial_when_share_above" and not inst.rule.options:
-            errors.append(TemplateError(f"survey_instruments[{i}].rule.options",
-                                        "“超过比例则补课”规则须列出计入的选项（如 一般化、走过场）"))
+            errors.append(
+                TemplateError(
+                    f"survey_instruments[{i}].rule.options",
+                    "“超过比例则补课”规则须列出计入的选项（如 一般化、走过场）",
+                )
+            )
 
     orders = [p.order for p in tpl.phases]
     if len(set(orders)) != len(orders):
@@ -373,12 +395,20 @@ def validate_template_data(data: Any) -> tuple[Template | None, list[TemplateErr
         for j, req in enumerate(phase.requirements):
             path = f"phases[{i}].requirements[{j}]"
             if req.code in requirement_codes:
-                errors.append(TemplateError(f"{path}.code", f"要求编码“{req.code}”与 {requirement_codes[req.code]} 重复"))
+                errors.append(
+                    TemplateError(
+                        f"{path}.code", f"要求编码“{req.code}”与 {requirement_codes[req.code]} 重复"
+                    )
+                )
             requirement_codes.setdefault(req.code, path)
             spec = REQUIREMENT_KINDS.get(req.kind)
             if spec is None:
                 known = "、".join(REQUIREMENT_KINDS)
-                errors.append(TemplateError(f"{path}.kind", f"未知的要求类型“{req.kind}”；可用的类型：{known}"))
+                errors.append(
+                    TemplateError(
+                        f"{path}.kind", f"未知的要求类型“{req.kind}”；可用的类型：{known}"
+                    )
+                )
                 continue
             try:
                 params = spec[1].model_validate(req.params)
@@ -387,23 +417,47 @@ def validate_template_data(data: Any) -> tuple[Template | None, list[TemplateErr
                 continue
             ref = getattr(params, "document_kind", None)
             if ref is not None and ref not in doc_kinds:
-                errors.append(TemplateError(f"{path}.params.document_kind", f"文书种类“{ref}”未在 document_kinds 中定义"))
+                errors.append(
+                    TemplateError(
+                        f"{path}.params.document_kind", f"文书种类“{ref}”未在 document_kinds 中定义"
+                    )
+                )
             ref = getattr(params, "instrument", None)
             if ref is not None and ref not in instruments:
-                errors.append(TemplateError(f"{path}.params.instrument", f"测评“{ref}”未在 survey_instruments 中定义"))
+                errors.append(
+                    TemplateError(
+                        f"{path}.params.instrument", f"测评“{ref}”未在 survey_instruments 中定义"
+                    )
+                )
             ref = getattr(params, "session_kind", None)
             if ref is not None and ref not in session_kinds:
-                errors.append(TemplateError(f"{path}.params.session_kind", f"学习形式“{ref}”未在 session_kinds 中定义"))
+                errors.append(
+                    TemplateError(
+                        f"{path}.params.session_kind", f"学习形式“{ref}”未在 session_kinds 中定义"
+                    )
+                )
             for k in getattr(params, "except_kinds", []) or []:
                 if k not in session_kinds:
-                    errors.append(TemplateError(f"{path}.params.except_kinds", f"学习形式“{k}”未在 session_kinds 中定义"))
+                    errors.append(
+                        TemplateError(
+                            f"{path}.params.except_kinds", f"学习形式“{k}”未在 session_kinds 中定义"
+                        )
+                    )
             ref = getattr(params, "meeting_kind", None)
             if ref is not None and ref not in meeting_kinds:
-                errors.append(TemplateError(f"{path}.params.meeting_kind", f"会议类型“{ref}”未在 meeting_kinds 中定义"))
+                errors.append(
+                    TemplateError(
+                        f"{path}.params.meeting_kind", f"会议类型“{ref}”未在 meeting_kinds 中定义"
+                    )
+                )
             bad = [c for c in req.exempt_categories if c not in tpl.member_categories.exemptable]
             if bad:
-                errors.append(TemplateError(f"{path}.exempt_categories",
-                                            f"类别 {bad} 不在 member_categories.exemptable 中，模板不允许为其登记免除"))
+                errors.append(
+                    TemplateError(
+                        f"{path}.exempt_categories",
+                        f"类别 {bad} 不在 member_categories.exemptable 中，模板不允许为其登记免除",
+                    )
+                )
     return tpl, errors
 
 

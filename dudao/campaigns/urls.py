@@ -9,10 +9,21 @@ urlpatterns = [
     path("<int:campaign_id>/setup/", views.campaign_setup, name="campaign_setup"),
     path("<int:campaign_id>/batches/", views.batch_save, name="campaign_batch_save"),
     path("<int:campaign_id>/groups/new/", views.group_edit, name="campaign_group_new"),
-    path("<int:campaign_id>/groups/<int:group_id>/edit/", views.group_edit, name="campaign_group_edit"),
+    path(
+        "<int:campaign_id>/groups/<int:group_id>/edit/",
+        views.group_edit,
+        name="campaign_group_edit",
+    ),
     path("<int:campaign_id>/people-search/", views.people_search, name="campaign_people_search"),
     path("<int:campaign_id>/units/", views.units, name="campaign_units"),
-    path("<int:campaign_id>/participations/<int:participation_id>/group/", views.participation_group,
-         name="campaign_participation_group"),
-    path("<int:campaign_id>/inspection-groups/", views.inspection_create, name="campaign_inspection_create"),
+    path(
+        "<int:campaign_id>/participations/<int:participation_id>/group/",
+        views.participation_group,
+        name="campaign_participation_group",
+    ),
+    path(
+        "<int:campaign_id>/inspection-groups/",
+        views.inspection_create,
+        name="campaign_inspection_create",
+    ),
 ]

@@ -32,15 +32,29 @@ def campaign_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            campaign = actions.create_campaign(actor=request.user, template=d["template"], root=d["root"],
-                                               name=d["name"], short_name=d["short_name"],
-                                               start_date=d["start_date"], end_date=d["end_date"])
-            grant_role(actor=request.user, user=request.user, role=Role.OFFICE, campaign=campaign,
-                       reason="创建活动")
+            campaign = actions.create_campaign(
+                actor=request.user,
+                template=d["template"],
+                root=d["root"],
+                name=d["name"],
+                short_name=d["short_name"],
+                start_date=d["start_date"],
+                end_date=d["end_date"],
+            )
+            grant_role(
+                actor=request.user,
+                user=request.user,
+                role=Role.OFFICE,
+                campaign=campaign,
+                reason="创建活动",
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已创建“{campaign.name}”，并按模板建立了 {campaign.batches.count()} 个批次。")
+            messages.success(
+                request,
+                f"已创建“{campaign.name}”，并按模板建立了 {campaign.batches.count()} 个批次。",
+            )
             return redirect("campaign_setup", campaign_id=campaign.pk)
     return render(request, "campaigns/new.html", {"form": form})
 
@@ -49,18 +63,34 @@ def campaign_new(request):
 def campaign_setup(request, campaign_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
     batches = campaign.batches.annotate(units=Count("participations")).order_by("number")
-    groups = list(campaign.groups.select_related("batch").annotate(units=Count("participations")).order_by("code"))
+    groups = list(
+        campaign.groups.select_related("batch")
+        .annotate(units=Count("participations"))
+        .order_by("code")
+    )
     roster: dict[int, list] = {}
-    for ra in RoleAssignment.objects.filter(group__campaign=campaign).select_related("user").order_by("role", "user__username"):
+    for ra in (
+        RoleAssignment.objects.filter(group__campaign=campaign)
+        .select_related("user")
+        .order_by("role", "user__username")
+    ):
         roster.setdefault(ra.group_id, []).append(ra)
     for g in groups:
         g.roster = roster.get(g.pk, [])
     unassigned = Participation.objects.filter(campaign=campaign, group__isnull=True).count()
-    return render(request, "campaigns/setup.html", {
-        "campaign": campaign, "batches": batches, "groups": groups, "unassigned": unassigned,
-        "batch_form": BatchForm(), "inspection_form": InspectionForm(),
-        "inspections": campaign.inspection_groups.prefetch_related("departments"),
-    })
+    return render(
+        request,
+        "campaigns/setup.html",
+        {
+            "campaign": campaign,
+            "batches": batches,
+            "groups": groups,
+            "unassigned": unassigned,
+            "batch_form": BatchForm(),
+            "inspection_form": InspectionForm(),
+            "inspections": campaign.inspection_groups.prefetch_related("departments"),
+        },
+    )
 
 
 @login_required
@@ -69,7 +99,11 @@ def batch_save(request, campaign_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
     form = BatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "批次信息有误：" + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
+        messages.error(
+            request,
+            "批次信息有误："
+            + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()),
+        )
         return redirect("campaign_setup", campaign_id=campaign.pk)
     d = form.cleaned_data
     try:
@@ -78,8 +112,14 @@ def batch_save(request, campaign_id):
             actions.add_batch(actor=request.user, campaign=campaign, **d)
             messages.success(request, f"已添加{d['name']}。")
         else:
-            actions.update_batch(actor=request.user, batch=batch, name=d["name"], scope=d["scope"],
-                                 start_date=d["start_date"], end_date=d["end_date"])
+            actions.update_batch(
+                actor=request.user,
+                batch=batch,
+                name=d["name"],
+                scope=d["scope"],
+                start_date=d["start_date"],
+                end_date=d["end_date"],
+            )
             messages.success(request, f"已保存{d['name']}。")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -100,10 +140,14 @@ def group_edit(request, campaign_id, group_id=None):
     initial = {}
     if group is not None:
         roster = RoleAssignment.objects.filter(group=group).select_related("user")
-        initial = {"code": group.code, "name": group.name, "batch": group.batch_id,
-                   "leader": next((ra.user.username for ra in roster if ra.role == Role.GROUP_LEADER), ""),
-                   "members": "、".join(ra.user.username for ra in roster if ra.role == Role.GROUP_MEMBER),
-                   "signature": actions.group_signature(group)}
+        initial = {
+            "code": group.code,
+            "name": group.name,
+            "batch": group.batch_id,
+            "leader": next((ra.user.username for ra in roster if ra.role == Role.GROUP_LEADER), ""),
+            "members": "、".join(ra.user.username for ra in roster if ra.role == Role.GROUP_MEMBER),
+            "signature": actions.group_signature(group),
+        }
     form = GroupForm(request.POST or None, initial=initial, campaign=campaign)
     if group is not None:
         form.fields["code"].disabled = True
@@ -116,20 +160,34 @@ def group_edit(request, campaign_id, group_id=None):
                     # A double submit of the same new group: show it rather than failing or duplicating.
                     messages.info(request, f"{existing.name}已建立。")
                     return redirect("campaign_setup", campaign_id=campaign.pk)
-                group = actions.create_group(actor=request.user, campaign=campaign, code=d["code"], name=d["name"],
-                                             batch=d["batch"])
+                group = actions.create_group(
+                    actor=request.user,
+                    campaign=campaign,
+                    code=d["code"],
+                    name=d["name"],
+                    batch=d["batch"],
+                )
                 signature = actions.group_signature(group)
             else:
                 signature = d["signature"]
-            actions.update_group(actor=request.user, group=group, name=d["name"], batch=d["batch"],
-                                 leader=d["leader"], members=d["members"], expected_signature=signature,
-                                 reason=d["reason"])
+            actions.update_group(
+                actor=request.user,
+                group=group,
+                name=d["name"],
+                batch=d["batch"],
+                leader=d["leader"],
+                members=d["members"],
+                expected_signature=signature,
+                reason=d["reason"],
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"已保存{group.name}。")
             return redirect("campaign_setup", campaign_id=campaign.pk)
-    return render(request, "campaigns/group_form.html", {"campaign": campaign, "group": group, "form": form})
+    return render(
+        request, "campaigns/group_form.html", {"campaign": campaign, "group": group, "form": form}
+    )
 
 
 @login_required
@@ -138,9 +196,12 @@ def people_search(request, campaign_id):
     q = request.GET.get("q", "").strip()[:50]
     people = []
     if q:
-        people = (Person.objects.filter(user__isnull=False, branch__path__startswith=campaign.root.path)
-                  .filter(Q(name__contains=q) | Q(user__username__startswith=q))
-                  .select_related("user", "unit").order_by("name")[:20])
+        people = (
+            Person.objects.filter(user__isnull=False, branch__path__startswith=campaign.root.path)
+            .filter(Q(name__contains=q) | Q(user__username__startswith=q))
+            .select_related("user", "unit")
+            .order_by("name")[:20]
+        )
     return render(request, "campaigns/_people.html", {"people": people, "q": q})
 
 
@@ -149,7 +210,9 @@ def units(request, campaign_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
     q = request.GET.get("q", "").strip()[:50]
     enrolled_ids = Participation.objects.filter(campaign=campaign).values("unit_id")
-    candidates = Organisation.objects.filter(kind="unit", path__startswith=campaign.root.path).exclude(pk__in=enrolled_ids)
+    candidates = Organisation.objects.filter(
+        kind="unit", path__startswith=campaign.root.path
+    ).exclude(pk__in=enrolled_ids)
     if q:
         candidates = candidates.filter(name__contains=q)
     form = EnrolForm(request.POST or None, campaign=campaign)
@@ -158,7 +221,13 @@ def units(request, campaign_id):
         done, failed = 0, []
         for unit in d["units"]:
             try:
-                actions.enrol_unit(actor=request.user, campaign=campaign, batch=d["batch"], unit=unit, group=d["group"])
+                actions.enrol_unit(
+                    actor=request.user,
+                    campaign=campaign,
+                    batch=d["batch"],
+                    unit=unit,
+                    group=d["group"],
+                )
                 done += 1
             except DomainError as exc:
                 failed.append(exc.message)
@@ -167,15 +236,27 @@ def units(request, campaign_id):
         for message in failed:
             messages.error(request, message)
         return redirect(request.get_full_path())
-    participations = (Participation.objects.filter(campaign=campaign).select_related("batch", "group")
-                      .order_by("unit_name"))
+    participations = (
+        Participation.objects.filter(campaign=campaign)
+        .select_related("batch", "group")
+        .order_by("unit_name")
+    )
     if q:
         participations = participations.filter(unit_name__contains=q)
-    return render(request, "campaigns/units.html", {
-        "campaign": campaign, "form": form, "candidates": candidates.order_by("name")[:100],
-        "candidate_count": candidates.count(), "participations": participations[:200],
-        "participation_count": participations.count(), "q": q, "groups": campaign.groups.order_by("code"),
-    })
+    return render(
+        request,
+        "campaigns/units.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "candidates": candidates.order_by("name")[:100],
+            "candidate_count": candidates.count(),
+            "participations": participations[:200],
+            "participation_count": participations.count(),
+            "q": q,
+            "groups": campaign.groups.order_by("code"),
+        },
+    )
 
 
 @login_required
@@ -188,12 +269,21 @@ def participation_group(request, campaign_id, participation_id):
     group_id = request.POST.get("group") or None
     group = _group_for_manager(campaign, group_id) if group_id else None
     reason = request.POST.get("reason", "").strip()
-    if participation.group_id and participation.group_id != (group.pk if group else None) and not reason:
+    if (
+        participation.group_id
+        and participation.group_id != (group.pk if group else None)
+        and not reason
+    ):
         messages.error(request, f"调整“{participation.unit_name}”的督导组须填写理由。")
     else:
         try:
-            actions.assign_unit_to_group(actor=request.user, participation=participation, group=group, reason=reason)
-            messages.success(request, f"已将“{participation.unit_name}”分配给{group.name if group else '（未分配）'}。")
+            actions.assign_unit_to_group(
+                actor=request.user, participation=participation, group=group, reason=reason
+            )
+            messages.success(
+                request,
+                f"已将“{participation.unit_name}”分配给{group.name if group else '（未分配）'}。",
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
     return redirect(f"/campaigns/{campaign.pk}/units/?q={participation.unit_name}")
@@ -212,8 +302,13 @@ def inspection_create(request, campaign_id):
             messages.error(request, f"组织编码不存在：{'、'.join(missing)}")
         else:
             try:
-                actions.create_inspection_group(actor=request.user, campaign=campaign, code=form.cleaned_data["code"],
-                                                name=form.cleaned_data["name"], departments=[found[c] for c in codes])
+                actions.create_inspection_group(
+                    actor=request.user,
+                    campaign=campaign,
+                    code=form.cleaned_data["code"],
+                    name=form.cleaned_data["name"],
+                    departments=[found[c] for c in codes],
+                )
                 messages.success(request, f"已建立{form.cleaned_data['name']}。")
             except DomainError as exc:
                 messages.error(request, exc.message)

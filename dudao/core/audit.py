@@ -26,9 +26,22 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def compute_hash(*, prev_hash: str, seq: int, created_at, actor_id, actor_label: str,
-                 action: str, target_type: str, target_id: str, target_label: str,
-                 campaign_id, organisation_id, reason: str, data: Any) -> str:
+def compute_hash(
+    *,
+    prev_hash: str,
+    seq: int,
+    created_at,
+    actor_id,
+    actor_label: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    campaign_id,
+    organisation_id,
+    reason: str,
+    data: Any,
+) -> str:
     payload = _canonical(
         {
             "seq": seq,
@@ -101,16 +114,35 @@ def record_event(
     actor_id = actor.pk if actor is not None else None
     label = _actor_label(actor)
     digest = compute_hash(
-        prev_hash=head.last_hash, seq=seq, created_at=created_at, actor_id=actor_id,
-        actor_label=label, action=action, target_type=target_type, target_id=str(target_id),
-        target_label=target_label, campaign_id=campaign_id, organisation_id=organisation_id,
-        reason=reason, data=data,
+        prev_hash=head.last_hash,
+        seq=seq,
+        created_at=created_at,
+        actor_id=actor_id,
+        actor_label=label,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_label=target_label,
+        campaign_id=campaign_id,
+        organisation_id=organisation_id,
+        reason=reason,
+        data=data,
     )
     event = AuditEvent.objects.create(
-        seq=seq, created_at=created_at, actor_id=actor_id, actor_label=label, action=action,
-        target_type=target_type, target_id=str(target_id), target_label=target_label,
-        campaign_id=campaign_id, organisation_id=organisation_id, reason=reason, data=data,
-        prev_hash=head.last_hash, hash=digest,
+        seq=seq,
+        created_at=created_at,
+        actor_id=actor_id,
+        actor_label=label,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_label=target_label,
+        campaign_id=campaign_id,
+        organisation_id=organisation_id,
+        reason=reason,
+        data=data,
+        prev_hash=head.last_hash,
+        hash=digest,
     )
     AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=digest)
     return event
@@ -143,9 +175,13 @@ def verify_chain() -> tuple[int, ChainBreak | None]:
     checked = 0
     for event in iter_events():
         if event.seq != expected_seq:
-            return checked, ChainBreak(expected_seq, None, f"缺失（下一条为第 {event.seq} 号），事件可能被删除")
+            return checked, ChainBreak(
+                expected_seq, None, f"缺失（下一条为第 {event.seq} 号），事件可能被删除"
+            )
         if event.prev_hash != expected_prev:
-            return checked, ChainBreak(event.seq, event.pk, "前一事件哈希不符，前一事件可能被修改或删除")
+            return checked, ChainBreak(
+                event.seq, event.pk, "前一事件哈希不符，前一事件可能被修改或删除"
+            )
         if _event_hash(event) != event.hash:
             return checked, ChainBreak(event.seq, event.pk, "内容与哈希不符，事件被修改")
         expected_prev = event.hash
@@ -153,7 +189,11 @@ def verify_chain() -> tuple[int, ChainBreak | None]:
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_seq != checked:
-        return checked, ChainBreak(checked + 1, None, f"链头记录共 {head.last_seq} 条，实际只有 {checked} 条，末尾事件可能被删除")
+        return checked, ChainBreak(
+            checked + 1,
+            None,
+            f"链头记录共 {head.last_seq} 条，实际只有 {checked} 条，末尾事件可能被删除",
+        )
     if head is not None and checked and head.last_hash != expected_prev:
         return checked, ChainBreak(checked, None, "链头哈希与最后一条事件不符")
     return checked, None

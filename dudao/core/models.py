@@ -21,6 +21,9 @@ class AuditChainHead(models.Model):
         verbose_name = "审计链头"
         verbose_name_plural = "审计链头"
 
+    def __str__(self) -> str:
+        return f"审计链头 #{self.last_seq}"
+
 
 class AuditEvent(models.Model):
     seq = models.BigIntegerField("序号", unique=True)

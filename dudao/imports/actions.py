@@ -46,18 +46,27 @@ def run_later(fn: Callable[[], None]) -> None:
             close_old_connections()
             connection.close()
 
-    transaction.on_commit(lambda: threading.Thread(target=target, daemon=True, name="dudao-import").start())
+    transaction.on_commit(
+        lambda: threading.Thread(target=target, daemon=True, name="dudao-import").start()
+    )
 
 
 def upload(*, actor, kind: str, file_name: str, data: bytes, campaign=None) -> ImportJob:
     """Keep the file and check it (in the background). Refuses an oversized or empty upload."""
     if len(data) > settings.DUDAO_MAX_IMPORT_BYTES:
-        raise DomainError(f"文件太大（{len(data) // 1024 // 1024} MB），上限为 "
-                          f"{settings.DUDAO_MAX_IMPORT_BYTES // 1024 // 1024} MB。请分成几个文件导入。")
+        raise DomainError(
+            f"文件太大（{len(data) // 1024 // 1024} MB），上限为 "
+            f"{settings.DUDAO_MAX_IMPORT_BYTES // 1024 // 1024} MB。请分成几个文件导入。"
+        )
     with transaction.atomic():
         job = ImportJob.objects.create(
-            kind=kind, campaign=campaign, uploaded_by=actor, file_name=file_name[:255], content=data,
-            sha256=hashlib.sha256(data).hexdigest(), status=ImportStatus.CHECKING,
+            kind=kind,
+            campaign=campaign,
+            uploaded_by=actor,
+            file_name=file_name[:255],
+            content=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+            status=ImportStatus.CHECKING,
         )
         run_later(lambda: check_job(job.pk))
     return job
@@ -79,15 +88,21 @@ def check_job(job_id: int) -> ImportJob:
         return job
     except Exception:  # an unexpected failure must still end the job with a message
         log.exception("import check failed")
-        job.status, job.failure = ImportStatus.FAILED, "校验时发生意外错误，请联系系统管理员（已记录日志）。"
+        job.status, job.failure = (
+            ImportStatus.FAILED,
+            "校验时发生意外错误，请联系系统管理员（已记录日志）。",
+        )
         job.save(update_fields=["status", "failure"])
         return job
     _store_problems(job, plan.problems)
     job.total_rows = plan.total_rows
     job.status = ImportStatus.INVALID if plan.bad else ImportStatus.READY
     bad_rows = {key for key in plan.bad if key[1] > 1}  # row 1 is a sheet's header, not data
-    job.summary = {"valid_rows": plan.total_rows - len(bad_rows) - len(plan.skipped),
-                   "bad_rows": len(bad_rows), "skipped_rows": len(plan.skipped)}
+    job.summary = {
+        "valid_rows": plan.total_rows - len(bad_rows) - len(plan.skipped),
+        "bad_rows": len(bad_rows),
+        "skipped_rows": len(plan.skipped),
+    }
     job.save(update_fields=["error_count", "errors", "total_rows", "status", "summary"])
     progress.clear(job.pk)
     return job
@@ -106,10 +121,13 @@ def start_import(*, actor, job: ImportJob, only_valid: bool) -> ImportJob:
         raise DomainError("文件无法读取，不能导入。请重新上传。")
     with transaction.atomic():
         claimed = ImportJob.objects.filter(pk=job.pk, status__in=allowed).update(
-            status=ImportStatus.IMPORTING, only_valid=only_valid)
+            status=ImportStatus.IMPORTING, only_valid=only_valid
+        )
         if not claimed:
             job.refresh_from_db()
-            raise ConflictError(f"该文件已在导入或已导入（当前状态：{job.get_status_display()}），没有重复导入。")
+            raise ConflictError(
+                f"该文件已在导入或已导入（当前状态：{job.get_status_display()}），没有重复导入。"
+            )
         run_later(lambda: run_import(job.pk, actor_id=actor.pk))
     job.refresh_from_db()
     return job
@@ -124,13 +142,23 @@ def run_import(job_id: int, *, actor_id: int) -> ImportJob:
     report = progress.reporter(job.pk)
     try:
         plan, lookups = module.check(bytes(job.content), report, **_extra(job))
-        summary = module.apply(plan, lookups, actor=actor, only_valid=job.only_valid, file_name=job.file_name,
-                               progress=report, **_extra(job))
+        summary = module.apply(
+            plan,
+            lookups,
+            actor=actor,
+            only_valid=job.only_valid,
+            file_name=job.file_name,
+            progress=report,
+            **_extra(job),
+        )
     except DomainError as exc:
         job.status, job.failure = ImportStatus.FAILED, exc.message
     except Exception:
         log.exception("import failed")
-        job.status, job.failure = ImportStatus.FAILED, "导入时发生意外错误，没有导入任何数据。请联系系统管理员（已记录日志）。"
+        job.status, job.failure = (
+            ImportStatus.FAILED,
+            "导入时发生意外错误，没有导入任何数据。请联系系统管理员（已记录日志）。",
+        )
     else:
         job.status, job.summary = ImportStatus.DONE, {**job.summary, **summary}
         _store_problems(job, plan.problems)

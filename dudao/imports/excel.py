@@ -31,14 +31,19 @@ class CellError(ValueError):
 @dataclass(frozen=True)
 class Problem:
     sheet: str
-    row: int          # as Excel shows it (header is row 1)
-    column: str       # header text, or "" for the whole row
+    row: int  # as Excel shows it (header is row 1)
+    column: str  # header text, or "" for the whole row
     value: str
     message: str
 
     def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
-                "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 def column_letter(index: int) -> str:
@@ -52,27 +57,41 @@ def column_letter(index: int) -> str:
 
 def _sniff(data: bytes) -> None:
     if not data:
-        raise FileRejected("文件是空的（0 字节）。请确认选择了正确的文件，或在 Excel 中重新保存后再上传。")
+        raise FileRejected(
+            "文件是空的（0 字节）。请确认选择了正确的文件，或在 Excel 中重新保存后再上传。"
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileRejected("这是旧版 Excel（.xls）或 Word（.doc）文件。请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再上传。")
+        raise FileRejected(
+            "这是旧版 Excel（.xls）或 Word（.doc）文件。请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再上传。"
+        )
     if data.startswith(b"%PDF"):
-        raise FileRejected("这是 PDF 文件，不是 Excel 表格。请上传 .xlsx 文件（可下载导入模板填写）。")
+        raise FileRejected(
+            "这是 PDF 文件，不是 Excel 表格。请上传 .xlsx 文件（可下载导入模板填写）。"
+        )
     if not data.startswith(b"PK\x03\x04"):
-        raise FileRejected("这不是 Excel 文件（看起来是文本或 CSV 文件）。请用 Excel 打开后“另存为”Excel 工作簿（.xlsx）再上传。")
+        raise FileRejected(
+            "这不是 Excel 文件（看起来是文本或 CSV 文件）。请用 Excel 打开后“另存为”Excel 工作簿（.xlsx）再上传。"
+        )
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except zipfile.BadZipFile:
-        raise FileRejected("文件已损坏，无法打开。请在 Excel 中重新保存为 .xlsx 后再上传。") from None
+        raise FileRejected(
+            "文件已损坏，无法打开。请在 Excel 中重新保存为 .xlsx 后再上传。"
+        ) from None
     if "word/document.xml" in names:
         raise FileRejected("这是 Word 文档（.docx），不是 Excel 表格。请上传 .xlsx 文件。")
     if "xl/workbook.xml" not in names:
         raise FileRejected("这不是 Excel 工作簿（.xlsx）。请用 Excel 另存为 .xlsx 后再上传。")
 
 
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>', re.S)
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>', re.S
+)
 
 
 def error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
@@ -105,16 +124,23 @@ def error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     return out
 
 
-def read_workbook(data: bytes) -> tuple[dict[str, list[list]], dict[str, dict[tuple[int, int], str]]]:
+def read_workbook(
+    data: bytes,
+) -> tuple[dict[str, list[list]], dict[str, dict[tuple[int, int], str]]]:
     """All sheets as lists of rows (row 0 = header), and the error cells per sheet."""
     _sniff(data)
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+        sheets = {
+            name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in wb.sheet_names
+        }
     except Exception as exc:  # calamine raises several types for broken or encrypted files
         if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
             raise FileRejected("文件设置了密码保护。请在 Excel 中取消密码后再上传。") from None
-        raise FileRejected("文件无法读取，可能已损坏或被加密。请在 Excel 中重新保存为 .xlsx 后再上传。") from None
+        raise FileRejected(
+            "文件无法读取，可能已损坏或被加密。请在 Excel 中重新保存为 .xlsx 后再上传。"
+        ) from None
     return sheets, error_cells(data)
 
 
@@ -186,7 +212,9 @@ def clean_id_number(value) -> str | None:
     if re.fullmatch(r"\d{15}", text):
         return text
     if not re.fullmatch(r"\d{17}[\dX]", text):
-        raise CellError(f"身份证号应为 18 位（最后一位可为 X）或 15 位数字，实际为“{text}”（{len(text)} 位）")
+        raise CellError(
+            f"身份证号应为 18 位（最后一位可为 X）或 15 位数字，实际为“{text}”（{len(text)} 位）"
+        )
     check = _ID_CHECK[sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS)) % 11]
     if text[17] != check:
         raise CellError(f"身份证号“{text}”校验位不对（应为 {check}），请核对是否录错")

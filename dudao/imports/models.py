@@ -23,10 +23,17 @@ class ImportJob(models.Model):
     event it makes the import reconstructible."""
 
     kind = models.CharField("类型", max_length=16, choices=ImportKind.choices)
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="活动", null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
-                                    related_name="+")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name="活动",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
     file_name = models.CharField("文件名", max_length=255)
     content = models.BinaryField("原始文件")
     sha256 = models.CharField("文件摘要", max_length=64)

@@ -25,7 +25,9 @@ def _path(job_id: int) -> Path:
 def write(job_id: int, stage: str, done: int, total: int) -> None:
     path = _path(job_id)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"stage": stage, "done": done, "total": total, "at": time.time()}), "utf-8")
+    tmp.write_text(
+        json.dumps({"stage": stage, "done": done, "total": total, "at": time.time()}), "utf-8"
+    )
     os.replace(tmp, path)
 
 

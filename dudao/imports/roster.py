@@ -23,7 +23,15 @@ from django.db.models.functions import Concat, Substr
 from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
 from dudao.orgs.actions import BRANCH_KINDS, UNIT_LEVEL_KINDS, grant_role
-from dudao.orgs.models import PATH_WIDTH, CadreLevel, Organisation, OrgKind, Person, PersonCategory, Role
+from dudao.orgs.models import (
+    PATH_WIDTH,
+    CadreLevel,
+    Organisation,
+    OrgKind,
+    Person,
+    PersonCategory,
+    Role,
+)
 
 from .excel import (
     CellError,
@@ -41,32 +49,93 @@ from .excel import (
 Progress = Callable[[str, int, int], None]
 CHUNK = 5000
 
-KIND_LABELS = {"市委": OrgKind.CITY_COMMITTEE, "区县": OrgKind.DISTRICT, "区县委": OrgKind.DISTRICT,
-               "市直部门": OrgKind.DEPARTMENT, "部门": OrgKind.DEPARTMENT, "单位": OrgKind.UNIT,
-               "党委": OrgKind.PARTY_COMMITTEE, "党总支": OrgKind.GENERAL_BRANCH, "总支": OrgKind.GENERAL_BRANCH,
-               "党支部": OrgKind.BRANCH, "支部": OrgKind.BRANCH}
-CATEGORY_LABELS = {"在职": PersonCategory.SERVING, "离退休": PersonCategory.RETIRED, "退休": PersonCategory.RETIRED,
-                   "离休": PersonCategory.RETIRED, "外出流动": PersonCategory.AWAY, "外出/流动": PersonCategory.AWAY,
-                   "外出": PersonCategory.AWAY, "流动": PersonCategory.AWAY, "下岗失业": PersonCategory.LAID_OFF,
-                   "下岗": PersonCategory.LAID_OFF, "失业": PersonCategory.LAID_OFF}
-CADRE_LABELS = {"无": CadreLevel.NONE, "科级及以上": CadreLevel.SECTION, "科级": CadreLevel.SECTION,
-                "县处级及以上": CadreLevel.COUNTY, "县处级": CadreLevel.COUNTY, "处级": CadreLevel.COUNTY}
-ROLE_LABELS = {"单位主要负责人": Role.UNIT_HEAD, "一把手": Role.UNIT_HEAD, "单位联络员": Role.UNIT_LIAISON,
-               "联络员": Role.UNIT_LIAISON, "支部书记": Role.BRANCH_SECRETARY}
+KIND_LABELS = {
+    "市委": OrgKind.CITY_COMMITTEE,
+    "区县": OrgKind.DISTRICT,
+    "区县委": OrgKind.DISTRICT,
+    "市直部门": OrgKind.DEPARTMENT,
+    "部门": OrgKind.DEPARTMENT,
+    "单位": OrgKind.UNIT,
+    "党委": OrgKind.PARTY_COMMITTEE,
+    "党总支": OrgKind.GENERAL_BRANCH,
+    "总支": OrgKind.GENERAL_BRANCH,
+    "党支部": OrgKind.BRANCH,
+    "支部": OrgKind.BRANCH,
+}
+CATEGORY_LABELS = {
+    "在职": PersonCategory.SERVING,
+    "离退休": PersonCategory.RETIRED,
+    "退休": PersonCategory.RETIRED,
+    "离休": PersonCategory.RETIRED,
+    "外出流动": PersonCategory.AWAY,
+    "外出/流动": PersonCategory.AWAY,
+    "外出": PersonCategory.AWAY,
+    "流动": PersonCategory.AWAY,
+    "下岗失业": PersonCategory.LAID_OFF,
+    "下岗": PersonCategory.LAID_OFF,
+    "失业": PersonCategory.LAID_OFF,
+}
+CADRE_LABELS = {
+    "无": CadreLevel.NONE,
+    "科级及以上": CadreLevel.SECTION,
+    "科级": CadreLevel.SECTION,
+    "县处级及以上": CadreLevel.COUNTY,
+    "县处级": CadreLevel.COUNTY,
+    "处级": CadreLevel.COUNTY,
+}
+ROLE_LABELS = {
+    "单位主要负责人": Role.UNIT_HEAD,
+    "一把手": Role.UNIT_HEAD,
+    "单位联络员": Role.UNIT_LIAISON,
+    "联络员": Role.UNIT_LIAISON,
+    "支部书记": Role.BRANCH_SECRETARY,
+}
 
 SHEETS: dict[str, dict] = {
-    "组织": {"columns": {"组织编码": "code", "组织名称": "name", "组织类型": "kind", "上级组织编码": "parent"},
-             "required": {"code", "name", "kind"}},
-    "人员": {"columns": {"人员编号": "code", "姓名": "name", "性别": "gender", "身份证号": "id_number",
-                       "出生日期": "birth_date", "入党日期": "joined_on", "所在支部编码": "branch",
-                       "人员类别": "category", "干部级别": "cadre_level", "班子成员": "is_leadership",
-                       "职务": "position", "手机号": "phone", "登录账号": "username"},
-             "required": {"code", "name", "branch"}},
-    "角色": {"columns": {"登录账号": "username", "角色": "role", "组织编码": "org"},
-             "required": {"username", "role", "org"}},
+    "组织": {
+        "columns": {
+            "组织编码": "code",
+            "组织名称": "name",
+            "组织类型": "kind",
+            "上级组织编码": "parent",
+        },
+        "required": {"code", "name", "kind"},
+    },
+    "人员": {
+        "columns": {
+            "人员编号": "code",
+            "姓名": "name",
+            "性别": "gender",
+            "身份证号": "id_number",
+            "出生日期": "birth_date",
+            "入党日期": "joined_on",
+            "所在支部编码": "branch",
+            "人员类别": "category",
+            "干部级别": "cadre_level",
+            "班子成员": "is_leadership",
+            "职务": "position",
+            "手机号": "phone",
+            "登录账号": "username",
+        },
+        "required": {"code", "name", "branch"},
+    },
+    "角色": {
+        "columns": {"登录账号": "username", "角色": "role", "组织编码": "org"},
+        "required": {"username", "role", "org"},
+    },
 }
-PERSON_FIELDS = ["name", "gender", "id_number", "birth_date", "joined_on", "category", "cadre_level",
-                 "is_leadership", "position", "phone"]
+PERSON_FIELDS = [
+    "name",
+    "gender",
+    "id_number",
+    "birth_date",
+    "joined_on",
+    "category",
+    "cadre_level",
+    "is_leadership",
+    "position",
+    "phone",
+]
 
 
 @dataclass
@@ -114,7 +183,9 @@ def parse(data: bytes, progress: Progress = _noop) -> RosterPlan:
         raise_names = "、".join(SHEETS)
         from .excel import FileRejected
 
-        raise FileRejected(f"文件中没有可导入的工作表。工作表名应为：{raise_names}（可下载导入模板对照）。")
+        raise FileRejected(
+            f"文件中没有可导入的工作表。工作表名应为：{raise_names}（可下载导入模板对照）。"
+        )
     for name in known:
         spec = SHEETS[name]
         rows = sheets[name]
@@ -127,15 +198,27 @@ def parse(data: bytes, progress: Progress = _noop) -> RosterPlan:
                 continue
             key = spec["columns"].get(h)
             if key is None:
-                plan.problems.append(Problem(name, 1, h, h, f"不认识的列“{h}”（第 {column_letter(i)} 列）。"
-                                             f"本表可用的列：{'、'.join(spec['columns'])}"))
+                plan.problems.append(
+                    Problem(
+                        name,
+                        1,
+                        h,
+                        h,
+                        f"不认识的列“{h}”（第 {column_letter(i)} 列）。"
+                        f"本表可用的列：{'、'.join(spec['columns'])}",
+                    )
+                )
                 plan.bad.add((name, 1))
             elif key in cols.values():
                 plan.problems.append(Problem(name, 1, h, h, f"列“{h}”出现了两次，请删去一列"))
                 plan.bad.add((name, 1))
             else:
                 cols[i] = key
-        missing = [h for h, k in spec["columns"].items() if k in spec["required"] and k not in cols.values()]
+        missing = [
+            h
+            for h, k in spec["columns"].items()
+            if k in spec["required"] and k not in cols.values()
+        ]
         if missing:
             plan.problems.append(Problem(name, 1, "", "", f"缺少必需的列：{'、'.join(missing)}"))
             plan.bad.add((name, 1))
@@ -151,8 +234,12 @@ def parse(data: bytes, progress: Progress = _noop) -> RosterPlan:
             for i, key in cols.items():
                 value = raw[i] if i < len(raw) else ""
                 if (r, i) in errors:
-                    plan.add(row, labels[key], errors[(r, i)],
-                             f"单元格是 Excel 错误值 {errors[(r, i)]}（公式出错），请改为实际内容")
+                    plan.add(
+                        row,
+                        labels[key],
+                        errors[(r, i)],
+                        f"单元格是 Excel 错误值 {errors[(r, i)]}（公式出错），请改为实际内容",
+                    )
                     value = ""
                 row.values[key] = value
             target.append(row)
@@ -175,16 +262,29 @@ def _clean(plan: RosterPlan) -> None:
             v["kind"] = None
     for row in plan.people:
         v = row.values
-        out = {"code": clean_code(v.get("code")), "name": clean_text(v.get("name")),
-               "branch": clean_code(v.get("branch")), "gender": clean_text(v.get("gender")),
-               "position": clean_text(v.get("position")), "phone": clean_code(v.get("phone")),
-               "username": clean_code(v.get("username"))}
+        out = {
+            "code": clean_code(v.get("code")),
+            "name": clean_text(v.get("name")),
+            "branch": clean_code(v.get("branch")),
+            "gender": clean_text(v.get("gender")),
+            "position": clean_text(v.get("position")),
+            "phone": clean_code(v.get("phone")),
+            "username": clean_code(v.get("username")),
+        }
         for key, label, fn in (
             ("id_number", "身份证号", clean_id_number),
             ("birth_date", "出生日期", clean_date),
             ("joined_on", "入党日期", clean_date),
-            ("category", "人员类别", lambda x: clean_choice(x, CATEGORY_LABELS, "人员类别") or PersonCategory.SERVING),
-            ("cadre_level", "干部级别", lambda x: clean_choice(x, CADRE_LABELS, "干部级别") or CadreLevel.NONE),
+            (
+                "category",
+                "人员类别",
+                lambda x: clean_choice(x, CATEGORY_LABELS, "人员类别") or PersonCategory.SERVING,
+            ),
+            (
+                "cadre_level",
+                "干部级别",
+                lambda x: clean_choice(x, CADRE_LABELS, "干部级别") or CadreLevel.NONE,
+            ),
             ("is_leadership", "班子成员", clean_bool),
         ):
             try:
@@ -204,7 +304,11 @@ def _clean(plan: RosterPlan) -> None:
         except CellError as exc:
             plan.add(row, "角色", v.get("role"), str(exc))
             v["role"] = None
-    for rows, spec in ((plan.orgs, SHEETS["组织"]), (plan.people, SHEETS["人员"]), (plan.roles, SHEETS["角色"])):
+    for rows, spec in (
+        (plan.orgs, SHEETS["组织"]),
+        (plan.people, SHEETS["人员"]),
+        (plan.roles, SHEETS["角色"]),
+    ):
         labels = {k: h for h, k in spec["columns"].items()}
         for row in rows:
             for key in spec["required"]:
@@ -217,7 +321,7 @@ def _clean(plan: RosterPlan) -> None:
 
 def _chunks(items: list, size: int = CHUNK):
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _duplicates(plan: RosterPlan, rows: list[Row], key: str, label: str) -> None:
@@ -248,8 +352,9 @@ def validate(plan: RosterPlan, progress: Progress = _noop) -> dict:
     wanted.discard("")
     db_orgs: dict[str, dict] = {}
     for chunk in _chunks(sorted(wanted)):
-        for o in Organisation.objects.filter(code__in=chunk).values("id", "code", "name", "kind", "parent_id",
-                                                                    "parent__code", "path", "depth", "unit_id"):
+        for o in Organisation.objects.filter(code__in=chunk).values(
+            "id", "code", "name", "kind", "parent_id", "parent__code", "path", "depth", "unit_id"
+        ):
             db_orgs[o["code"]] = o
     file_orgs = {r.values["code"]: r for r in plan.orgs if r.values["code"]}
 
@@ -267,38 +372,57 @@ def validate(plan: RosterPlan, progress: Progress = _noop) -> dict:
         v = row.values
         if v["parent"]:
             if v["parent"] not in file_orgs and v["parent"] not in db_orgs:
-                plan.add(row, "上级组织编码", v["parent"],
-                         f"上级组织编码“{v['parent']}”不存在：既不在本文件“组织”表中，也不在系统中")
+                plan.add(
+                    row,
+                    "上级组织编码",
+                    v["parent"],
+                    f"上级组织编码“{v['parent']}”不存在：既不在本文件“组织”表中，也不在系统中",
+                )
                 continue
             seen, code = {v["code"]}, v["parent"]
             while code:
                 if code in seen:
-                    plan.add(row, "上级组织编码", v["parent"], "上下级关系形成了循环，请检查上级组织编码")
+                    plan.add(
+                        row, "上级组织编码", v["parent"], "上下级关系形成了循环，请检查上级组织编码"
+                    )
                     break
                 seen.add(code)
                 code = parent_of(code)
         existing = db_orgs.get(v["code"])
         if existing and v["kind"] and existing["kind"] != v["kind"]:
-            plan.add(row, "组织类型", v["kind"], f"系统中该组织类型为“{OrgKind(existing['kind']).label}”，"
-                                               "导入不能改变组织类型，请在数据维护中处理")
+            plan.add(
+                row,
+                "组织类型",
+                v["kind"],
+                f"系统中该组织类型为“{OrgKind(existing['kind']).label}”，"
+                "导入不能改变组织类型，请在数据维护中处理",
+            )
         if v["kind"] in UNIT_LEVEL_KINDS and (row.sheet, row.row) not in plan.bad:
             code, found = v["parent"], False
             for _ in range(64):
                 if not code:
                     break
-                if kind_of(code) == OrgKind.UNIT or (code in file_orgs and file_orgs[code].values["kind"] is None):
+                if kind_of(code) == OrgKind.UNIT or (
+                    code in file_orgs and file_orgs[code].values["kind"] is None
+                ):
                     # A parent row with a bad type is reported on its own row; this one is skipped.
                     found = True
                     break
                 code = parent_of(code)
             if not found:
-                plan.add(row, "上级组织编码", v["parent"], f"{OrgKind(v['kind']).label}必须隶属于某个单位，请填写所属单位或其党组织的编码")
+                plan.add(
+                    row,
+                    "上级组织编码",
+                    v["parent"],
+                    f"{OrgKind(v['kind']).label}必须隶属于某个单位，请填写所属单位或其党组织的编码",
+                )
 
     existing_people: dict[str, dict] = {}
     codes = [r.values["code"] for r in plan.people if r.values["code"]]
     for i, chunk in enumerate(_chunks(codes)):
-        for p in Person.objects.filter(code__in=chunk).values("id", "code", "branch__code", "user__username",
-                                                               *PERSON_FIELDS):
+        for p in Person.objects.filter(code__in=chunk).values(
+            "id", "code", "branch__code", "user__username", *PERSON_FIELDS
+        ):
             existing_people[p["code"]] = p
         progress("校验", min((i + 1) * CHUNK, len(codes)), len(codes))
     ids = [r.values["id_number"] for r in plan.people if r.values.get("id_number")]
@@ -317,41 +441,74 @@ def validate(plan: RosterPlan, progress: Progress = _noop) -> dict:
         if v["branch"]:
             kind = kind_of(v["branch"])
             if kind is None:
-                plan.add(row, "所在支部编码", v["branch"],
-                         f"所在支部编码“{v['branch']}”不存在：既不在本文件“组织”表中，也不在系统中")
+                plan.add(
+                    row,
+                    "所在支部编码",
+                    v["branch"],
+                    f"所在支部编码“{v['branch']}”不存在：既不在本文件“组织”表中，也不在系统中",
+                )
             elif kind not in BRANCH_KINDS:
-                plan.add(row, "所在支部编码", v["branch"],
-                         f"“{v['branch']}”是{OrgKind(kind).label}，不是党支部、党总支或党委")
+                plan.add(
+                    row,
+                    "所在支部编码",
+                    v["branch"],
+                    f"“{v['branch']}”是{OrgKind(kind).label}，不是党支部、党总支或党委",
+                )
         owner = id_owner.get(v.get("id_number") or "")
         if owner and owner != v["code"]:
             plan.add(row, "身份证号", v["id_number"], f"身份证号已登记在人员编号“{owner}”名下")
         if v["username"]:
             user = users.get(v["username"])
             if user and user["person__code"] and user["person__code"] != v["code"]:
-                plan.add(row, "登录账号", v["username"], f"账号“{v['username']}”已属于人员“{user['person__code']}”")
+                plan.add(
+                    row,
+                    "登录账号",
+                    v["username"],
+                    f"账号“{v['username']}”已属于人员“{user['person__code']}”",
+                )
             current = (existing_people.get(v["code"]) or {}).get("user__username")
             if current and current != v["username"]:
-                plan.add(row, "登录账号", v["username"], f"该人员已有账号“{current}”，导入不能更换账号")
+                plan.add(
+                    row, "登录账号", v["username"], f"该人员已有账号“{current}”，导入不能更换账号"
+                )
 
     file_people_users = {r.values["username"]: r for r in plan.people if r.values["username"]}
     for row in plan.roles:
         v = row.values
         if v["username"] and v["username"] not in users and v["username"] not in file_people_users:
-            plan.add(row, "登录账号", v["username"], f"账号“{v['username']}”不存在：请先在“人员”表中为其填写登录账号")
+            plan.add(
+                row,
+                "登录账号",
+                v["username"],
+                f"账号“{v['username']}”不存在：请先在“人员”表中为其填写登录账号",
+            )
         if v["org"]:
             kind = kind_of(v["org"])
             if kind is None:
                 plan.add(row, "组织编码", v["org"], f"组织编码“{v['org']}”不存在")
             elif v["role"] in {Role.UNIT_HEAD, Role.UNIT_LIAISON} and kind != OrgKind.UNIT:
-                plan.add(row, "组织编码", v["org"], f"{Role(v['role']).label}的组织必须是单位，“{v['org']}”是{OrgKind(kind).label}")
+                plan.add(
+                    row,
+                    "组织编码",
+                    v["org"],
+                    f"{Role(v['role']).label}的组织必须是单位，“{v['org']}”是{OrgKind(kind).label}",
+                )
             elif v["role"] == Role.BRANCH_SECRETARY and kind not in BRANCH_KINDS:
-                plan.add(row, "组织编码", v["org"], f"支部书记的组织必须是党支部（或总支、党委），“{v['org']}”是{OrgKind(kind).label}")
+                plan.add(
+                    row,
+                    "组织编码",
+                    v["org"],
+                    f"支部书记的组织必须是党支部（或总支、党委），“{v['org']}”是{OrgKind(kind).label}",
+                )
     _propagate_skips(plan, file_orgs, file_people_users)
     return {"db_orgs": db_orgs, "existing_people": existing_people, "users": users}
 
 
-def _propagate_skips(plan: RosterPlan, file_orgs: dict[str, Row], file_people_users: dict[str, Row]) -> None:
+def _propagate_skips(
+    plan: RosterPlan, file_orgs: dict[str, Row], file_people_users: dict[str, Row]
+) -> None:
     """Rows that depend on a bad row cannot be imported either (only-valid mode)."""
+
     def org_blocked(code: str, depth: int = 0) -> Row | None:
         row = file_orgs.get(code)
         if row is None or depth > 64:
@@ -365,15 +522,29 @@ def _propagate_skips(plan: RosterPlan, file_orgs: dict[str, Row], file_people_us
             blocker = org_blocked(row.values["parent"])
             if blocker is not None:
                 plan.skipped.add((row.sheet, row.row))
-                plan.problems.append(Problem(row.sheet, row.row, "上级组织编码", row.values["parent"],
-                                             f"上级组织（第 {blocker.row} 行）有错误，本行一并跳过"))
+                plan.problems.append(
+                    Problem(
+                        row.sheet,
+                        row.row,
+                        "上级组织编码",
+                        row.values["parent"],
+                        f"上级组织（第 {blocker.row} 行）有错误，本行一并跳过",
+                    )
+                )
     for row in plan.people:
         if plan.is_ok(row):
             blocker = org_blocked(row.values["branch"])
             if blocker is not None:
                 plan.skipped.add((row.sheet, row.row))
-                plan.problems.append(Problem(row.sheet, row.row, "所在支部编码", row.values["branch"],
-                                             f"所在支部（“组织”表第 {blocker.row} 行）有错误，本行一并跳过"))
+                plan.problems.append(
+                    Problem(
+                        row.sheet,
+                        row.row,
+                        "所在支部编码",
+                        row.values["branch"],
+                        f"所在支部（“组织”表第 {blocker.row} 行）有错误，本行一并跳过",
+                    )
+                )
     for row in plan.roles:
         if not plan.is_ok(row):
             continue
@@ -381,12 +552,26 @@ def _propagate_skips(plan: RosterPlan, file_orgs: dict[str, Row], file_people_us
         blocker = org_blocked(row.values["org"])
         if person_row is not None and not plan.is_ok(person_row):
             plan.skipped.add((row.sheet, row.row))
-            plan.problems.append(Problem(row.sheet, row.row, "登录账号", row.values["username"],
-                                         f"该账号所在的“人员”表第 {person_row.row} 行有错误，本行一并跳过"))
+            plan.problems.append(
+                Problem(
+                    row.sheet,
+                    row.row,
+                    "登录账号",
+                    row.values["username"],
+                    f"该账号所在的“人员”表第 {person_row.row} 行有错误，本行一并跳过",
+                )
+            )
         elif blocker is not None:
             plan.skipped.add((row.sheet, row.row))
-            plan.problems.append(Problem(row.sheet, row.row, "组织编码", row.values["org"],
-                                         f"该组织（“组织”表第 {blocker.row} 行）有错误，本行一并跳过"))
+            plan.problems.append(
+                Problem(
+                    row.sheet,
+                    row.row,
+                    "组织编码",
+                    row.values["org"],
+                    f"该组织（“组织”表第 {blocker.row} 行）有错误，本行一并跳过",
+                )
+            )
 
 
 def check(data: bytes, progress: Progress = _noop) -> tuple[RosterPlan, dict]:
@@ -400,11 +585,20 @@ def check(data: bytes, progress: Progress = _noop) -> tuple[RosterPlan, dict]:
 
 
 @transaction.atomic
-def apply(plan: RosterPlan, lookups: dict, *, actor, only_valid: bool, file_name: str,
-          progress: Progress = _noop) -> dict:
+def apply(
+    plan: RosterPlan,
+    lookups: dict,
+    *,
+    actor,
+    only_valid: bool,
+    file_name: str,
+    progress: Progress = _noop,
+) -> dict:
     """Write the valid rows. Refuses (DomainError) when there are problems and only_valid is off."""
     if plan.bad and not only_valid:
-        raise DomainError(f"文件有 {len(plan.bad)} 行错误，未导入任何数据。请改正后重新上传，或选择“仅导入无误的行”。")
+        raise DomainError(
+            f"文件有 {len(plan.bad)} 行错误，未导入任何数据。请改正后重新上传，或选择“仅导入无误的行”。"
+        )
     User = get_user_model()
     counts = defaultdict(int)
     changed_codes: list[str] = []
@@ -420,17 +614,36 @@ def apply(plan: RosterPlan, lookups: dict, *, actor, only_valid: bool, file_name
         level = [r for r in pending if not r.values["parent"] or r.values["parent"] in nodes]
         if not level:
             raise DomainError("组织上下级关系无法解析（可能存在循环）")
-        objs = [Organisation(code=r.values["code"], name=r.values["name"], kind=r.values["kind"],
-                             parent_id=nodes[r.values["parent"]]["id"] if r.values["parent"] else None, path="-")
-                for r in level]
+        objs = [
+            Organisation(
+                code=r.values["code"],
+                name=r.values["name"],
+                kind=r.values["kind"],
+                parent_id=nodes[r.values["parent"]]["id"] if r.values["parent"] else None,
+                path="-",
+            )
+            for r in level
+        ]
         Organisation.objects.bulk_create(objs, batch_size=500)
         for obj in objs:
-            parent = nodes.get(by_code[obj.code].values["parent"]) if by_code[obj.code].values["parent"] else None
+            parent = (
+                nodes.get(by_code[obj.code].values["parent"])
+                if by_code[obj.code].values["parent"]
+                else None
+            )
             obj.path = (parent["path"] if parent else "") + f"{obj.pk:0{PATH_WIDTH}d}/"
             obj.depth = parent["depth"] + 1 if parent else 0
-            obj.unit_id = obj.pk if obj.kind == OrgKind.UNIT else (parent["unit_id"] if parent else None)
-            nodes[obj.code] = {"id": obj.pk, "code": obj.code, "kind": obj.kind, "path": obj.path,
-                               "depth": obj.depth, "unit_id": obj.unit_id}
+            obj.unit_id = (
+                obj.pk if obj.kind == OrgKind.UNIT else (parent["unit_id"] if parent else None)
+            )
+            nodes[obj.code] = {
+                "id": obj.pk,
+                "code": obj.code,
+                "kind": obj.kind,
+                "path": obj.path,
+                "depth": obj.depth,
+                "unit_id": obj.unit_id,
+            }
         Organisation.objects.bulk_update(objs, ["path", "depth", "unit"], batch_size=500)
         counts["orgs_created"] += len(objs)
         changed_codes += [o.code for o in objs[:50]]
@@ -464,22 +677,39 @@ def apply(plan: RosterPlan, lookups: dict, *, actor, only_valid: bool, file_name
     # Branches named by people but not in the file.
     branch_codes = {r.values["branch"] for r in plan.people} - set(nodes)
     for chunk in _chunks(sorted(branch_codes)):
-        for o in Organisation.objects.filter(code__in=chunk).values("id", "code", "kind", "path", "depth", "unit_id"):
+        for o in Organisation.objects.filter(code__in=chunk).values(
+            "id", "code", "kind", "path", "depth", "unit_id"
+        ):
             nodes[o["code"]] = o
-    progress("写入", counts["orgs_created"] + counts["orgs_updated"] + counts["orgs_unchanged"], plan.total_rows)
+    progress(
+        "写入",
+        counts["orgs_created"] + counts["orgs_updated"] + counts["orgs_unchanged"],
+        plan.total_rows,
+    )
 
     # Accounts for people (no password: they are set by an administrator or a reset).
     people_rows = [r for r in plan.people if plan.is_ok(r)]
     counts["skipped"] += len(plan.people) - len(people_rows)
     users: dict[str, dict] = lookups["users"]
-    new_users = [User(username=r.values["username"], first_name=r.values["name"][:150], password=make_password(None))
-                 for r in people_rows if r.values["username"] and r.values["username"] not in users]
+    new_users = [
+        User(
+            username=r.values["username"],
+            first_name=r.values["name"][:150],
+            password=make_password(None),
+        )
+        for r in people_rows
+        if r.values["username"] and r.values["username"] not in users
+    ]
     User.objects.bulk_create(new_users, batch_size=1000)
     counts["accounts_created"] = len(new_users)
     if new_users:
         for chunk in _chunks([u.username for u in new_users]):
             for u in User.objects.filter(username__in=chunk).values("id", "username"):
-                users[u["username"]] = {"id": u["id"], "username": u["username"], "person__code": None}
+                users[u["username"]] = {
+                    "id": u["id"],
+                    "username": u["username"],
+                    "person__code": None,
+                }
 
     # People.
     existing: dict[str, dict] = lookups["existing_people"]
@@ -491,15 +721,28 @@ def apply(plan: RosterPlan, lookups: dict, *, actor, only_valid: bool, file_name
         fields = {k: v[k] for k in PERSON_FIELDS}
         old = existing.get(v["code"])
         if old is None:
-            to_create.append(Person(code=v["code"], branch_id=branch["id"], unit_id=branch["unit_id"],
-                                    user_id=user_id, **fields))
+            to_create.append(
+                Person(
+                    code=v["code"],
+                    branch_id=branch["id"],
+                    unit_id=branch["unit_id"],
+                    user_id=user_id,
+                    **fields,
+                )
+            )
         else:
             diff = [k for k in PERSON_FIELDS if old[k] != fields[k]]
             moved = old["branch__code"] != v["branch"]
             link = user_id is not None and old["user__username"] is None
             if diff or moved or link:
-                p = Person(id=old["id"], code=v["code"], branch_id=branch["id"], unit_id=branch["unit_id"],
-                           user_id=user_id, **fields)
+                p = Person(
+                    id=old["id"],
+                    code=v["code"],
+                    branch_id=branch["id"],
+                    unit_id=branch["unit_id"],
+                    user_id=user_id,
+                    **fields,
+                )
                 to_update.append(p)
                 update_fields.update(diff)
                 if moved:
@@ -535,17 +778,33 @@ def apply(plan: RosterPlan, lookups: dict, *, actor, only_valid: bool, file_name
         if RoleAssignment.objects.filter(user=user, role=v["role"], organisation=org).exists():
             counts["roles_unchanged"] += 1
             continue
-        grant_role(actor=actor, user=user, role=v["role"], organisation=org, reason=f"名册导入：{file_name}")
+        grant_role(
+            actor=actor,
+            user=user,
+            role=v["role"],
+            organisation=org,
+            reason=f"名册导入：{file_name}",
+        )
         counts["roles_created"] += 1
 
     summary = dict(counts)
     written = sum(n for k, n in counts.items() if k.endswith(("_created", "_updated")))
     summary["changed"] = written
     if written:
-        record_event(actor=actor, action="roster.import", target_type="imports.roster", target_id=plan.sha256[:16],
-                     target_label=file_name, reason="仅导入无误的行" if only_valid else "",
-                     data={"file": file_name, "sha256": plan.sha256, "counts": summary,
-                           "changed_codes": changed_codes[:200]})
+        record_event(
+            actor=actor,
+            action="roster.import",
+            target_type="imports.roster",
+            target_id=plan.sha256[:16],
+            target_label=file_name,
+            reason="仅导入无误的行" if only_valid else "",
+            data={
+                "file": file_name,
+                "sha256": plan.sha256,
+                "counts": summary,
+                "changed_codes": changed_codes[:200],
+            },
+        )
     return summary
 
 
@@ -556,11 +815,17 @@ def _move(old: dict, parent: dict | None) -> None:
     delta = (parent["depth"] + 1 if parent else 0) - old["depth"]
     subtree = Organisation.objects.filter(path__startswith=old_path)
     ids = list(subtree.values_list("id", flat=True))
-    subtree.update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + delta)
+    subtree.update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + delta
+    )
     Organisation.objects.filter(pk=old["id"]).update(parent_id=parent["id"] if parent else None)
     if old["kind"] != OrgKind.UNIT:
         new_unit = parent["unit_id"] if parent else None
-        Organisation.objects.filter(pk__in=ids, unit_id=old["unit_id"]).exclude(kind=OrgKind.UNIT).update(unit_id=new_unit)
+        Organisation.objects.filter(pk__in=ids, unit_id=old["unit_id"]).exclude(
+            kind=OrgKind.UNIT
+        ).update(unit_id=new_unit)
         Person.objects.filter(branch_id__in=ids).update(
-            unit_id=Subquery(Organisation.objects.filter(pk=OuterRef("branch_id")).values("unit_id")[:1])
+            unit_id=Subquery(
+                Organisation.objects.filter(pk=OuterRef("branch_id")).values("unit_id")[:1]
+            )
         )

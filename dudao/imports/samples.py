@@ -14,10 +14,29 @@ from . import roster, setup
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E2")
 
 ROSTER_EXAMPLES = {
-    "组织": [["SZ000", "示范市委", "市委", ""], ["SZ-D01", "东城区委", "区县", "SZ000"],
-             ["SZ-U001", "东城区财政局", "单位", "SZ-D01"], ["SZ-U001-B1", "东城区财政局第一党支部", "党支部", "SZ-U001"]],
-    "人员": [["P0001", "王建国", "男", "11010519491231002X", "1965-03-08", "1988年7月1日", "SZ-U001-B1", "在职",
-              "县处级及以上", "是", "局长、党委书记", "13800000000", "wangjg"]],
+    "组织": [
+        ["SZ000", "示范市委", "市委", ""],
+        ["SZ-D01", "东城区委", "区县", "SZ000"],
+        ["SZ-U001", "东城区财政局", "单位", "SZ-D01"],
+        ["SZ-U001-B1", "东城区财政局第一党支部", "党支部", "SZ-U001"],
+    ],
+    "人员": [
+        [
+            "P0001",
+            "王建国",
+            "男",
+            "11010519491231002X",
+            "1965-03-08",
+            "1988年7月1日",
+            "SZ-U001-B1",
+            "在职",
+            "县处级及以上",
+            "是",
+            "局长、党委书记",
+            "13800000000",
+            "wangjg",
+        ]
+    ],
     "角色": [["wangjg", "单位主要负责人", "SZ-U001"]],
 }
 ROSTER_CHOICES = {
@@ -71,8 +90,14 @@ def _build(sheets: dict, examples: dict, choices: dict, notes: list[str]) -> byt
             ws.column_dimensions[cell.column_letter].width = max(12, len(h) * 2 + 4)
             options = choices.get((name, h))
             if options:
-                dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
-                                    showErrorMessage=True, error="请从下拉列表中选择", errorTitle="输入有误")
+                dv = DataValidation(
+                    type="list",
+                    formula1='"' + ",".join(options) + '"',
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    error="请从下拉列表中选择",
+                    errorTitle="输入有误",
+                )
                 ws.add_data_validation(dv)
                 dv.add(f"{cell.column_letter}2:{cell.column_letter}100000")
         for row in examples.get(name, []):

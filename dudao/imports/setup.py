@@ -15,18 +15,50 @@ from dudao.campaigns.models import Participation
 from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
 from dudao.orgs.actions import grant_role
-from dudao.orgs.models import OrgKind, Organisation, Role, RoleAssignment
+from dudao.orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
-from .excel import CellError, FileRejected, Problem, clean_bool, clean_code, clean_date, clean_text, read_workbook
-from .roster import Progress, Row, RosterPlan, _duplicates, _noop
+from .excel import (
+    CellError,
+    FileRejected,
+    Problem,
+    clean_bool,
+    clean_code,
+    clean_date,
+    clean_text,
+    read_workbook,
+)
+from .roster import Progress, RosterPlan, Row, _duplicates, _noop
 
 SHEETS = {
-    "批次": {"columns": {"批次序号": "number", "批次名称": "name", "参加范围": "scope", "开始日期": "start", "结束日期": "end"},
-             "required": {"number", "name"}},
-    "督导组": {"columns": {"组编号": "code", "组名称": "name", "批次序号": "batch", "组长账号": "leader", "组员账号": "members"},
-              "required": {"code", "name"}},
-    "参加单位": {"columns": {"单位编码": "unit", "批次序号": "batch", "督导组编号": "group", "直报": "direct"},
-                "required": {"unit", "batch"}},
+    "批次": {
+        "columns": {
+            "批次序号": "number",
+            "批次名称": "name",
+            "参加范围": "scope",
+            "开始日期": "start",
+            "结束日期": "end",
+        },
+        "required": {"number", "name"},
+    },
+    "督导组": {
+        "columns": {
+            "组编号": "code",
+            "组名称": "name",
+            "批次序号": "batch",
+            "组长账号": "leader",
+            "组员账号": "members",
+        },
+        "required": {"code", "name"},
+    },
+    "参加单位": {
+        "columns": {
+            "单位编码": "unit",
+            "批次序号": "batch",
+            "督导组编号": "group",
+            "直报": "direct",
+        },
+        "required": {"unit", "batch"},
+    },
 }
 _SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -40,7 +72,9 @@ def check(data: bytes, progress: Progress = _noop, *, campaign) -> tuple[SetupPl
     plan = SetupPlan(sha256=hashlib.sha256(data).hexdigest())
     plan.batches, plan.groups, plan.units = [], [], []
     if not any(s in SHEETS for s in sheets):
-        raise FileRejected(f"文件中没有可导入的工作表。工作表名应为：{'、'.join(SHEETS)}（可下载活动设置模板对照）。")
+        raise FileRejected(
+            f"文件中没有可导入的工作表。工作表名应为：{'、'.join(SHEETS)}（可下载活动设置模板对照）。"
+        )
     for name, spec in SHEETS.items():
         rows = sheets.get(name) or []
         if not rows:
@@ -49,11 +83,23 @@ def check(data: bytes, progress: Progress = _noop, *, campaign) -> tuple[SetupPl
         cols = {}
         for i, h in enumerate(header):
             if h and h not in spec["columns"]:
-                plan.problems.append(Problem(name, 1, h, h, f"不认识的列“{h}”。本表可用的列：{'、'.join(spec['columns'])}"))
+                plan.problems.append(
+                    Problem(
+                        name,
+                        1,
+                        h,
+                        h,
+                        f"不认识的列“{h}”。本表可用的列：{'、'.join(spec['columns'])}",
+                    )
+                )
                 plan.bad.add((name, 1))
             elif h:
                 cols[i] = spec["columns"][h]
-        missing = [h for h, k in spec["columns"].items() if k in spec["required"] and k not in cols.values()]
+        missing = [
+            h
+            for h, k in spec["columns"].items()
+            if k in spec["required"] and k not in cols.values()
+        ]
         if missing:
             plan.problems.append(Problem(name, 1, "", "", f"缺少必需的列：{'、'.join(missing)}"))
             plan.bad.add((name, 1))
@@ -69,7 +115,12 @@ def check(data: bytes, progress: Progress = _noop, *, campaign) -> tuple[SetupPl
             for i, key in cols.items():
                 value = raw[i] if i < len(raw) else ""
                 if (r, i) in errors:
-                    plan.add(row, labels[key], errors[(r, i)], f"单元格是 Excel 错误值 {errors[(r, i)]}（公式出错），请改为实际内容")
+                    plan.add(
+                        row,
+                        labels[key],
+                        errors[(r, i)],
+                        f"单元格是 Excel 错误值 {errors[(r, i)]}（公式出错），请改为实际内容",
+                    )
                     value = ""
                 row.values[key] = value
             for key in spec["required"]:
@@ -77,7 +128,9 @@ def check(data: bytes, progress: Progress = _noop, *, campaign) -> tuple[SetupPl
                     plan.add(row, labels[key], "", f"“{labels[key]}”不能为空")
             target.append(row)
     lookups = _validate(plan, campaign)
-    plan.problems.sort(key=lambda p: (list(SHEETS).index(p.sheet) if p.sheet in SHEETS else 9, p.row))
+    plan.problems.sort(
+        key=lambda p: (list(SHEETS).index(p.sheet) if p.sheet in SHEETS else 9, p.row)
+    )
     return plan, lookups
 
 
@@ -106,7 +159,9 @@ def _validate(plan: SetupPlan, campaign) -> dict:
         if v.get("start") and v.get("end") and v["end"] < v["start"]:
             plan.add(row, "结束日期", v["end"], "结束日期不能早于开始日期")
     _duplicates(plan, plan.batches, "number", "批次序号")
-    batch_numbers = set(campaign.batches.values_list("number", flat=True)) | {r.values["number"] for r in plan.batches if r.values["number"]}
+    batch_numbers = set(campaign.batches.values_list("number", flat=True)) | {
+        r.values["number"] for r in plan.batches if r.values["number"]
+    }
 
     for row in plan.groups:
         v = row.values
@@ -117,17 +172,28 @@ def _validate(plan: SetupPlan, campaign) -> dict:
         if v["batch"] and v["batch"] not in batch_numbers:
             plan.add(row, "批次序号", v["batch"], f"第{v['batch']}批不存在：请在“批次”表中添加")
     _duplicates(plan, plan.groups, "code", "组编号")
-    usernames = {r.values["leader"] for r in plan.groups} | {m for r in plan.groups for m in r.values["members"]}
+    usernames = {r.values["leader"] for r in plan.groups} | {
+        m for r in plan.groups for m in r.values["members"]
+    }
     usernames.discard("")
-    users = {u.username: u for u in User.objects.filter(username__in=usernames).select_related("person")}
+    users = {
+        u.username: u for u in User.objects.filter(username__in=usernames).select_related("person")
+    }
     for row in plan.groups:
         v = row.values
         for name in [v["leader"], *v["members"]]:
             if name and name not in users:
-                plan.add(row, "组长账号" if name == v["leader"] else "组员账号", name, f"账号“{name}”不存在，请先导入名册")
+                plan.add(
+                    row,
+                    "组长账号" if name == v["leader"] else "组员账号",
+                    name,
+                    f"账号“{name}”不存在，请先导入名册",
+                )
         if v["leader"] and v["leader"] in v["members"]:
             plan.add(row, "组员账号", v["leader"], "组长不必再列为组员")
-    group_codes = set(campaign.groups.values_list("code", flat=True)) | {r.values["code"] for r in plan.groups if r.values["code"]}
+    group_codes = set(campaign.groups.values_list("code", flat=True)) | {
+        r.values["code"] for r in plan.groups if r.values["code"]
+    }
 
     for row in plan.units:
         v = row.values
@@ -141,11 +207,16 @@ def _validate(plan: SetupPlan, campaign) -> dict:
         if v["batch"] and v["batch"] not in batch_numbers:
             plan.add(row, "批次序号", v["batch"], f"第{v['batch']}批不存在：请在“批次”表中添加")
         if v["group"] and v["group"] not in group_codes:
-            plan.add(row, "督导组编号", v["group"], f"督导组“{v['group']}”不存在：请在“督导组”表中添加")
+            plan.add(
+                row, "督导组编号", v["group"], f"督导组“{v['group']}”不存在：请在“督导组”表中添加"
+            )
     _duplicates(plan, plan.units, "unit", "单位编码")
     codes = [r.values["unit"] for r in plan.units if r.values["unit"]]
     units = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
-    existing = {p.unit_id: p for p in Participation.objects.filter(campaign=campaign).select_related("batch")}
+    existing = {
+        p.unit_id: p
+        for p in Participation.objects.filter(campaign=campaign).select_related("batch")
+    }
     for row in plan.units:
         code = row.values["unit"]
         org = units.get(code)
@@ -154,9 +225,21 @@ def _validate(plan: SetupPlan, campaign) -> dict:
         elif org is not None and org.kind != OrgKind.UNIT:
             plan.add(row, "单位编码", code, f"“{org.name}”是{org.get_kind_display()}，不是单位")
         elif org is not None and not org.path.startswith(campaign.root.path):
-            plan.add(row, "单位编码", code, f"“{org.name}”不在本活动的组织范围（{campaign.root.name}）内")
-        elif org is not None and org.pk in existing and row.values["batch"] and existing[org.pk].batch.number != row.values["batch"]:
-            plan.add(row, "批次序号", row.values["batch"], f"“{org.name}”已在{existing[org.pk].batch.name}，一个单位只能参加一个批次")
+            plan.add(
+                row, "单位编码", code, f"“{org.name}”不在本活动的组织范围（{campaign.root.name}）内"
+            )
+        elif (
+            org is not None
+            and org.pk in existing
+            and row.values["batch"]
+            and existing[org.pk].batch.number != row.values["batch"]
+        ):
+            plan.add(
+                row,
+                "批次序号",
+                row.values["batch"],
+                f"“{org.name}”已在{existing[org.pk].batch.name}，一个单位只能参加一个批次",
+            )
 
     # Nobody supervises his own unit: the units each group will have vs. its people's units.
     group_units: dict[str, set[int]] = defaultdict(set)
@@ -169,31 +252,61 @@ def _validate(plan: SetupPlan, campaign) -> dict:
         if org is not None and row.values["group"]:
             group_units[row.values["group"]].add(org.pk)
     staff: dict[str, list[tuple[str, int | None, Row | None]]] = defaultdict(list)
-    for ra in RoleAssignment.objects.filter(group__campaign=campaign).select_related("user__person", "group"):
-        staff[ra.group.code].append((ra.user.username, getattr(getattr(ra.user, "person", None), "unit_id", None), None))
+    for ra in RoleAssignment.objects.filter(group__campaign=campaign).select_related(
+        "user__person", "group"
+    ):
+        staff[ra.group.code].append(
+            (ra.user.username, getattr(getattr(ra.user, "person", None), "unit_id", None), None)
+        )
     for row in plan.groups:
         for name in [row.values["leader"], *row.values["members"]]:
             user = users.get(name)
             if user is not None:
-                staff[row.values["code"]].append((name, getattr(getattr(user, "person", None), "unit_id", None), row))
+                staff[row.values["code"]].append(
+                    (name, getattr(getattr(user, "person", None), "unit_id", None), row)
+                )
     unit_rows = {units[r.values["unit"]].pk: r for r in plan.units if r.values["unit"] in units}
-    names = dict(Organisation.objects.filter(pk__in={u for _c, s in staff.items() for _n, u, _r in s if u}).values_list("id", "name"))
+    names = dict(
+        Organisation.objects.filter(
+            pk__in={u for _c, s in staff.items() for _n, u, _r in s if u}
+        ).values_list("id", "name")
+    )
     for code, people in staff.items():
         for username, unit_id, group_row in people:
             if unit_id and unit_id in group_units.get(code, set()):
                 message = f"账号“{username}”是“{names.get(unit_id, '')}”的人员，不能督导本单位"
                 if group_row is not None:
-                    plan.add(group_row, "组员账号", username, message + "：请换一位组员，或把该单位分给其他组")
+                    plan.add(
+                        group_row,
+                        "组员账号",
+                        username,
+                        message + "：请换一位组员，或把该单位分给其他组",
+                    )
                 elif unit_id in unit_rows:
-                    plan.add(unit_rows[unit_id], "督导组编号", code, message + "：请把该单位分给其他督导组")
+                    plan.add(
+                        unit_rows[unit_id],
+                        "督导组编号",
+                        code,
+                        message + "：请把该单位分给其他督导组",
+                    )
     return {"users": users, "units": units}
 
 
 @transaction.atomic
-def apply(plan: SetupPlan, lookups: dict, *, actor, only_valid: bool, file_name: str, progress: Progress = _noop,
-          campaign) -> dict:
+def apply(
+    plan: SetupPlan,
+    lookups: dict,
+    *,
+    actor,
+    only_valid: bool,
+    file_name: str,
+    progress: Progress = _noop,
+    campaign,
+) -> dict:
     if plan.bad and not only_valid:
-        raise DomainError(f"文件有 {len(plan.bad)} 行错误，未导入任何数据。请改正后重新上传，或选择“仅导入无误的行”。")
+        raise DomainError(
+            f"文件有 {len(plan.bad)} 行错误，未导入任何数据。请改正后重新上传，或选择“仅导入无误的行”。"
+        )
     counts = defaultdict(int)
     batches = {b.number: b for b in campaign.batches.all()}
     for row in plan.batches:
@@ -203,13 +316,31 @@ def apply(plan: SetupPlan, lookups: dict, *, actor, only_valid: bool, file_name:
         v = row.values
         if v["number"] in batches:
             before = batches[v["number"]]
-            after = campaign_actions.update_batch(actor=actor, batch=before, name=v["name"], scope=v["scope"] or before.scope,
-                                                  start_date=v["start"], end_date=v["end"])
-            counts["batches_updated" if (before.name, before.start_date, before.end_date) != (after.name, after.start_date, after.end_date) else "unchanged"] += 1
+            after = campaign_actions.update_batch(
+                actor=actor,
+                batch=before,
+                name=v["name"],
+                scope=v["scope"] or before.scope,
+                start_date=v["start"],
+                end_date=v["end"],
+            )
+            counts[
+                "batches_updated"
+                if (before.name, before.start_date, before.end_date)
+                != (after.name, after.start_date, after.end_date)
+                else "unchanged"
+            ] += 1
             batches[v["number"]] = after
         else:
-            batches[v["number"]] = campaign_actions.add_batch(actor=actor, campaign=campaign, number=v["number"], name=v["name"],
-                                                              scope=v["scope"], start_date=v["start"], end_date=v["end"])
+            batches[v["number"]] = campaign_actions.add_batch(
+                actor=actor,
+                campaign=campaign,
+                number=v["number"],
+                name=v["name"],
+                scope=v["scope"],
+                start_date=v["start"],
+                end_date=v["end"],
+            )
             counts["batches_created"] += 1
     groups = {g.code: g for g in campaign.groups.all()}
     users = lookups["users"]
@@ -220,18 +351,31 @@ def apply(plan: SetupPlan, lookups: dict, *, actor, only_valid: bool, file_name:
         v = row.values
         group = groups.get(v["code"])
         if group is None:
-            group = campaign_actions.create_group(actor=actor, campaign=campaign, code=v["code"], name=v["name"],
-                                                  batch=batches.get(v["batch"]))
+            group = campaign_actions.create_group(
+                actor=actor,
+                campaign=campaign,
+                code=v["code"],
+                name=v["name"],
+                batch=batches.get(v["batch"]),
+            )
             groups[v["code"]] = group
             counts["groups_created"] += 1
-        for name, role in [(v["leader"], Role.GROUP_LEADER)] + [(m, Role.GROUP_MEMBER) for m in v["members"]]:
+        for name, role in [(v["leader"], Role.GROUP_LEADER)] + [
+            (m, Role.GROUP_MEMBER) for m in v["members"]
+        ]:
             if not name:
                 continue
             if RoleAssignment.objects.filter(user=users[name], role=role, group=group).exists():
                 continue
             try:
                 with transaction.atomic():
-                    grant_role(actor=actor, user=users[name], role=role, group=group, reason=f"活动设置导入：{file_name}")
+                    grant_role(
+                        actor=actor,
+                        user=users[name],
+                        role=role,
+                        group=group,
+                        reason=f"活动设置导入：{file_name}",
+                    )
                 counts["roles_created"] += 1
             except DomainError as exc:
                 if not only_valid:
@@ -243,13 +387,25 @@ def apply(plan: SetupPlan, lookups: dict, *, actor, only_valid: bool, file_name:
             counts["skipped"] += 1
             continue
         v = row.values
-        before = Participation.objects.filter(campaign=campaign, unit=units[v["unit"]]).values_list("group__code", flat=True).first()
-        existed = before is not None or Participation.objects.filter(campaign=campaign, unit=units[v["unit"]]).exists()
+        before = (
+            Participation.objects.filter(campaign=campaign, unit=units[v["unit"]])
+            .values_list("group__code", flat=True)
+            .first()
+        )
+        existed = (
+            before is not None
+            or Participation.objects.filter(campaign=campaign, unit=units[v["unit"]]).exists()
+        )
         try:
             with transaction.atomic():
-                campaign_actions.enrol_unit(actor=actor, campaign=campaign, batch=batches[v["batch"]], unit=units[v["unit"]],
-                                            group=groups.get(v["group"]) if v["group"] else None,
-                                            reports_directly=bool(v.get("direct")))
+                campaign_actions.enrol_unit(
+                    actor=actor,
+                    campaign=campaign,
+                    batch=batches[v["batch"]],
+                    unit=units[v["unit"]],
+                    group=groups.get(v["group"]) if v["group"] else None,
+                    reports_directly=bool(v.get("direct")),
+                )
         except DomainError as exc:
             if not only_valid:
                 raise DomainError(f"“参加单位”表第 {row.row} 行：{exc.message}") from None
@@ -266,6 +422,11 @@ def apply(plan: SetupPlan, lookups: dict, *, actor, only_valid: bool, file_name:
     summary = dict(counts)
     summary["changed"] = sum(n for k, n in counts.items() if k not in {"unchanged", "skipped"})
     if summary["changed"]:
-        record_event(actor=actor, action="setup.import", target=campaign, campaign_id=campaign.pk,
-                     data={"file": file_name, "sha256": plan.sha256, "counts": summary})
+        record_event(
+            actor=actor,
+            action="setup.import",
+            target=campaign,
+            campaign_id=campaign.pk,
+            data={"file": file_name, "sha256": plan.sha256, "counts": summary},
+        )
     return summary

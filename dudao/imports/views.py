@@ -19,8 +19,13 @@ from .models import ImportJob, ImportKind, ImportStatus
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={
-        "required": "请选择要上传的 Excel 文件。", "empty": "文件是空的（0 字节）。请确认选择了正确的文件。"})
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={
+            "required": "请选择要上传的 Excel 文件。",
+            "empty": "文件是空的（0 字节）。请确认选择了正确的文件。",
+        },
+    )
 
 
 def _require_roster_importer(user) -> None:
@@ -43,7 +48,9 @@ def _xlsx(name: str, data: bytes) -> HttpResponse:
     from urllib.parse import quote
 
     response = HttpResponse(data, content_type=XLSX_MIME)
-    response["Content-Disposition"] = f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote(name)}"
+    )
     return response
 
 
@@ -52,21 +59,42 @@ def _upload(request, *, kind, campaign=None, title, template_url):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = actions.upload(actor=request.user, kind=kind, file_name=upload.name, data=upload.read(),
-                                 campaign=campaign)
+            job = actions.upload(
+                actor=request.user,
+                kind=kind,
+                file_name=upload.name,
+                data=upload.read(),
+                campaign=campaign,
+            )
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
             return redirect("import_job", job_id=job.pk)
-    jobs = ImportJob.objects.filter(uploaded_by=request.user, kind=kind, campaign=campaign).defer("content")[:10]
-    return render(request, "imports/upload.html", {"form": form, "title": title, "template_url": template_url,
-                                                   "jobs": jobs, "campaign": campaign})
+    jobs = ImportJob.objects.filter(uploaded_by=request.user, kind=kind, campaign=campaign).defer(
+        "content"
+    )[:10]
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "form": form,
+            "title": title,
+            "template_url": template_url,
+            "jobs": jobs,
+            "campaign": campaign,
+        },
+    )
 
 
 @login_required
 def roster_upload(request):
     _require_roster_importer(request.user)
-    return _upload(request, kind=ImportKind.ROSTER, title="导入组织和人员名册", template_url="/imports/roster/template.xlsx")
+    return _upload(
+        request,
+        kind=ImportKind.ROSTER,
+        title="导入组织和人员名册",
+        template_url="/imports/roster/template.xlsx",
+    )
 
 
 @login_required
@@ -78,8 +106,13 @@ def roster_template(request):
 @login_required
 def setup_upload(request, campaign_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    return _upload(request, kind=ImportKind.SETUP, campaign=campaign, title=f"导入活动设置 · {campaign.short_name}",
-                   template_url=f"/imports/setup/{campaign.pk}/template.xlsx")
+    return _upload(
+        request,
+        kind=ImportKind.SETUP,
+        campaign=campaign,
+        title=f"导入活动设置 · {campaign.short_name}",
+        template_url=f"/imports/setup/{campaign.pk}/template.xlsx",
+    )
 
 
 @login_required
@@ -91,9 +124,17 @@ def setup_template(request, campaign_id):
 @login_required
 def job_detail(request, job_id):
     job = _get_job_for_user(request.user, job_id)
-    live = progress.read(job.pk) if job.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING} else None
-    context = {"job": job, "live": live, "percent": int(live["done"] * 100 / live["total"]) if live and live["total"] else 0,
-               "running": job.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}}
+    live = (
+        progress.read(job.pk)
+        if job.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
+        else None
+    )
+    context = {
+        "job": job,
+        "live": live,
+        "percent": int(live["done"] * 100 / live["total"]) if live and live["total"] else 0,
+        "running": job.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING},
+    }
     if request.htmx:
         return render(request, "imports/_job_status.html", context)
     return render(request, "imports/job.html", context)
@@ -104,7 +145,9 @@ def job_detail(request, job_id):
 def job_import(request, job_id):
     job = _get_job_for_user(request.user, job_id)
     try:
-        actions.start_import(actor=request.user, job=job, only_valid=request.POST.get("only_valid") == "1")
+        actions.start_import(
+            actor=request.user, job=job, only_valid=request.POST.get("only_valid") == "1"
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("import_job", job_id=job.pk)
@@ -114,10 +157,20 @@ def job_import(request, job_id):
 def job_errors(request, job_id):
     job = _get_job_for_user(request.user, job_id)
     rows = ((e["sheet"], e["row"], e["column"], e["value"], e["message"]) for e in job.errors)
-    from django.http import StreamingHttpResponse
     from urllib.parse import quote
 
-    response = StreamingHttpResponse(stream_workbook("错误清单", ["工作表", "行号", "列", "内容", "问题及处理办法"], rows,
-                                                     widths=[10, 8, 14, 24, 80]), content_type=XLSX_MIME)
-    response["Content-Disposition"] = f"attachment; filename=\"errors.xlsx\"; filename*=UTF-8''{quote('错误清单-' + job.file_name)}"
+    from django.http import StreamingHttpResponse
+
+    response = StreamingHttpResponse(
+        stream_workbook(
+            "错误清单",
+            ["工作表", "行号", "列", "内容", "问题及处理办法"],
+            rows,
+            widths=[10, 8, 14, 24, 80],
+        ),
+        content_type=XLSX_MIME,
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"errors.xlsx\"; filename*=UTF-8''{quote('错误清单-' + job.file_name)}"
+    )
     return response

@@ -43,7 +43,9 @@ class Scope:
     led_groups: set[int] = field(default_factory=set)
     member_groups: set[int] = field(default_factory=set)
     group_campaigns: dict[int, int] = field(default_factory=dict)  # group id -> campaign id
-    inspection: dict[int, tuple[int, list[str]]] = field(default_factory=dict)  # ig -> (campaign, paths)
+    inspection: dict[int, tuple[int, list[str]]] = field(
+        default_factory=dict
+    )  # ig -> (campaign, paths)
     head_units: set[int] = field(default_factory=set)
     liaison_units: set[int] = field(default_factory=set)
     branch_paths: dict[int, str] = field(default_factory=dict)
@@ -245,7 +247,9 @@ def get_person_for_user(user, person_id) -> Person:
 
 
 def get_campaign_for_user(user, campaign_id):
-    return _get_or_404(visible_campaigns(user).select_related("template", "root"), campaign_id, "活动")
+    return _get_or_404(
+        visible_campaigns(user).select_related("template", "root"), campaign_id, "活动"
+    )
 
 
 def get_group_for_user(user, group_id):

@@ -9,7 +9,7 @@ from django.db import transaction
 from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
 
-from .models import PATH_WIDTH, GROUP_ROLES, OrgKind, Organisation, Person, Role, RoleAssignment
+from .models import GROUP_ROLES, PATH_WIDTH, Organisation, OrgKind, Person, Role, RoleAssignment
 
 User = get_user_model()
 
@@ -30,8 +30,15 @@ def derive_unit(kind: str, parent: Organisation | None, own_id: int | None) -> i
 
 
 @transaction.atomic
-def create_organisation(*, actor, code: str, name: str, kind: str,
-                        parent: Organisation | None = None, audit: bool = True) -> Organisation:
+def create_organisation(
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organisation | None = None,
+    audit: bool = True,
+) -> Organisation:
     if Organisation.objects.filter(code=code).exists():
         raise DomainError(f"组织编码“{code}”已存在，请换一个编码或修改已有组织。")
     if kind in UNIT_LEVEL_KINDS and (parent is None or parent.unit_id is None):
@@ -42,9 +49,18 @@ def create_organisation(*, actor, code: str, name: str, kind: str,
     org.unit_id = derive_unit(kind, parent, org.pk)
     org.save(update_fields=["path", "depth", "unit"])
     if audit:
-        record_event(actor=actor, action="org.create", target=org, organisation_id=org.unit_id,
-                     data={"code": code, "name": name, "kind": kind,
-                           "parent": parent.code if parent else None})
+        record_event(
+            actor=actor,
+            action="org.create",
+            target=org,
+            organisation_id=org.unit_id,
+            data={
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "parent": parent.code if parent else None,
+            },
+        )
     return org
 
 
@@ -58,34 +74,61 @@ def rename_organisation(*, actor, organisation: Organisation, name: str) -> Orga
     from dudao.campaigns.models import Participation
 
     Participation.objects.filter(unit=organisation).update(unit_name=name)
-    record_event(actor=actor, action="org.rename", target=organisation,
-                 organisation_id=organisation.unit_id, data={"from": old, "to": name})
+    record_event(
+        actor=actor,
+        action="org.rename",
+        target=organisation,
+        organisation_id=organisation.unit_id,
+        data={"from": old, "to": name},
+    )
     return organisation
 
 
 @transaction.atomic
-def create_person(*, actor, code: str, name: str, branch: Organisation, audit: bool = True,
-                  **fields) -> Person:
+def create_person(
+    *, actor, code: str, name: str, branch: Organisation, audit: bool = True, **fields
+) -> Person:
     if branch.kind not in BRANCH_KINDS:
         raise DomainError(f"“{branch.name}”不是党组织（支部/总支/党委），不能作为所在支部。")
     if Person.objects.filter(code=code).exists():
         raise DomainError(f"人员编号“{code}”已存在。")
-    person = Person.objects.create(code=code, name=name, branch=branch, unit_id=branch.unit_id,
-                                   **fields)
+    person = Person.objects.create(
+        code=code, name=name, branch=branch, unit_id=branch.unit_id, **fields
+    )
     if audit:
-        record_event(actor=actor, action="person.create", target=person,
-                     organisation_id=person.unit_id, data={"code": code, "name": name,
-                                                           "branch": branch.code, **{k: str(v) for k, v in fields.items() if k != "user"}})
+        record_event(
+            actor=actor,
+            action="person.create",
+            target=person,
+            organisation_id=person.unit_id,
+            data={
+                "code": code,
+                "name": name,
+                "branch": branch.code,
+                **{k: str(v) for k, v in fields.items() if k != "user"},
+            },
+        )
     return person
 
 
 @transaction.atomic
-def create_account(*, actor, username: str, full_name: str, password: str | None = None,
-                   person: Person | None = None, is_superuser: bool = False):
+def create_account(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    password: str | None = None,
+    person: Person | None = None,
+    is_superuser: bool = False,
+):
     if User.objects.filter(username=username).exists():
         raise DomainError(f"账号“{username}”已存在。")
-    user = User(username=username, first_name=full_name[:150], is_staff=is_superuser,
-                is_superuser=is_superuser)
+    user = User(
+        username=username,
+        first_name=full_name[:150],
+        is_staff=is_superuser,
+        is_superuser=is_superuser,
+    )
     if password:
         user.set_password(password)
     else:
@@ -96,24 +139,38 @@ def create_account(*, actor, username: str, full_name: str, password: str | None
             raise DomainError(f"{person.name} 已有登录账号。")
         person.user = user
         person.save(update_fields=["user"])
-    record_event(actor=actor, action="account.create", target=user,
-                 organisation_id=person.unit_id if person else None,
-                 data={"username": username, "person": person.code if person else None,
-                       "superuser": is_superuser})
+    record_event(
+        actor=actor,
+        action="account.create",
+        target=user,
+        organisation_id=person.unit_id if person else None,
+        data={
+            "username": username,
+            "person": person.code if person else None,
+            "superuser": is_superuser,
+        },
+    )
     return user
 
 
 def own_unit_ids(user) -> set[int]:
     """The units a user belongs to: his person's unit, and units he heads or is liaison of."""
-    ids = set(Person.objects.filter(user=user, unit__isnull=False).values_list("unit_id", flat=True))
-    ids |= set(RoleAssignment.objects.filter(user=user, role__in=[Role.UNIT_HEAD, Role.UNIT_LIAISON])
-               .values_list("organisation_id", flat=True))
+    ids = set(
+        Person.objects.filter(user=user, unit__isnull=False).values_list("unit_id", flat=True)
+    )
+    ids |= set(
+        RoleAssignment.objects.filter(
+            user=user, role__in=[Role.UNIT_HEAD, Role.UNIT_LIAISON]
+        ).values_list("organisation_id", flat=True)
+    )
     return ids
 
 
 def check_not_supervising_own_unit(*, user, group) -> None:
     """Nobody supervises his own unit: a group member's unit may not be one of the group's."""
-    clash = group.participations.filter(unit_id__in=own_unit_ids(user)).select_related("unit").first()
+    clash = (
+        group.participations.filter(unit_id__in=own_unit_ids(user)).select_related("unit").first()
+    )
     if clash is not None:
         raise DomainError(
             f"{user.get_full_name() or user.username} 是“{clash.unit.name}”的人员，"
@@ -122,8 +179,17 @@ def check_not_supervising_own_unit(*, user, group) -> None:
 
 
 @transaction.atomic
-def grant_role(*, actor, user, role: str, campaign=None, organisation=None, group=None,
-               inspection_group=None, reason: str = "") -> RoleAssignment:
+def grant_role(
+    *,
+    actor,
+    user,
+    role: str,
+    campaign=None,
+    organisation=None,
+    group=None,
+    inspection_group=None,
+    reason: str = "",
+) -> RoleAssignment:
     """Give a role; idempotent (granting an existing role returns it and writes nothing)."""
     role = Role(role)
     if role in GROUP_ROLES:
@@ -131,16 +197,24 @@ def grant_role(*, actor, user, role: str, campaign=None, organisation=None, grou
             raise DomainError("督导组角色必须指定督导组。")
         check_not_supervising_own_unit(user=user, group=group)
         campaign = None
-    if role in {Role.UNIT_HEAD, Role.UNIT_LIAISON} and (organisation is None or not organisation.is_unit):
+    if role in {Role.UNIT_HEAD, Role.UNIT_LIAISON} and (
+        organisation is None or not organisation.is_unit
+    ):
         raise DomainError("单位主要负责人和联络员必须指定一个单位。")
-    if role == Role.BRANCH_SECRETARY and (organisation is None or organisation.kind not in BRANCH_KINDS):
+    if role == Role.BRANCH_SECRETARY and (
+        organisation is None or organisation.kind not in BRANCH_KINDS
+    ):
         raise DomainError("支部书记必须指定一个党支部（或总支、党委）。")
     if role in {Role.OFFICE, Role.LEADING_GROUP} and campaign is None:
         raise DomainError("活动办公室和领导小组角色必须指定活动。")
     if role == Role.INSPECTOR and inspection_group is None:
         raise DomainError("巡回检查组成员必须指定巡回检查组。")
     existing = RoleAssignment.objects.filter(
-        user=user, role=role, campaign=campaign, organisation=organisation, group=group,
+        user=user,
+        role=role,
+        campaign=campaign,
+        organisation=organisation,
+        group=group,
         inspection_group=inspection_group,
     ).first()
     if existing:
@@ -148,16 +222,36 @@ def grant_role(*, actor, user, role: str, campaign=None, organisation=None, grou
     if role == Role.GROUP_LEADER and RoleAssignment.objects.filter(group=group, role=role).exists():
         raise DomainError(f"“{group.name}”已有组长：请先撤销原组长，再指定新组长。")
     assignment = RoleAssignment.objects.create(
-        user=user, role=role, campaign=campaign, organisation=organisation, group=group,
+        user=user,
+        role=role,
+        campaign=campaign,
+        organisation=organisation,
+        group=group,
         inspection_group=inspection_group,
     )
-    campaign_id = campaign.pk if campaign else (group.campaign_id if group else (
-        inspection_group.campaign_id if inspection_group else None))
-    record_event(actor=actor, action="role.grant", target=assignment, campaign_id=campaign_id,
-                 organisation_id=organisation.unit_id if organisation else None, reason=reason,
-                 data={"user": user.username, "role": role.value,
-                       "organisation": organisation.code if organisation else None,
-                       "group": group.code if group else None})
+    campaign_id = (
+        campaign.pk
+        if campaign
+        else (
+            group.campaign_id
+            if group
+            else (inspection_group.campaign_id if inspection_group else None)
+        )
+    )
+    record_event(
+        actor=actor,
+        action="role.grant",
+        target=assignment,
+        campaign_id=campaign_id,
+        organisation_id=organisation.unit_id if organisation else None,
+        reason=reason,
+        data={
+            "user": user.username,
+            "role": role.value,
+            "organisation": organisation.code if organisation else None,
+            "group": group.code if group else None,
+        },
+    )
     return assignment
 
 

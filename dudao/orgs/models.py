@@ -26,15 +26,24 @@ class Organisation(models.Model):
     name = models.CharField("组织名称", max_length=200)
     kind = models.CharField("组织类型", max_length=32, choices=OrgKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级组织", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     # The participating unit this node belongs to (itself for a unit; null above units).
     unit = models.ForeignKey(
-        "self", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", editable=False,
+        "self",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
 
     class Meta:
@@ -86,12 +95,21 @@ class Person(models.Model):
     )
     # Denormalised from the branch so that per-unit counts are one indexed GROUP BY.
     unit = models.ForeignKey(
-        Organisation, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", editable=False,
+        Organisation,
+        verbose_name="所在单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="person",
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
     )
 
     class Meta:
@@ -123,25 +141,43 @@ class RoleAssignment(models.Model):
     """Who plays which role where. The scope column that matters depends on the role."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        on_delete=models.CASCADE,
         related_name="role_assignments",
     )
     role = models.CharField("角色", max_length=32, choices=Role.choices)
     campaign = models.ForeignKey(
-        "campaigns.Campaign", verbose_name="活动", null=True, blank=True, on_delete=models.CASCADE,
+        "campaigns.Campaign",
+        verbose_name="活动",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="role_assignments",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name="组织", null=True, blank=True, on_delete=models.CASCADE,
+        Organisation,
+        verbose_name="组织",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="role_assignments",
     )
     group = models.ForeignKey(
-        "campaigns.SupervisionGroup", verbose_name="督导组", null=True, blank=True,
-        on_delete=models.CASCADE, related_name="role_assignments",
+        "campaigns.SupervisionGroup",
+        verbose_name="督导组",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     inspection_group = models.ForeignKey(
-        "campaigns.InspectionGroup", verbose_name="巡回检查组", null=True, blank=True,
-        on_delete=models.CASCADE, related_name="role_assignments",
+        "campaigns.InspectionGroup",
+        verbose_name="巡回检查组",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     created_at = models.DateTimeField("授权时间", auto_now_add=True)
 

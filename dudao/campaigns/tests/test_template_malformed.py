@@ -22,7 +22,9 @@ def _base() -> dict:
 
 def _write(tmp_path, data, name="bad.yaml"):
     path = tmp_path / name
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    path.write_text(
+        data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), "utf-8"
+    )
     return path
 
 
@@ -84,7 +86,7 @@ def test_it_reports_every_error_at_once(tmp_path):
 
 
 def test_it_reports_a_yaml_syntax_error_with_its_line(tmp_path):
-    path = _write(tmp_path, "code: x\nversion: \"1\"\nphases: [\n  - {code: a\n")
+    path = _write(tmp_path, 'code: x\nversion: "1"\nphases: [\n  - {code: a\n')
     errors = _errors(path)
     assert any("YAML 格式错误" in m and "行" in p for p, m in errors.items())
 
@@ -116,7 +118,11 @@ def test_the_command_names_file_field_and_reason_and_loads_nothing(tmp_path, cap
     with pytest.raises(CommandError):
         call_command("load_template", str(path))
     err = capsys.readouterr().err
-    assert str(path) in err and "phases[0].requirements[0].params.min_hours" in err and "应大于 0" in err
+    assert (
+        str(path) in err
+        and "phases[0].requirements[0].params.min_hours" in err
+        and "应大于 0" in err
+    )
     assert CampaignTemplate.objects.count() == 0
 
 

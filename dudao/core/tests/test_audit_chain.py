@@ -13,8 +13,13 @@ pytestmark = pytest.mark.django_db
 def _events(n: int) -> None:
     for i in range(n):
         with transaction.atomic():
-            record_event(actor=None, action="test.event", target_type="thing", target_id=i,
-                         data={"i": i, "名称": "𠮷野家"})
+            record_event(
+                actor=None,
+                action="test.event",
+                target_type="thing",
+                target_id=i,
+                data={"i": i, "名称": "𠮷野家"},
+            )
 
 
 def test_it_verifies_an_intact_chain(capsys):
@@ -71,6 +76,11 @@ def test_it_refuses_to_write_outside_a_transaction():
 
 def test_it_writes_events_from_actions_in_the_same_transaction(cast):
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"org.create", "person.create", "campaign.create", "role.grant",
-            "participation.enrol"} <= actions
+    assert {
+        "org.create",
+        "person.create",
+        "campaign.create",
+        "role.grant",
+        "participation.enrol",
+    } <= actions
     assert verify_chain()[1] is None

@@ -10,8 +10,10 @@ from dudao.core.models import AuditEvent
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif("connection.vendor == 'sqlite'",
-                    reason="in-memory SQLite test database is shared-cache; writers are serialised anyway")
+@pytest.mark.skipif(
+    "connection.vendor == 'sqlite'",
+    reason="in-memory SQLite test database is shared-cache; writers are serialised anyway",
+)
 def test_it_keeps_one_unbroken_chain_when_actions_append_concurrently():
     barrier = threading.Barrier(4)
     errors: list[BaseException] = []
@@ -21,8 +23,9 @@ def test_it_keeps_one_unbroken_chain_when_actions_append_concurrently():
             barrier.wait()
             for i in range(15):
                 with transaction.atomic():
-                    record_event(actor=None, action="test.concurrent", target_type="w",
-                                 target_id=f"{n}-{i}")
+                    record_event(
+                        actor=None, action="test.concurrent", target_type="w", target_id=f"{n}-{i}"
+                    )
         except BaseException as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -35,6 +38,8 @@ def test_it_keeps_one_unbroken_chain_when_actions_append_concurrently():
         t.join()
     assert not errors
     assert AuditEvent.objects.count() == 60
-    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 61))
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, 61)
+    )
     assert verify_chain() == (60, None)
     assert connection.vendor == "postgresql"

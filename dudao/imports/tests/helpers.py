@@ -5,8 +5,21 @@ import io
 from openpyxl import Workbook
 
 ORG_HEADER = ["组织编码", "组织名称", "组织类型", "上级组织编码"]
-PERSON_HEADER = ["人员编号", "姓名", "性别", "身份证号", "出生日期", "入党日期", "所在支部编码", "人员类别",
-                 "干部级别", "班子成员", "职务", "手机号", "登录账号"]
+PERSON_HEADER = [
+    "人员编号",
+    "姓名",
+    "性别",
+    "身份证号",
+    "出生日期",
+    "入党日期",
+    "所在支部编码",
+    "人员类别",
+    "干部级别",
+    "班子成员",
+    "职务",
+    "手机号",
+    "登录账号",
+]
 ROLE_HEADER = ["登录账号", "角色", "组织编码"]
 
 ORGS = [
@@ -24,7 +37,9 @@ def person(code, name, branch="T-U1-B1", **kw):
     return [row.get(h, "") for h in PERSON_HEADER]
 
 
-def xlsx(sheets: dict[str, list[list]], *, errors: dict[tuple[str, int, int], str] | None = None) -> bytes:
+def xlsx(
+    sheets: dict[str, list[list]], *, errors: dict[tuple[str, int, int], str] | None = None
+) -> bytes:
     """Build a real .xlsx; errors maps (sheet, row, column) (1-based) to an Excel error value."""
     wb = Workbook()
     wb.remove(wb.active)

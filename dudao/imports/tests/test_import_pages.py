@@ -38,7 +38,11 @@ def test_the_error_list_downloads_as_excel(client, cast):
     _upload(client, make(people=[person("P1", "甲", branch="NOPE")]))
     job = ImportJob.objects.get()
     response = client.get(f"/imports/jobs/{job.pk}/errors.xlsx")
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert rows[0] == ("工作表", "行号", "列", "内容", "问题及处理办法")
     assert rows[1][:3] == ("人员", 2, "所在支部编码")
 
@@ -79,7 +83,9 @@ def test_an_empty_upload_is_refused_on_the_form(client, cast):
     assert not ImportJob.objects.exists()
 
 
-@pytest.mark.parametrize("role", ["leading", "group_leader", "unit_head", "secretary", "member", "outsider"])
+@pytest.mark.parametrize(
+    "role", ["leading", "group_leader", "unit_head", "secretary", "member", "outsider"]
+)
 def test_only_the_office_may_import_rosters(client, cast, role):
     client.force_login(cast.user(role))
     assert client.get("/imports/roster/").status_code == 404
@@ -111,11 +117,20 @@ def test_the_valid_row_count_ignores_a_header_problem(client, cast):
     from .helpers import PERSON_HEADER, xlsx
 
     client.force_login(cast.user("office"))
-    data = xlsx({"人员": [PERSON_HEADER + ["备注"], person("V1", "甲", branch="U001-B1") + ["x"],
-                         person("V2", "", branch="U001-B1") + [""]]})
+    data = xlsx(
+        {
+            "人员": [
+                PERSON_HEADER + ["备注"],
+                person("V1", "甲", branch="U001-B1") + ["x"],
+                person("V2", "", branch="U001-B1") + [""],
+            ]
+        }
+    )
     _upload(client, data)
     job = ImportJob.objects.get()
     assert job.summary == {"valid_rows": 1, "bad_rows": 1, "skipped_rows": 0}
     assert "仅导入无误的 1 行" in client.get(f"/imports/jobs/{job.pk}/").content.decode()
     client.post(f"/imports/jobs/{job.pk}/import/", {"only_valid": "1"})
-    assert list(Person.objects.filter(code__startswith="V").values_list("code", flat=True)) == ["V1"]
+    assert list(Person.objects.filter(code__startswith="V").values_list("code", flat=True)) == [
+        "V1"
+    ]

@@ -20,13 +20,29 @@ pytestmark = pytest.mark.django_db
 
 def _import(data: bytes, *, only_valid=False, actor=None):
     plan, lookups = roster.check(data)
-    return plan, roster.apply(plan, lookups, actor=actor, only_valid=only_valid, file_name="名册.xlsx")
+    return plan, roster.apply(
+        plan, lookups, actor=actor, only_valid=only_valid, file_name="名册.xlsx"
+    )
 
 
 def test_it_cleans_real_world_cells():
-    data = make(people=[person("　Ｐ００１ ", " 陈𠮷 ", **{"身份证号": "11010519491231002x", "出生日期": "1949年12月31日",
-                                                         "入党日期": "2005.1.23", "人员类别": "离退休", "班子成员": "是",
-                                                         "干部级别": "县处级及以上", "性别": "男"})])
+    data = make(
+        people=[
+            person(
+                "　Ｐ００１ ",
+                " 陈𠮷 ",
+                **{
+                    "身份证号": "11010519491231002x",
+                    "出生日期": "1949年12月31日",
+                    "入党日期": "2005.1.23",
+                    "人员类别": "离退休",
+                    "班子成员": "是",
+                    "干部级别": "县处级及以上",
+                    "性别": "男",
+                },
+            )
+        ]
+    )
     plan, summary = _import(data)
     assert not plan.problems and summary["people_created"] == 1
     p = Person.objects.get()
@@ -44,14 +60,24 @@ def test_it_builds_the_tree_even_when_parents_come_after_children():
 
 
 def test_importing_the_same_file_again_changes_nothing():
-    data = make(people=[person(f"P{i}", f"党员{i}", **{"登录账号": f"u{i}" if i < 3 else ""}) for i in range(20)],
-                roles=[["u0", "单位主要负责人", "T-U1"], ["u1", "支部书记", "T-U1-B1"]])
+    data = make(
+        people=[
+            person(f"P{i}", f"党员{i}", **{"登录账号": f"u{i}" if i < 3 else ""}) for i in range(20)
+        ],
+        roles=[["u0", "单位主要负责人", "T-U1"], ["u1", "支部书记", "T-U1-B1"]],
+    )
     _plan, first = _import(data)
-    assert first["people_created"] == 20 and first["orgs_created"] == 6 and first["roles_created"] == 2
+    assert (
+        first["people_created"] == 20 and first["orgs_created"] == 6 and first["roles_created"] == 2
+    )
     events = AuditEvent.objects.count()
     snapshot = list(Person.objects.order_by("code").values())
     _plan, second = _import(data)
-    assert second["changed"] == 0 and second["people_unchanged"] == 20 and second["orgs_unchanged"] == 6
+    assert (
+        second["changed"] == 0
+        and second["people_unchanged"] == 20
+        and second["orgs_unchanged"] == 6
+    )
     assert AuditEvent.objects.count() == events
     assert list(Person.objects.order_by("code").values()) == snapshot
     assert RoleAssignment.objects.count() == 2 and get_user_model().objects.count() == 3
@@ -67,8 +93,14 @@ def test_a_changed_row_is_updated_and_recorded():
 
 
 def test_only_valid_rows_imports_the_rest_and_skips_dependents():
-    orgs = ORGS + [["T-U3", "坏单位", "没有这种类型", "T-D1"], ["T-U3-B1", "坏单位支部", "党支部", "T-U3"]]
-    data = make(orgs=orgs, people=[person("P1", "甲"), person("P2", "乙", branch="T-U3-B1"), person("P3", "")])
+    orgs = ORGS + [
+        ["T-U3", "坏单位", "没有这种类型", "T-D1"],
+        ["T-U3-B1", "坏单位支部", "党支部", "T-U3"],
+    ]
+    data = make(
+        orgs=orgs,
+        people=[person("P1", "甲"), person("P2", "乙", branch="T-U3-B1"), person("P3", "")],
+    )
     plan, lookups = roster.check(data)
     messages = {(p.sheet, p.row): p.message for p in plan.problems}
     assert "组织类型只能填" in messages[("组织", 8)]
@@ -96,7 +128,9 @@ def test_moving_a_unit_updates_its_subtree_and_people():
 
 def test_moving_a_branch_to_another_unit_moves_its_people_with_it():
     _import(make(people=[person("P1", "甲")]))
-    moved = [r if r[0] != "T-U1-B1" else ["T-U1-B1", "财政局第一党支部", "党支部", "T-U2"] for r in ORGS]
+    moved = [
+        r if r[0] != "T-U1-B1" else ["T-U1-B1", "财政局第一党支部", "党支部", "T-U2"] for r in ORGS
+    ]
     _import(make(orgs=moved, people=[person("P1", "甲")]))
     assert Person.objects.get().unit.code == "T-U2"
     assert Organisation.objects.get(code="T-U1-B1").unit.code == "T-U2"

@@ -46,7 +46,14 @@ def test_it_names_both_rows_of_a_duplicate_id():
 
 def test_it_names_an_unknown_branch():
     data = make(people=[person("P1", "甲", branch="NO-SUCH")])
-    assert _problems(data) == [("人员", 2, "所在支部编码", "所在支部编码“NO-SUCH”不存在：既不在本文件“组织”表中，也不在系统中")]
+    assert _problems(data) == [
+        (
+            "人员",
+            2,
+            "所在支部编码",
+            "所在支部编码“NO-SUCH”不存在：既不在本文件“组织”表中，也不在系统中",
+        )
+    ]
     _refused(data)
 
 
@@ -63,12 +70,15 @@ def test_it_names_an_empty_required_field():
     _refused(data)
 
 
-@pytest.mark.parametrize("data, hint", [
-    (b"\xe7\xbc\x96\xe5\x8f\xb7,\xe5\xa7\x93\xe5\x90\x8d\nP1,\xe7\x94\xb2\n", "CSV"),
-    (b"just some text renamed to .xlsx", "不是 Excel 文件"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, ".xls"),
-    (b"%PDF-1.4\n", "PDF"),
-])
+@pytest.mark.parametrize(
+    "data, hint",
+    [
+        (b"\xe7\xbc\x96\xe5\x8f\xb7,\xe5\xa7\x93\xe5\x90\x8d\nP1,\xe7\x94\xb2\n", "CSV"),
+        (b"just some text renamed to .xlsx", "不是 Excel 文件"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, ".xls"),
+        (b"%PDF-1.4\n", "PDF"),
+    ],
+)
 def test_it_refuses_a_wrong_file_type_with_what_to_do(data, hint):
     with pytest.raises(FileRejected, match="xlsx") as exc:
         roster.check(data)
@@ -92,15 +102,33 @@ def test_it_refuses_a_zero_byte_file():
 
 
 def test_it_reports_a_cell_holding_a_formula_error():
-    data = xlsx({"组织": [ORG_HEADER, *ORGS], "人员": [PERSON_HEADER, person("P1", "甲"), person("P2", "乙")]},
-                errors={("人员", 3, 2): "#REF!"})
+    data = xlsx(
+        {
+            "组织": [ORG_HEADER, *ORGS],
+            "人员": [PERSON_HEADER, person("P1", "甲"), person("P2", "乙")],
+        },
+        errors={("人员", 3, 2): "#REF!"},
+    )
     problems = _problems(data)
-    assert ("人员", 3, "姓名", "单元格是 Excel 错误值 #REF!（公式出错），请改为实际内容") in problems
+    assert (
+        "人员",
+        3,
+        "姓名",
+        "单元格是 Excel 错误值 #REF!（公式出错），请改为实际内容",
+    ) in problems
     _refused(data)
 
 
 def test_it_names_a_bad_id_number_and_a_bad_date():
-    problems = _problems(make(people=[person("P1", "甲", **{"身份证号": "110105194912310021", "出生日期": "1949年13月1日"})]))
+    problems = _problems(
+        make(
+            people=[
+                person(
+                    "P1", "甲", **{"身份证号": "110105194912310021", "出生日期": "1949年13月1日"}
+                )
+            ]
+        )
+    )
     columns = {p[2]: p[3] for p in problems}
     assert "校验位不对" in columns["身份证号"]
     assert "日期" in columns["出生日期"]
@@ -118,4 +146,9 @@ def test_it_refuses_a_branch_outside_any_unit():
 
 def test_it_lists_each_allowed_value_once():
     problems = _problems(make(people=[person("P1", "甲", **{"人员类别": "退休了"})]))
-    assert ("人员", 2, "人员类别", "人员类别只能填：在职、离退休、外出流动、下岗失业，实际为“退休了”") in problems
+    assert (
+        "人员",
+        2,
+        "人员类别",
+        "人员类别只能填：在职、离退休、外出流动、下岗失业，实际为“退休了”",
+    ) in problems

@@ -20,32 +20,51 @@ def _run(cast, sheets, only_valid=False):
     plan, lookups = setup.check(xlsx(sheets), campaign=cast.campaign)
     if plan.bad and not only_valid:
         return plan, None
-    return plan, setup.apply(plan, lookups, actor=cast.user("office"), only_valid=only_valid, file_name="设置.xlsx",
-                             campaign=cast.campaign)
+    return plan, setup.apply(
+        plan,
+        lookups,
+        actor=cast.user("office"),
+        only_valid=only_valid,
+        file_name="设置.xlsx",
+        campaign=cast.campaign,
+    )
 
 
 def test_it_sets_up_batches_groups_leaders_and_units(cast):
-    plan, summary = _run(cast, {
-        "批次": [BATCH, [3, "第三批", "农村", "2005-09-01", "2006-02-28"]],
-        "督导组": [GROUP, ["G03", "第三督导组", 3, "unit_head", "liaison、secretary"]],
-        "参加单位": [UNIT, ["U002", 1, "G03", "否"]],
-    })
+    plan, summary = _run(
+        cast,
+        {
+            "批次": [BATCH, [3, "第三批", "农村", "2005-09-01", "2006-02-28"]],
+            "督导组": [GROUP, ["G03", "第三督导组", 3, "unit_head", "liaison、secretary"]],
+            "参加单位": [UNIT, ["U002", 1, "G03", "否"]],
+        },
+    )
     assert not plan.problems, plan.problems
     group = SupervisionGroup.objects.get(code="G03")
     assert group.batch.number == 3
-    assert set(RoleAssignment.objects.filter(group=group).values_list("user__username", "role")) == {
-        ("unit_head", "group_leader"), ("liaison", "group_member"), ("secretary", "group_member")}
+    assert set(
+        RoleAssignment.objects.filter(group=group).values_list("user__username", "role")
+    ) == {("unit_head", "group_leader"), ("liaison", "group_member"), ("secretary", "group_member")}
     assert Participation.objects.get(unit=cast.unit_b).group == group
-    assert summary["groups_created"] == 1 and summary["units_reassigned"] == 1 and summary["batches_created"] == 1
+    assert (
+        summary["groups_created"] == 1
+        and summary["units_reassigned"] == 1
+        and summary["batches_created"] == 1
+    )
 
 
 def test_it_refuses_a_group_member_who_would_supervise_his_own_unit(cast):
-    plan, summary = _run(cast, {
-        "督导组": [GROUP, ["G03", "第三督导组", 1, "unit_head", ""]],
-        "参加单位": [UNIT, ["U001", 1, "G03", ""]],
-    })
+    plan, summary = _run(
+        cast,
+        {
+            "督导组": [GROUP, ["G03", "第三督导组", 1, "unit_head", ""]],
+            "参加单位": [UNIT, ["U001", 1, "G03", ""]],
+        },
+    )
     assert summary is None
-    assert any(p.sheet == "督导组" and p.row == 2 and "不能督导本单位" in p.message for p in plan.problems)
+    assert any(
+        p.sheet == "督导组" and p.row == 2 and "不能督导本单位" in p.message for p in plan.problems
+    )
     assert not SupervisionGroup.objects.filter(code="G03").exists()
 
 
@@ -54,13 +73,27 @@ def test_it_refuses_giving_a_group_the_unit_of_its_members(cast):
     plan, summary = _run(cast, {"参加单位": [UNIT, ["U003", 1, "G01", ""]]})
     assert summary is None
     assert {(p.sheet, p.row, p.column) for p in plan.problems} == {("参加单位", 2, "督导组编号")}
-    assert {p.message.split("”")[0] for p in plan.problems} == {"账号“group_leader", "账号“group_member"}
+    assert {p.message.split("”")[0] for p in plan.problems} == {
+        "账号“group_leader",
+        "账号“group_member",
+    }
     assert all("不能督导本单位" in p.message for p in plan.problems)
 
 
 def test_it_names_unknown_units_groups_and_units_outside_the_campaign(cast):
-    plan, _ = _run(cast, {"参加单位": [UNIT, ["NOPE", 1, "", ""], ["X001", 1, "", ""], ["U001-B1", 1, "", ""],
-                                        ["U002", 1, "G99", ""], ["U002", 5, "", ""]]})
+    plan, _ = _run(
+        cast,
+        {
+            "参加单位": [
+                UNIT,
+                ["NOPE", 1, "", ""],
+                ["X001", 1, "", ""],
+                ["U001-B1", 1, "", ""],
+                ["U002", 1, "G99", ""],
+                ["U002", 5, "", ""],
+            ]
+        },
+    )
     messages = [(p.row, p.message) for p in plan.problems]
     assert any(r == 2 and "不存在" in m for r, m in messages)
     assert any(r == 3 and "组织范围" in m for r, m in messages)
@@ -70,13 +103,20 @@ def test_it_names_unknown_units_groups_and_units_outside_the_campaign(cast):
 
 
 def test_importing_the_same_setup_twice_changes_nothing(cast):
-    sheets = {"督导组": [GROUP, ["G03", "第三督导组", 1, "unit_head", ""]], "参加单位": [UNIT, ["U002", 1, "G03", ""]]}
+    sheets = {
+        "督导组": [GROUP, ["G03", "第三督导组", 1, "unit_head", ""]],
+        "参加单位": [UNIT, ["U002", 1, "G03", ""]],
+    }
     _run(cast, sheets)
     _plan, summary = _run(cast, sheets)
     assert summary["changed"] == 0
 
 
 def test_apply_refuses_a_plan_with_errors(cast):
-    plan, lookups = setup.check(xlsx({"参加单位": [UNIT, ["NOPE", 1, "", ""]]}), campaign=cast.campaign)
+    plan, lookups = setup.check(
+        xlsx({"参加单位": [UNIT, ["NOPE", 1, "", ""]]}), campaign=cast.campaign
+    )
     with pytest.raises(DomainError, match="未导入任何数据"):
-        setup.apply(plan, lookups, actor=None, only_valid=False, file_name="x", campaign=cast.campaign)
+        setup.apply(
+            plan, lookups, actor=None, only_valid=False, file_name="x", campaign=cast.campaign
+        )

@@ -58,13 +58,16 @@ def test_the_office_clerk_walks_through_home_overview_unit_and_group(browser_pag
     screenshot(page, f"setup-{size}")
 
 
-@pytest.mark.parametrize("role, texts", [
-    ("group_member", ["第一督导组", "东城区财政局"]),
-    ("unit_head", ["东城区财政局", "当前阶段"]),
-    ("secretary", ["财政局第一支部", "张志强"]),
-    ("member", ["我的信息", "陈𠮷"]),
-    ("outsider", ["您的账号尚未分配角色"]),
-])
+@pytest.mark.parametrize(
+    "role, texts",
+    [
+        ("group_member", ["第一督导组", "东城区财政局"]),
+        ("unit_head", ["东城区财政局", "当前阶段"]),
+        ("secretary", ["财政局第一支部", "张志强"]),
+        ("member", ["我的信息", "陈𠮷"]),
+        ("outsider", ["您的账号尚未分配角色"]),
+    ],
+)
 def test_each_role_sees_its_home_on_a_phone(browser_page, cast, role, texts):
     page = browser_page(phone=True)
     _login(page, cast.user(role).username)

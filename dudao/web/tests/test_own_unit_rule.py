@@ -87,5 +87,9 @@ def test_an_account_heading_a_unit_without_a_person_record_cannot_supervise_it(c
         org_actions.grant_role(actor=None, user=boss, role=Role.GROUP_MEMBER, group=cast.group2)
     org_actions.grant_role(actor=None, user=boss, role=Role.GROUP_MEMBER, group=cast.group1)
     with pytest.raises(DomainError, match="不能督导本单位"):
-        campaign_actions.assign_unit_to_group(actor=None, participation=cast.unit_b.participations.get(),
-                                              group=cast.group1, reason="调整")
+        campaign_actions.assign_unit_to_group(
+            actor=None,
+            participation=cast.unit_b.participations.get(),
+            group=cast.group1,
+            reason="调整",
+        )

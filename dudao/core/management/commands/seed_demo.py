@@ -12,10 +12,16 @@ class Command(BaseCommand):
     help = "生成演示数据（可重复：同一随机种子得到相同数据）。已存在时只列出演示账号；--reset 清空后重建。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=sorted(demo.SCALES), default="small",
-                            help="small：107 个单位约 4000 名党员；city：1 万个单位、40 万名党员、140 个督导组")
+        parser.add_argument(
+            "--scale",
+            choices=sorted(demo.SCALES),
+            default="small",
+            help="small：107 个单位约 4000 名党员；city：1 万个单位、40 万名党员、140 个督导组",
+        )
         parser.add_argument("--seed", type=int, default=2005, help="随机种子（默认 2005）")
-        parser.add_argument("--reset", action="store_true", help="清空数据库全部数据后重建（仅用于演示库！）")
+        parser.add_argument(
+            "--reset", action="store_true", help="清空数据库全部数据后重建（仅用于演示库！）"
+        )
 
     def handle(self, *args, scale, seed, reset, **options):
         if reset:
@@ -28,5 +34,7 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         accounts = demo.seed(scale_name=scale, seed_value=seed, out=self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。")
+        )
         demo.print_accounts(accounts, self.stdout)

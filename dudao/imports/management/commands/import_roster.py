@@ -12,11 +12,15 @@ from dudao.imports.excel import FileRejected
 
 
 class Command(BaseCommand):
-    help = "从 Excel 导入组织、人员和角色名册（与网页导入相同的校验）。有错误时列出全部错误且不导入。"
+    help = (
+        "从 Excel 导入组织、人员和角色名册（与网页导入相同的校验）。有错误时列出全部错误且不导入。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=".xlsx 文件")
-        parser.add_argument("--only-valid", action="store_true", help="只导入无误的行（有错误的行及其下级跳过）")
+        parser.add_argument(
+            "--only-valid", action="store_true", help="只导入无误的行（有错误的行及其下级跳过）"
+        )
         parser.add_argument("--actor", default="admin", help="记在谁的名下（账号，默认 admin）")
 
     def handle(self, *args, file, only_valid, actor, **options):
@@ -44,10 +48,23 @@ class Command(BaseCommand):
         if len(plan.problems) > 500:
             self.stderr.write(f"…… 另有 {len(plan.problems) - 500} 处问题")
         if plan.bad and not only_valid:
-            raise CommandError(f"共 {len(plan.problems)} 处问题，未导入任何数据。改正后重试，或加 --only-valid。")
+            raise CommandError(
+                f"共 {len(plan.problems)} 处问题，未导入任何数据。改正后重试，或加 --only-valid。"
+            )
         try:
-            summary = roster.apply(plan, lookups, actor=user, only_valid=only_valid, file_name=path.name, progress=report)
+            summary = roster.apply(
+                plan,
+                lookups,
+                actor=user,
+                only_valid=only_valid,
+                file_name=path.name,
+                progress=report,
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from None
         sys.stderr.write("\n")
-        self.stdout.write(self.style.SUCCESS("导入完成：" + "，".join(f"{k}={v}" for k, v in sorted(summary.items()))))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "导入完成：" + "，".join(f"{k}={v}" for k, v in sorted(summary.items()))
+            )
+        )
