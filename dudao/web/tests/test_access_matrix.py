@@ -195,6 +195,46 @@ ROWS = [
         api=True,
     ),
     Row("api person outside", lambda c: f"/api/people/{c.people['d_member'].pk}", set(), api=True),
+    # Campaign set-up and imports: the office only (the leading group reads but does not manage).
+    Row("campaign new", lambda c: "/campaigns/new/", OFFICE, lambda c: "新建活动"),
+    Row(
+        "campaign setup",
+        lambda c: f"/campaigns/{c.campaign.pk}/setup/",
+        OFFICE,
+        lambda c: "活动设置",
+    ),
+    Row("setup of another campaign", lambda c: f"/campaigns/{_other_campaign(c).pk}/setup/", set()),
+    Row(
+        "group new",
+        lambda c: f"/campaigns/{c.campaign.pk}/groups/new/",
+        OFFICE,
+        lambda c: "新建督导组",
+    ),
+    Row(
+        "group edit",
+        lambda c: f"/campaigns/{c.campaign.pk}/groups/{c.group1.pk}/edit/",
+        OFFICE,
+        lambda c: c.group1.name,
+    ),
+    Row(
+        "units enrolment",
+        lambda c: f"/campaigns/{c.campaign.pk}/units/",
+        OFFICE,
+        lambda c: "参加单位",
+    ),
+    Row("people search", lambda c: f"/campaigns/{c.campaign.pk}/people-search/?q=王", OFFICE),
+    Row("roster import", lambda c: "/imports/roster/", OFFICE, lambda c: "导入组织和人员名册"),
+    Row("roster template", lambda c: "/imports/roster/template.xlsx", OFFICE),
+    Row(
+        "setup import",
+        lambda c: f"/imports/setup/{c.campaign.pk}/",
+        OFFICE,
+        lambda c: "导入活动设置",
+    ),
+    Row("setup template", lambda c: f"/imports/setup/{c.campaign.pk}/template.xlsx", OFFICE),
+    Row(
+        "setup import, other campaign", lambda c: f"/imports/setup/{_other_campaign(c).pk}/", set()
+    ),
 ]
 
 
