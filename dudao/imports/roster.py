@@ -35,6 +35,7 @@ from dudao.orgs.models import (
 
 from .excel import (
     CellError,
+    FileRejected,
     Problem,
     clean_bool,
     clean_choice,
@@ -174,29 +175,32 @@ def _noop(stage: str, done: int, total: int) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def parse(data: bytes, progress: Progress = _noop) -> RosterPlan:
-    """Read the workbook and clean every cell. Raises FileRejected for an unreadable file."""
+def read_tables(
+    plan: RosterPlan,
+    data: bytes,
+    specs: dict[str, dict],
+    targets: dict[str, list],
+    what: str,
+    progress: Progress = _noop,
+) -> None:
+    """Read the known sheets of a workbook into targets[sheet] as Rows of raw values keyed by
+    field. Header problems (unknown, doubled or missing columns) and Excel error cells become
+    problems; blank rows are skipped. Raises FileRejected for an unreadable file."""
     sheets, error_cells = read_workbook(data)
-    plan = RosterPlan(sha256=hashlib.sha256(data).hexdigest())
-    known = [s for s in sheets if s in SHEETS]
+    known = [s for s in specs if s in sheets]
     if not known:
-        raise_names = "、".join(SHEETS)
-        from .excel import FileRejected
-
         raise FileRejected(
-            f"文件中没有可导入的工作表。工作表名应为：{raise_names}（可下载导入模板对照）。"
+            f"文件中没有可导入的工作表。工作表名应为：{'、'.join(specs)}（可下载{what}模板对照）。"
         )
     for name in known:
-        spec = SHEETS[name]
-        rows = sheets[name]
+        spec, rows = specs[name], sheets[name]
         if not rows:
             continue
-        header = [clean_text(h) for h in rows[0]]
         cols: dict[int, str] = {}
-        for i, h in enumerate(header):
+        for i, h in enumerate(clean_text(h) for h in rows[0]):
+            key = spec["columns"].get(h)
             if not h:
                 continue
-            key = spec["columns"].get(h)
             if key is None:
                 plan.problems.append(
                     Problem(
@@ -225,7 +229,6 @@ def parse(data: bytes, progress: Progress = _noop) -> RosterPlan:
             continue
         labels = {k: h for h, k in spec["columns"].items()}
         errors = error_cells.get(name, {})
-        target = {"组织": plan.orgs, "人员": plan.people, "角色": plan.roles}[name]
         for r in range(1, len(rows)):
             raw = rows[r]
             if all(v in ("", None) for v in raw) and not any((r, c) in errors for c in cols):
@@ -242,9 +245,22 @@ def parse(data: bytes, progress: Progress = _noop) -> RosterPlan:
                     )
                     value = ""
                 row.values[key] = value
-            target.append(row)
+            targets[name].append(row)
             if r % CHUNK == 0:
                 progress("读取", r, len(rows))
+
+
+def parse(data: bytes, progress: Progress = _noop) -> RosterPlan:
+    """Read the workbook and clean every cell. Raises FileRejected for an unreadable file."""
+    plan = RosterPlan(sha256=hashlib.sha256(data).hexdigest())
+    read_tables(
+        plan,
+        data,
+        SHEETS,
+        {"组织": plan.orgs, "人员": plan.people, "角色": plan.roles},
+        "导入",
+        progress,
+    )
     _clean(plan)
     return plan
 

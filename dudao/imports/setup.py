@@ -19,15 +19,13 @@ from dudao.orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
 from .excel import (
     CellError,
-    FileRejected,
     Problem,
     clean_bool,
     clean_code,
     clean_date,
     clean_text,
-    read_workbook,
 )
-from .roster import Progress, RosterPlan, Row, _duplicates, _noop
+from .roster import Progress, RosterPlan, Row, _duplicates, _noop, read_tables
 
 SHEETS = {
     "批次": {
@@ -68,65 +66,22 @@ class SetupPlan(RosterPlan):
 
 
 def check(data: bytes, progress: Progress = _noop, *, campaign) -> tuple[SetupPlan, dict]:
-    sheets, error_cells = read_workbook(data)
     plan = SetupPlan(sha256=hashlib.sha256(data).hexdigest())
     plan.batches, plan.groups, plan.units = [], [], []
-    if not any(s in SHEETS for s in sheets):
-        raise FileRejected(
-            f"文件中没有可导入的工作表。工作表名应为：{'、'.join(SHEETS)}（可下载活动设置模板对照）。"
-        )
-    for name, spec in SHEETS.items():
-        rows = sheets.get(name) or []
-        if not rows:
-            continue
-        header = [clean_text(h) for h in rows[0]]
-        cols = {}
-        for i, h in enumerate(header):
-            if h and h not in spec["columns"]:
-                plan.problems.append(
-                    Problem(
-                        name,
-                        1,
-                        h,
-                        h,
-                        f"不认识的列“{h}”。本表可用的列：{'、'.join(spec['columns'])}",
-                    )
-                )
-                plan.bad.add((name, 1))
-            elif h:
-                cols[i] = spec["columns"][h]
-        missing = [
-            h
-            for h, k in spec["columns"].items()
-            if k in spec["required"] and k not in cols.values()
-        ]
-        if missing:
-            plan.problems.append(Problem(name, 1, "", "", f"缺少必需的列：{'、'.join(missing)}"))
-            plan.bad.add((name, 1))
-            continue
-        labels = {k: h for h, k in spec["columns"].items()}
-        errors = error_cells.get(name, {})
-        target = {"批次": plan.batches, "督导组": plan.groups, "参加单位": plan.units}[name]
-        for r in range(1, len(rows)):
-            raw = rows[r]
-            if all(v in ("", None) for v in raw):
-                continue
-            row = Row(name, r + 1, {})
-            for i, key in cols.items():
-                value = raw[i] if i < len(raw) else ""
-                if (r, i) in errors:
-                    plan.add(
-                        row,
-                        labels[key],
-                        errors[(r, i)],
-                        f"单元格是 Excel 错误值 {errors[(r, i)]}（公式出错），请改为实际内容",
-                    )
-                    value = ""
-                row.values[key] = value
-            for key in spec["required"]:
+    read_tables(
+        plan,
+        data,
+        SHEETS,
+        {"批次": plan.batches, "督导组": plan.groups, "参加单位": plan.units},
+        "活动设置",
+        progress,
+    )
+    for name, rows in (("批次", plan.batches), ("督导组", plan.groups), ("参加单位", plan.units)):
+        labels = {k: h for h, k in SHEETS[name]["columns"].items()}
+        for row in rows:
+            for key in SHEETS[name]["required"]:
                 if clean_text(row.values.get(key)) == "" and (name, row.row) not in plan.bad:
                     plan.add(row, labels[key], "", f"“{labels[key]}”不能为空")
-            target.append(row)
     lookups = _validate(plan, campaign)
     plan.problems.sort(
         key=lambda p: (list(SHEETS).index(p.sheet) if p.sheet in SHEETS else 9, p.row)
