@@ -21,7 +21,11 @@ def setup_django(db_name: str, *, fresh: bool = False) -> str:
     os.environ.setdefault("DUDAO_SECRET_KEY", "bench-only")
     os.environ.setdefault("DUDAO_FAST_PASSWORD_HASHER", "1")
     os.environ["DUDAO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    if not os.environ.get("DATABASE_URL"):
+    if os.environ.get("DATABASE_URL"):
+        # Never the user's own database (roster_import flushes its database): a sibling named
+        # <name>_bench_<db_name>, created when missing.
+        os.environ["DATABASE_URL"] = _bench_database(os.environ["DATABASE_URL"], db_name)
+    else:
         path = ROOT / "var" / f"bench_{db_name}.sqlite3"
         path.parent.mkdir(exist_ok=True)
         if fresh:
@@ -38,6 +42,23 @@ def setup_django(db_name: str, *, fresh: bool = False) -> str:
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     return connection.vendor
+
+
+def _bench_database(url: str, db_name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    base = parts.path.lstrip("/") or "dudao"
+    if "_bench_" in base:
+        base = base.split("_bench_")[0]
+    name = f"{base}_bench_{db_name}"
+    import psycopg
+
+    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def machine() -> dict:
