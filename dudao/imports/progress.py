@@ -56,3 +56,14 @@ def reporter(job_id: int, every: float = 0.5):
             write(job_id, stage, done, total)
 
     return report
+
+
+STALLED_AFTER_S = 300
+
+
+def stalled(started_at, live: dict | None, *, now: float | None = None) -> bool:
+    """True when a running job has reported nothing for STALLED_AFTER_S seconds: its process
+    most likely ended (a restart). Its transaction rolled back, so nothing was half-imported."""
+    now = time.time() if now is None else now
+    last = live["at"] if live else started_at.timestamp()
+    return now - last > STALLED_AFTER_S

@@ -129,11 +129,13 @@ def job_detail(request, job_id):
         if job.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
         else None
     )
+    running = job.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
     context = {
         "job": job,
         "live": live,
+        "stalled": running and progress.stalled(job.created_at, live),
         "percent": int(live["done"] * 100 / live["total"]) if live and live["total"] else 0,
-        "running": job.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING},
+        "running": running,
     }
     if request.htmx:
         return render(request, "imports/_job_status.html", context)
