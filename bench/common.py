@@ -35,7 +35,12 @@ def setup_django(db_name: str, *, fresh: bool = False) -> str:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # No collected static files are needed to time pages; an empty directory keeps the static
+    # middleware from warning on every run.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     from django.db import connection
 
     if fresh and connection.vendor == "postgresql":

@@ -24,21 +24,25 @@ def _ensure_demo(scale: str) -> None:
 
     if not demo.demo_exists():
         print(f"生成 {scale} 规模演示数据（城市规模需约半分钟到数分钟）……", flush=True)
+        started = time.perf_counter()
         demo.seed(scale_name=scale, seed_value=2005, out=sys.stdout)
+        print(f"演示数据已生成，用时 {time.perf_counter() - started:.1f} 秒。", flush=True)
 
 
 def _mix(campaign) -> list[str]:
+    """What a clerk does on the overview: the first page, a phase, one group's units, a name
+    typed into the search box, paging deep, and filters combined."""
     base = f"/campaigns/{campaign.pk}/overview/"
     group = campaign.groups.order_by("code").first()
-    batch = campaign.batches.order_by("number").first()
+    batches = list(campaign.batches.order_by("number"))
     return [
         base,
         base + "?phase=analysis",
         base + f"?group={group.pk}",
-        base + "?q=区",
+        base + "?q=红星",
         base + "?page=37",
-        base + f"?batch={batch.pk}&phase=study&q=局",
-        base + "?q=镇&page=2",
+        base + f"?batch={batches[-1].pk}&phase=study&q=镇",
+        base + f"?batch={batches[0].pk}&q=局&page=2",
     ]
 
 
@@ -117,14 +121,16 @@ def main() -> None:
             "--measure-only",
         ],
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
         check=True,
     )
-    small = json.loads(out.stdout.strip().splitlines()[-1])
-    result[f"queries_{other}"] = small["queries"]
-    result["scale"] = args.scale
+    lines = out.stdout.strip().splitlines()
+    if len(lines) > 1:  # the other scale's seeding progress, if it had to be generated
+        print("\n".join(lines[:-1]))
+    small = json.loads(lines[-1])
     by_url = result.pop("queries_by_url")
+    result = {"scale": args.scale, **result, f"queries_{other}": small["queries"]}
     table(
         [(url.split("overview/")[1] or "(first page)", n) for url, n in by_url.items()],
         ("request", "queries"),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import pkgutil
 import subprocess
@@ -16,11 +17,21 @@ from bench.common import ROOT, table
 SKIP = {"common", "run_all"}
 
 
+def _has_main(name: str) -> bool:
+    """A bench is a module with a top-level main(); helpers beside them have none. Read, not
+    imported: a bench sets Django up when it runs, not when it is listed."""
+    path = Path(bench.__file__).parent / f"{name}.py"
+    if not path.is_file():
+        return False
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in tree.body)
+
+
 def main() -> None:
     names = sorted(
         m.name
         for m in pkgutil.iter_modules([str(Path(bench.__file__).parent)])
-        if m.name not in SKIP
+        if m.name not in SKIP and _has_main(m.name)
     )
     results = {}
     for name in names:

@@ -15,8 +15,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale",
             choices=sorted(demo.SCALES),
+            metavar="{small,city}",  # "tiny" exists for the tests only
             default="small",
-            help="small：107 个单位约 4000 名党员；city：1 万个单位、40 万名党员、140 个督导组",
+            help="small：107 个单位、4000 名党员、23 个督导组；city：1 万个单位、40 万名党员、140 个督导组",
         )
         parser.add_argument("--seed", type=int, default=2005, help="随机种子（默认 2005）")
         parser.add_argument(
@@ -29,7 +30,12 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
             call_command("load_template", "--all", verbosity=0)
         if demo.demo_exists():
-            self.stdout.write("演示数据已存在，未作改动（如需重建请加 --reset）。")
+            existing = demo.demo_description()
+            self.stdout.write(
+                f"演示数据已存在（{existing}），未作改动（如需重建请加 --reset）。"
+                if existing
+                else "演示数据已存在，未作改动（如需重建请加 --reset）。"
+            )
             demo.print_accounts(demo.demo_accounts(), self.stdout)
             return
         started = time.monotonic()
