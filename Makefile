@@ -47,7 +47,7 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## bench: every benchmark (loads the city-scale demo into var/bench.sqlite3 first)
+## bench: every benchmark (generates the city-scale demo into var/bench_city.sqlite3 when missing)
 bench: install
 	@mkdir -p var
 	DUDAO_DEBUG=0 DUDAO_SECRET_KEY=bench-only DUDAO_FAST_PASSWORD_HASHER=1 $(PY) -m bench.run_all

@@ -91,10 +91,13 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    SQLITE_PATH = Path(os.environ.get("DUDAO_SQLITE_PATH") or BASE_DIR / "var" / "dudao.sqlite3")
+    # A fresh clone has no var/: create the folder so that `manage.py migrate` works at once.
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("DUDAO_SQLITE_PATH", str(BASE_DIR / "var" / "dudao.sqlite3")),
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two writers
                 # queue on the busy timeout instead of failing with "database is locked" on upgrade.
