@@ -1,25 +1,66 @@
-"""Campaign set-up pages for the campaign office: thin views over campaigns.actions."""
+"""Campaign set-up pages for the campaign office: thin views over campaigns.actions.
+
+Every page fetches its campaign through ``get_campaign_for_manager`` (404 for anyone but the
+office and superusers, the leading group included), and every object inside it through a
+query bounded by that campaign. Every POST: access helper → action → message or form error.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dudao.core.errors import DomainError
-from dudao.orgs.access import get_campaign_for_manager, scope_for
-from dudao.orgs.actions import grant_role
-from dudao.orgs.models import Organisation, Person, Role, RoleAssignment
+from dudao.orgs.access import get_campaign_for_manager, scope_for, visible_people
+from dudao.orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
 from . import actions
-from .forms import SPLIT, BatchForm, CampaignForm, EnrolForm, GroupForm, InspectionForm
-from .models import Participation, SupervisionGroup
+from .forms import (
+    BatchEditForm,
+    BatchForm,
+    CampaignEditForm,
+    CampaignForm,
+    EnrolForm,
+    GroupForm,
+    InspectionEditForm,
+    InspectionForm,
+)
+from .models import CampaignTemplate, Participation
+
+NOT_FOUND = "页面不存在或您无权访问"
+
+
+def _form_errors(form) -> str:
+    parts = []
+    for key, errors in form.errors.items():
+        label = form.fields[key].label if key in form.fields else ""
+        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+    return "；".join(parts)
+
+
+def _in_campaign(qs, pk, what: str):
+    """An object of the (already permission-checked) campaign, or 404."""
+    try:
+        obj = qs.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        obj = None
+    if obj is None:
+        raise Http404(f"{what}不存在")
+    return obj
+
+
+# --- creating a campaign ----------------------------------------------------------------------
 
 
 def _may_create_campaigns(user) -> bool:
+    """Superusers, and clerks who already run a campaign's office, start new campaigns."""
     scope = scope_for(user)
     return scope.is_superuser or bool(scope.office_campaigns)
 
@@ -27,47 +68,78 @@ def _may_create_campaigns(user) -> bool:
 @login_required
 def campaign_new(request):
     if not _may_create_campaigns(request.user):
-        raise Http404("页面不存在或您无权访问")
-    form = CampaignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            campaign = actions.create_campaign(
-                actor=request.user,
-                template=d["template"],
-                root=d["root"],
-                name=d["name"],
-                short_name=d["short_name"],
-                start_date=d["start_date"],
-                end_date=d["end_date"],
-            )
-            grant_role(
-                actor=request.user,
-                user=request.user,
-                role=Role.OFFICE,
-                campaign=campaign,
-                reason="创建活动",
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                f"已创建“{campaign.name}”，并按模板建立了 {campaign.batches.count()} 个批次。",
-            )
-            return redirect("campaign_setup", campaign_id=campaign.pk)
-    return render(request, "campaigns/new.html", {"form": form})
+        raise Http404(NOT_FOUND)
+    templates = list(CampaignTemplate.objects.order_by("code", "-version"))
+    chosen = None
+    wanted = request.POST.get("template") or request.GET.get("template")
+    if wanted:
+        chosen = next((t for t in templates if str(t.pk) == wanted), None)
+    elif len(templates) == 1:
+        chosen = templates[0]
+    if request.method == "POST":
+        form = CampaignForm(request.POST, user=request.user)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                campaign, created = actions.create_campaign_from_template(
+                    actor=request.user,
+                    template=d["template"],
+                    root=d["root"],
+                    name=d["name"],
+                    short_name=d["short_name"],
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        f"已创建“{campaign.name}”，并按模板建立了 "
+                        f"{campaign.batches.count()} 个批次。",
+                    )
+                else:
+                    messages.info(request, f"“{campaign.name}”已创建，未重复创建。")
+                return redirect("campaign_setup", campaign_id=campaign.pk)
+    else:
+        initial = {"template": chosen.pk} if chosen else {}
+        if chosen is not None:
+            names = chosen.data.get("names", {})
+            initial |= {
+                "name": names.get("full", chosen.name),
+                "short_name": names.get("short", ""),
+            }
+        form = CampaignForm(initial=initial, user=request.user)
+    if chosen is not None:
+        form.fields["template"].widget = form.fields["template"].hidden_widget()
+    return render(
+        request,
+        "campaigns/new.html",
+        {"form": form, "templates": templates, "chosen": chosen},
+    )
+
+
+# --- the set-up hub ---------------------------------------------------------------------------
 
 
 @login_required
 def campaign_setup(request, campaign_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    batches = campaign.batches.annotate(units=Count("participations")).order_by("number")
+    batches = list(
+        campaign.batches.annotate(
+            units=Count("participations"),
+            unassigned=Count("participations", filter=Q(participations__group__isnull=True)),
+        ).order_by("number")
+    )
+    for b in batches:
+        b.signature = actions.batch_signature(b)
     groups = list(
         campaign.groups.select_related("batch")
         .annotate(units=Count("participations"))
         .order_by("code")
     )
+    # One query for every group's roster, not one per group.
     roster: dict[int, list] = {}
     for ra in (
         RoleAssignment.objects.filter(group__campaign=campaign)
@@ -76,34 +148,80 @@ def campaign_setup(request, campaign_id):
     ):
         roster.setdefault(ra.group_id, []).append(ra)
     for g in groups:
-        g.roster = roster.get(g.pk, [])
-    unassigned = Participation.objects.filter(campaign=campaign, group__isnull=True).count()
+        g.leaders = [ra.user for ra in roster.get(g.pk, []) if ra.role == Role.GROUP_LEADER]
+        g.members = [ra.user for ra in roster.get(g.pk, []) if ra.role == Role.GROUP_MEMBER]
+    inspections = list(campaign.inspection_groups.prefetch_related("departments").order_by("code"))
+    inspectors: dict[int, list] = {}
+    for ra in RoleAssignment.objects.filter(
+        inspection_group__campaign=campaign, role=Role.INSPECTOR
+    ).select_related("user"):
+        inspectors.setdefault(ra.inspection_group_id, []).append(ra.user)
+    for ig in inspections:
+        ig.inspectors = inspectors.get(ig.pk, [])
+    totals = Participation.objects.filter(campaign=campaign).aggregate(
+        units=Count("pk"), unassigned=Count("pk", filter=Q(group__isnull=True))
+    )
+    edit_form = CampaignEditForm(
+        initial={
+            "name": campaign.name,
+            "short_name": campaign.short_name,
+            "start_date": campaign.start_date,
+            "end_date": campaign.end_date,
+            "signature": actions.campaign_signature(campaign),
+        }
+    )
     return render(
         request,
         "campaigns/setup.html",
         {
             "campaign": campaign,
+            "phases": campaign.template.phases,
             "batches": batches,
             "groups": groups,
-            "unassigned": unassigned,
-            "batch_form": BatchForm(),
-            "inspection_form": InspectionForm(),
-            "inspections": campaign.inspection_groups.prefetch_related("departments"),
+            "totals": totals,
+            "edit_form": edit_form,
+            "batch_form": BatchForm(initial={"number": len(batches) + 1}),
+            "inspection_form": InspectionForm(campaign=campaign),
+            "inspections": inspections,
         },
     )
 
 
 @login_required
 @require_POST
+def campaign_edit(request, campaign_id):
+    campaign = get_campaign_for_manager(request.user, campaign_id)
+    form = CampaignEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "活动信息未保存：" + _form_errors(form))
+        return redirect("campaign_setup", campaign_id=campaign.pk)
+    d = form.cleaned_data
+    try:
+        actions.update_campaign(
+            actor=request.user,
+            campaign=campaign,
+            name=d["name"],
+            short_name=d["short_name"],
+            start_date=d["start_date"],
+            end_date=d["end_date"],
+            expected_signature=d["signature"] or None,
+            reason=d["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已保存活动信息。")
+    return redirect("campaign_setup", campaign_id=campaign.pk)
+
+
+@login_required
+@require_POST
 def batch_save(request, campaign_id):
+    """Add a batch (or, with the number of an existing one, change it)."""
     campaign = get_campaign_for_manager(request.user, campaign_id)
     form = BatchForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            "批次信息有误："
-            + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()),
-        )
+        messages.error(request, "批次未保存：" + _form_errors(form))
         return redirect("campaign_setup", campaign_id=campaign.pk)
     d = form.cleaned_data
     try:
@@ -112,7 +230,7 @@ def batch_save(request, campaign_id):
             actions.add_batch(actor=request.user, campaign=campaign, **d)
             messages.success(request, f"已添加{d['name']}。")
         else:
-            actions.update_batch(
+            actions.edit_batch(
                 actor=request.user,
                 batch=batch,
                 name=d["name"],
@@ -126,26 +244,51 @@ def batch_save(request, campaign_id):
     return redirect("campaign_setup", campaign_id=campaign.pk)
 
 
-def _group_for_manager(campaign, group_id) -> SupervisionGroup:
-    group = SupervisionGroup.objects.filter(campaign=campaign, pk=group_id).first()
-    if group is None:
-        raise Http404("督导组不存在")
-    return group
+@login_required
+@require_POST
+def batch_edit(request, campaign_id, batch_id):
+    campaign = get_campaign_for_manager(request.user, campaign_id)
+    batch = _in_campaign(campaign.batches.all(), batch_id, "批次")
+    form = BatchEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"{batch.name}未保存：" + _form_errors(form))
+        return redirect("campaign_setup", campaign_id=campaign.pk)
+    d = form.cleaned_data
+    try:
+        actions.edit_batch(
+            actor=request.user,
+            batch=batch,
+            name=d["name"],
+            scope=d["scope"],
+            start_date=d["start_date"],
+            end_date=d["end_date"],
+            expected_signature=d["signature"] or None,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已保存{d['name']}。")
+    return redirect("campaign_setup", campaign_id=campaign.pk)
+
+
+# --- supervision groups -----------------------------------------------------------------------
 
 
 @login_required
 def group_edit(request, campaign_id, group_id=None):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    group = _group_for_manager(campaign, group_id) if group_id else None
+    group = _in_campaign(campaign.groups.all(), group_id, "督导组") if group_id else None
     initial = {}
     if group is not None:
-        roster = RoleAssignment.objects.filter(group=group).select_related("user")
+        roster = list(RoleAssignment.objects.filter(group=group).select_related("user"))
         initial = {
             "code": group.code,
             "name": group.name,
             "batch": group.batch_id,
             "leader": next((ra.user.username for ra in roster if ra.role == Role.GROUP_LEADER), ""),
-            "members": "、".join(ra.user.username for ra in roster if ra.role == Role.GROUP_MEMBER),
+            "members": "、".join(
+                sorted(ra.user.username for ra in roster if ra.role == Role.GROUP_MEMBER)
+            ),
             "signature": actions.group_signature(group),
         }
     form = GroupForm(request.POST or None, initial=initial, campaign=campaign)
@@ -155,163 +298,251 @@ def group_edit(request, campaign_id, group_id=None):
         d = form.cleaned_data
         try:
             if group is None:
-                existing = campaign.groups.filter(code=d["code"]).first()
-                if existing is not None and existing.name == d["name"]:
-                    # A double submit of the same new group: show it rather than failing or duplicating.
-                    messages.info(request, f"{existing.name}已建立。")
-                    return redirect("campaign_setup", campaign_id=campaign.pk)
-                group = actions.create_group(
+                group, created = actions.create_group_with_roster(
                     actor=request.user,
                     campaign=campaign,
                     code=d["code"],
                     name=d["name"],
                     batch=d["batch"],
+                    leader=d["leader"],
+                    members=d["members"],
+                    reason=d["reason"],
                 )
-                signature = actions.group_signature(group)
+                message = (
+                    f"已建立{group.name}。" if created else f"{group.name}已建立，未重复建立。"
+                )
             else:
-                signature = d["signature"]
-            actions.update_group(
-                actor=request.user,
-                group=group,
-                name=d["name"],
-                batch=d["batch"],
-                leader=d["leader"],
-                members=d["members"],
-                expected_signature=signature,
-                reason=d["reason"],
-            )
+                actions.edit_group(
+                    actor=request.user,
+                    group=group,
+                    name=d["name"],
+                    batch=d["batch"],
+                    leader=d["leader"],
+                    members=d["members"],
+                    expected_signature=d["signature"],
+                    reason=d["reason"],
+                )
+                message = f"已保存{d['name']}。"
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已保存{group.name}。")
+            messages.success(request, message)
             return redirect("campaign_setup", campaign_id=campaign.pk)
+    units = group.participations.select_related("batch").order_by("unit_name") if group else None
     return render(
-        request, "campaigns/group_form.html", {"campaign": campaign, "group": group, "form": form}
+        request,
+        "campaigns/group_form.html",
+        {"campaign": campaign, "group": group, "form": form, "units": units},
     )
 
 
 @login_required
 def people_search(request, campaign_id):
+    """Suggestions for the leader/member boxes: people with an account inside the campaign's
+    range whose name, username or person code matches; at most 20, never the whole city."""
     campaign = get_campaign_for_manager(request.user, campaign_id)
     q = request.GET.get("q", "").strip()[:50]
     people = []
     if q:
-        people = (
-            Person.objects.filter(user__isnull=False, branch__path__startswith=campaign.root.path)
-            .filter(Q(name__contains=q) | Q(user__username__startswith=q))
-            .select_related("user", "unit")
-            .order_by("name")[:20]
+        people = list(
+            visible_people(request.user)
+            .filter(user__isnull=False, user__is_active=True)
+            .filter(branch__path__startswith=campaign.root.path)
+            .filter(Q(name__contains=q) | Q(user__username__startswith=q) | Q(code__startswith=q))
+            .select_related("user", "unit", "branch")
+            .order_by("name", "code")[:20]
         )
-    return render(request, "campaigns/_people.html", {"people": people, "q": q})
+    # htmx asks for the list alone; without JavaScript the search form opens a whole page.
+    template = "campaigns/_people.html" if request.htmx else "campaigns/people_search.html"
+    return render(request, template, {"campaign": campaign, "people": people, "q": q})
+
+
+# --- participating units ----------------------------------------------------------------------
+
+
+def _units_query(request) -> dict:
+    keep = {k: request.GET[k] for k in ("q", "batch", "group") if request.GET.get(k)}
+    return keep
 
 
 @login_required
 def units(request, campaign_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    q = request.GET.get("q", "").strip()[:50]
+    filters = _units_query(request)
+    q = filters.get("q", "")[:50]
+    form = EnrolForm(request.POST or None, campaign=campaign)
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            enrolled, unchanged, problems = actions.enrol_units(
+                actor=request.user,
+                campaign=campaign,
+                batch=d["batch"],
+                units=list(d["units"]),
+                group=d["group"],
+            )
+            where = d["batch"].name + (f"，由{d['group'].name}督导" if d["group"] else "")
+            if enrolled:
+                messages.success(request, f"已将 {len(enrolled)} 个单位列入{where}。")
+            if unchanged:
+                messages.info(request, f"{unchanged} 个单位此前已列入{where}，未重复列入。")
+            for message in problems:
+                messages.error(request, message)
+            return redirect(request.get_full_path())
     enrolled_ids = Participation.objects.filter(campaign=campaign).values("unit_id")
     candidates = Organisation.objects.filter(
-        kind="unit", path__startswith=campaign.root.path
+        kind=OrgKind.UNIT, path__startswith=campaign.root.path
     ).exclude(pk__in=enrolled_ids)
+    participations = Participation.objects.filter(campaign=campaign)
     if q:
-        candidates = candidates.filter(name__contains=q)
-    form = EnrolForm(request.POST or None, campaign=campaign)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        done, failed = 0, []
-        for unit in d["units"]:
-            try:
-                actions.enrol_unit(
-                    actor=request.user,
-                    campaign=campaign,
-                    batch=d["batch"],
-                    unit=unit,
-                    group=d["group"],
-                )
-                done += 1
-            except DomainError as exc:
-                failed.append(exc.message)
-        if done:
-            messages.success(request, f"已将 {done} 个单位列入{d['batch'].name}。")
-        for message in failed:
-            messages.error(request, message)
-        return redirect(request.get_full_path())
-    participations = (
-        Participation.objects.filter(campaign=campaign)
-        .select_related("batch", "group")
-        .order_by("unit_name")
-    )
-    if q:
+        candidates = candidates.filter(Q(name__contains=q) | Q(code__startswith=q))
         participations = participations.filter(unit_name__contains=q)
+    batch_filter = group_filter = None
+    if filters.get("batch"):
+        batch_filter = _in_campaign(campaign.batches.all(), filters["batch"], "批次")
+        participations = participations.filter(batch=batch_filter)
+    if filters.get("group") == "none":
+        participations = participations.filter(group__isnull=True)
+    elif filters.get("group"):
+        group_filter = _in_campaign(campaign.groups.all(), filters["group"], "督导组")
+        participations = participations.filter(group=group_filter)
+    page = Paginator(
+        participations.select_related("batch", "group", "unit").order_by("unit_name", "pk"), 50
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "campaigns/units.html",
         {
             "campaign": campaign,
             "form": form,
-            "candidates": candidates.order_by("name")[:100],
+            "candidates": candidates.order_by("name", "pk")[:100],
             "candidate_count": candidates.count(),
-            "participations": participations[:200],
-            "participation_count": participations.count(),
+            "page": page,
+            "query": urlencode(filters),
+            "back": request.get_full_path(),
             "q": q,
+            "filters": filters,
+            "batch_filter": batch_filter,
+            "group_filter": group_filter,
+            "batches": campaign.batches.order_by("number"),
             "groups": campaign.groups.order_by("code"),
         },
     )
+
+
+def _back_to_units(request, campaign) -> str:
+    """Return to the list the clerk came from; only a units page of this campaign."""
+    base = reverse("campaign_units", args=[campaign.pk])
+    back = request.POST.get("back", "")
+    return back if back.startswith(base) else base
 
 
 @login_required
 @require_POST
 def participation_group(request, campaign_id, participation_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    participation = Participation.objects.filter(campaign=campaign, pk=participation_id).first()
-    if participation is None:
-        raise Http404("参加单位不存在")
+    participation = _in_campaign(campaign.participations.all(), participation_id, "参加单位")
     group_id = request.POST.get("group") or None
-    group = _group_for_manager(campaign, group_id) if group_id else None
-    reason = request.POST.get("reason", "").strip()
-    if (
-        participation.group_id
-        and participation.group_id != (group.pk if group else None)
-        and not reason
-    ):
-        messages.error(request, f"调整“{participation.unit_name}”的督导组须填写理由。")
+    group = _in_campaign(campaign.groups.all(), group_id, "督导组") if group_id else None
+    expected = request.POST.get("current_group")
+    kwargs = {}
+    if expected is not None:  # the page says which group it showed; absent → no stale check
+        kwargs["expected_group_id"] = int(expected) if expected.isdigit() else None
+    try:
+        actions.change_unit_group(
+            actor=request.user,
+            participation=participation,
+            group=group,
+            reason=request.POST.get("reason", ""),
+            **kwargs,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
-        try:
-            actions.assign_unit_to_group(
-                actor=request.user, participation=participation, group=group, reason=reason
-            )
-            messages.success(
-                request,
-                f"已将“{participation.unit_name}”分配给{group.name if group else '（未分配）'}。",
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return redirect(f"/campaigns/{campaign.pk}/units/?q={participation.unit_name}")
+        messages.success(
+            request,
+            f"“{participation.unit_name}”现由{group.name if group else '（未分配督导组）'}督导。",
+        )
+    return redirect(_back_to_units(request, campaign))
+
+
+@login_required
+@require_POST
+def participation_withdraw(request, campaign_id, participation_id):
+    campaign = get_campaign_for_manager(request.user, campaign_id)
+    participation = campaign.participations.filter(pk=participation_id).first()
+    if participation is None:
+        # Already withdrawn (a second click) or never there: nothing to do.
+        messages.info(request, "该单位已不在本活动中。")
+        return redirect(_back_to_units(request, campaign))
+    try:
+        actions.withdraw_unit(
+            actor=request.user, participation=participation, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已将“{participation.unit_name}”撤出本活动。")
+    return redirect(_back_to_units(request, campaign))
+
+
+# --- roving inspection groups -----------------------------------------------------------------
 
 
 @login_required
 @require_POST
 def inspection_create(request, campaign_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    form = InspectionForm(request.POST)
-    if form.is_valid():
-        codes = [c for c in SPLIT.split(form.cleaned_data["departments"]) if c]
-        found = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
-        missing = [c for c in codes if c not in found]
-        if missing:
-            messages.error(request, f"组织编码不存在：{'、'.join(missing)}")
-        else:
-            try:
-                actions.create_inspection_group(
-                    actor=request.user,
-                    campaign=campaign,
-                    code=form.cleaned_data["code"],
-                    name=form.cleaned_data["name"],
-                    departments=[found[c] for c in codes],
-                )
-                messages.success(request, f"已建立{form.cleaned_data['name']}。")
-            except DomainError as exc:
-                messages.error(request, exc.message)
+    form = InspectionForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, "巡回检查组未建立：" + _form_errors(form))
+        return redirect("campaign_setup", campaign_id=campaign.pk)
+    d = form.cleaned_data
+    try:
+        ig, created = actions.set_up_inspection_group(
+            actor=request.user,
+            campaign=campaign,
+            code=d["code"],
+            name=d["name"],
+            departments=d["departments"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
-        messages.error(request, "请填写巡回检查组编号、名称和负责部门。")
+        messages.success(
+            request, f"已建立{ig.name}。" if created else f"{ig.name}已建立，未重复建立。"
+        )
     return redirect("campaign_setup", campaign_id=campaign.pk)
+
+
+@login_required
+def inspection_edit(request, campaign_id, inspection_id):
+    campaign = get_campaign_for_manager(request.user, campaign_id)
+    ig = _in_campaign(campaign.inspection_groups.all(), inspection_id, "巡回检查组")
+    initial = {
+        "name": ig.name,
+        "departments": "、".join(ig.departments.order_by("code").values_list("code", flat=True)),
+        "signature": actions.inspection_signature(ig),
+    }
+    form = InspectionEditForm(request.POST or None, initial=initial, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.assign_inspection_departments(
+                actor=request.user,
+                inspection_group=ig,
+                departments=d["departments"],
+                name=d["name"],
+                expected_signature=d["signature"] or None,
+                reason=d["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已保存{d['name']}的负责部门。")
+            return redirect("campaign_setup", campaign_id=campaign.pk)
+    return render(
+        request,
+        "campaigns/inspection_form.html",
+        {"campaign": campaign, "inspection": ig, "form": form},
+    )

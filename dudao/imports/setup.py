@@ -360,6 +360,7 @@ def apply(
                     unit=units[v["unit"]],
                     group=groups.get(v["group"]) if v["group"] else None,
                     reports_directly=bool(v.get("direct")),
+                    reason=f"活动设置导入：{file_name}",
                 )
         except DomainError as exc:
             if not only_valid:

@@ -120,3 +120,11 @@ def test_apply_refuses_a_plan_with_errors(cast):
         setup.apply(
             plan, lookups, actor=None, only_valid=False, file_name="x", campaign=cast.campaign
         )
+
+
+def test_moving_a_unit_to_another_group_records_the_import_as_its_reason(cast):
+    from dudao.core.models import AuditEvent
+
+    _run(cast, {"参加单位": [UNIT, ["U002", 1, "G01", ""]]})
+    event = AuditEvent.objects.filter(action="participation.assign_group").latest("seq")
+    assert event.data == {"from": "G02", "to": "G01"} and event.reason == "活动设置导入：设置.xlsx"

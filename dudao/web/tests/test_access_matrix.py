@@ -222,6 +222,12 @@ ROWS = [
         OFFICE,
         lambda c: "参加单位",
     ),
+    Row(
+        "inspection group edit",
+        lambda c: f"/campaigns/{c.campaign.pk}/inspection-groups/{c.inspection.pk}/edit/",
+        OFFICE,
+        lambda c: "调整第一巡回检查组",
+    ),
     Row("people search", lambda c: f"/campaigns/{c.campaign.pk}/people-search/?q=王", OFFICE),
     Row("roster import", lambda c: "/imports/roster/", OFFICE, lambda c: "导入组织和人员名册"),
     Row("roster template", lambda c: "/imports/roster/template.xlsx", OFFICE),
