@@ -1,12 +1,20 @@
-"""Reading, validating and storing campaign template files."""
+"""Reading, validating and storing campaign template files.
+
+A stored template (code + version) never changes: campaigns point at it, and their rules must
+not move under them. Loading the same content again is a no-op; other content under the same
+code and version is refused, so a change of rules always comes with a new version.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
@@ -18,94 +26,191 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "templates_data"
 
 
 class TemplateInvalid(DomainError):
+    """A template file was refused; ``errors`` lists every problem (file, field, reason)."""
+
     def __init__(self, path: Path | str, errors: list[TemplateError]) -> None:
         self.path = str(path)
         self.errors = errors
         lines = "\n".join(f"  - {e}" for e in errors)
         super().__init__(
-            f"模板文件 {self.path} 有 {len(errors)} 处错误：\n{lines}", code="template_invalid"
+            f"模板文件 {self.path} 未通过校验，共 {len(errors)} 处错误：\n{lines}",
+            code="template_invalid",
         )
 
 
+class LoadResult(NamedTuple):
+    template: CampaignTemplate
+    created: bool
+
+
 def builtin_template_paths() -> list[Path]:
+    """The template files shipped with the package; each file is named after its ``code``."""
     return sorted(BUILTIN_DIR.glob("*.yaml"))
 
 
-def read_template_file(path: Path | str) -> tuple[dict | None, bytes, list[TemplateError]]:
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key written twice in one mapping.
+
+    Plain YAML keeps the last value silently: a second ``min_hours:`` under the same
+    requirement would change a rule without anyone noticing.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _value in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"键“{key}”重复（第一次在第 {seen[key] + 1} 行）",
+                    key_node.start_mark,
+                )
+            try:
+                seen[key] = key_node.start_mark.line
+            except TypeError:  # an unhashable key: let the normal loader report it
+                break
+        return super().construct_mapping(node, deep=deep)
+
+
+# PyYAML's messages are English; the common ones get a Chinese explanation in front.
+_YAML_HINTS = (
+    ("cannot start any token", "含有制表符（Tab）或不能出现在开头的字符，请用空格缩进"),
+    ("mapping values are not allowed", "此处不能出现冒号：冒号后要有空格，含冒号的文本请加引号"),
+    ("could not find expected ':'", "缺少冒号（key: value）"),
+    ("expected <block end>", "缩进不一致：同一层的行要对齐"),
+    ("expected ',' or ']'", "方括号 [ ] 未闭合或缺少逗号"),
+    ("expected ',' or '}'", "花括号 { } 未闭合或缺少逗号"),
+    ("expected the node content", "括号未闭合，或列表/映射的写法混用"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号未闭合"),
+    ("found undefined alias", "引用了未定义的锚点（*名称）"),
+)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    original = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+    if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem and "重复" in exc.problem:
+        return exc.problem
+    for needle, hint in _YAML_HINTS:
+        if needle in original:
+            return f"{hint}（{original}）"
+    return original
+
+
+def read_template_file(path: Path | str) -> tuple[object | None, list[TemplateError]]:
+    """The parsed YAML of a file, or the reasons it cannot be read (each naming the file)."""
     path = Path(path)
+    name = str(path)
+
+    def fail(message: str, line: int | None = None, column: int | None = None):
+        return None, [TemplateError("", message, file=name, line=line, column=column)]
+
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, b"", [TemplateError("", "文件不存在")]
+        return fail("文件不存在，请检查路径")
+    except IsADirectoryError:
+        return fail("这是一个目录，不是模板文件")
     except OSError as exc:
-        return None, b"", [TemplateError("", f"无法读取文件：{exc.strerror}")]
-    if not raw.strip():
-        return None, raw, [TemplateError("", "文件是空的")]
+        return fail(f"无法读取文件：{exc.strerror}")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, raw, [TemplateError("", "文件不是 UTF-8 编码，请用 UTF-8 保存")]
+        return fail("文件不是 UTF-8 编码，请用 UTF-8 保存")
+    if not text.strip():
+        return fail("文件是空的")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = _yaml_problem(exc)
+        if mark is None:
+            return fail(f"YAML 格式错误：{problem}")
+        return fail(f"YAML 格式错误：{problem}", mark.line + 1, mark.column + 1)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, raw, [TemplateError(where, f"YAML 格式错误：{problem}")]
-    return data, raw, []
+        return fail(f"YAML 格式错误：{exc}")
+    if data is None:
+        return fail("文件里只有注释，没有内容")
+    return data, []
 
 
 def validate_template_file(path: Path | str) -> tuple[dict | None, list[TemplateError]]:
-    data, _raw, errors = read_template_file(path)
+    """``(clean data, [])`` for a valid file, or ``(None, errors)`` with every error at once."""
+    data, errors = read_template_file(path)
     if errors:
         return None, errors
-    tpl, errors = validate_template_data(data)
-    if errors or tpl is None:
-        return None, errors
-    return tpl.model_dump(mode="json"), []
+    clean, errors = validate_template_data(data)
+    return clean, [dataclasses.replace(e, file=str(path)) for e in errors]
+
+
+def content_digest(clean: dict) -> str:
+    """SHA-256 of the validated content, not of the file's bytes: reformatting a file or editing
+    a comment is not a change of rules and needs no new version."""
+    canonical = json.dumps(clean, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_template(*, actor, path: Path | str) -> CampaignTemplate:
+    """Validate and store a template file; returns the stored template.
+
+    Same code, version and content as a stored one: returns it, writes nothing. Same code and
+    version with other content: refused with :class:`TemplateInvalid`.
+    """
+    return load_template_file(actor=actor, path=path).template
 
 
 @transaction.atomic
-def load_template(*, actor, path: Path | str) -> tuple[CampaignTemplate, bool]:
-    """Validate and store a template file. Returns (template, created).
-
-    Loading the same file again is a no-op; the same code and version with other content is
-    refused — a running campaign's rules must never change under it.
-    """
-    data, raw, errors = read_template_file(path)
-    if not errors:
-        tpl, errors = validate_template_data(data)
-    if errors:
+def load_template_file(*, actor, path: Path | str) -> LoadResult:
+    """:func:`load_template`, also saying whether a new template row was written."""
+    clean, errors = validate_template_file(path)
+    if errors or clean is None:
         raise TemplateInvalid(path, errors)
-    digest = hashlib.sha256(raw).hexdigest()
-    clean = tpl.model_dump(mode="json")
-    existing = CampaignTemplate.objects.filter(code=tpl.code, version=tpl.version).first()
-    if existing is not None:
-        if existing.sha256 == digest:
-            return existing, False
+    digest = content_digest(clean)
+    code, version = clean["code"], clean["version"]
+    existing = _stored(code, version)
+    if existing is None:
+        try:
+            # A savepoint, so that losing a race to a concurrent load leaves the outer
+            # transaction usable (PostgreSQL aborts it on the IntegrityError otherwise).
+            with transaction.atomic():
+                template = CampaignTemplate.objects.create(
+                    code=code, version=version, name=clean["name"], data=clean, sha256=digest
+                )
+        except IntegrityError:
+            existing = CampaignTemplate.objects.get(code=code, version=version)
+        else:
+            record_event(
+                actor=actor,
+                action="template.load",
+                target=template,
+                data={"code": code, "version": version, "sha256": digest, "file": Path(path).name},
+            )
+            return LoadResult(template, True)
+    if existing.sha256 != digest:
         raise TemplateInvalid(
             path,
             [
                 TemplateError(
                     "version",
-                    f"模板 {tpl.code} 的版本 {tpl.version} 已载入，但内容不同：请提高 version 后再载入",
+                    f"版本号相同但内容不同：请提高 version。模板 {code} 的版本“{version}”"
+                    "已经载入，内容与本文件不同；已载入的版本不能修改，改了规则请把 version "
+                    "改为新的版本号后再载入。",
+                    file=str(path),
                 )
             ],
         )
-    template = CampaignTemplate.objects.create(
-        code=tpl.code, version=tpl.version, name=tpl.name, data=clean, sha256=digest
-    )
-    record_event(
-        actor=actor,
-        action="template.load",
-        target=template,
-        data={"code": tpl.code, "version": tpl.version, "sha256": digest, "file": Path(path).name},
-    )
-    return template, True
+    return LoadResult(existing, False)
+
+
+def _stored(code: str, version: str) -> CampaignTemplate | None:
+    return CampaignTemplate.objects.filter(code=code, version=version).first()
 
 
 def load_builtin_template(code: str, actor=None) -> CampaignTemplate:
-    for path in builtin_template_paths():
-        if path.stem == code:
-            return load_template(actor=actor, path=path)[0]
-    raise DomainError(f"没有名为 {code} 的内置模板")
+    """Load (or fetch, if already loaded) the built-in template with this code."""
+    paths = {p.stem: p for p in builtin_template_paths()}
+    if code not in paths:
+        raise DomainError(f"没有编码为 {code} 的内置模板；内置模板有：{'、'.join(sorted(paths))}")
+    return load_template(actor=actor, path=paths[code])

@@ -1,103 +1,166 @@
-"""The shape of a campaign template file, and its validation.
+"""The shape of a campaign template, and its validation.
 
 Code knows requirement *kinds* (``REQUIREMENT_KINDS``); a template chooses kinds and gives them
 parameters. Validation reports every problem of a file at once, each naming the field path and
 the reason in Chinese, so whoever writes the next campaign's template can fix it in one pass.
+
+The file is validated piece by piece (the header, each document kind, each survey instrument,
+each phase, each requirement and its parameters) rather than as one model, so that a mistake in
+one requirement does not hide a dangling reference in another phase.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+)
 
 CODE_PATTERN = r"^[a-z][a-z0-9_\-]*$"
+# Mirrors dudao.orgs.models.PersonCategory (a test keeps them equal); kept here as plain values
+# so the schema can be used without the app registry.
 MEMBER_CATEGORIES = ("serving", "retired", "away", "laid_off")
-SPEAKER_ROLES = ("unit_head", "leadership_member", "group_leader", "expert", "any")
-SCOPES = ("per_member", "per_unit", "per_leadership_team", "per_person", "per_branch")
+SPEAKER_ROLES = ("unit_head", "leadership_member", "branch_secretary", "group_leader", "expert")
+# per_member: every party member of the unit (after applies_to); per_person: every person the
+# requirement names (usually leadership-team members); per_leadership_team: the team as a whole.
+SCOPES = ("per_member", "per_person", "per_leadership_team", "per_branch", "per_unit")
+SUBMITTERS = ("unit", "member", "leadership_member", "branch", "group")
+REVIEWERS = ("group", "branch", "office", "unit", "higher_organisation")
+RESPONDENTS = (
+    "members",
+    "leadership_team",
+    "public",
+    "deputies",
+    "service_recipients",
+    "grassroots_cadres",
+)
+AUDIENCES = ("leadership_team", "unit_members", "division_members", "branch_members")
+
+
+# --- errors ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class TemplateError:
+    """One problem of a template file: which file, which field (or line), and why."""
+
     path: str
     message: str
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def where(self) -> str:
+        if self.line is not None:
+            return f"第 {self.line} 行第 {self.column or 1} 列"
+        return f"字段 {self.path}" if self.path else "整个文件"
 
     def __str__(self) -> str:
-        return f"{self.path or '（文件）'}：{self.message}"
+        head = f"文件 {self.file}，" if self.file else ""
+        return f"{head}{self.where()}：{self.message}"
 
 
-def parse_fraction(value: Any, *, allow_one: bool = True) -> Fraction:
-    """'2/3', '1/2', '1', 0.5 → an exact Fraction in (0, 1]. Raises ValueError in Chinese."""
-    if isinstance(value, bool):
-        raise ValueError(f'应为分数（如 "2/3"），实际为 {value!r}')
+# --- value types -----------------------------------------------------------------------------
+
+
+def parse_fraction(value: Any) -> Fraction:
+    """'2/3', '1/2', '1' or the integer 1 → an exact Fraction in (0, 1].
+
+    Floats are refused: 0.67 is not two-thirds, and the seeds' thresholds are exact
+    ("满意度不到三分之二的，要进行补课": exactly 2/3 passes). Raises ValueError in Chinese.
+    """
+    bad = f'应为 0 到 1 之间的分数，写成带引号的文本（如 "2/3"），实际为 {value!r}'
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(bad)
     try:
         frac = Fraction(str(value).strip())
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f'应为分数（如 "2/3"），实际为 {value!r}') from None
-    if frac <= 0 or frac > 1 or (frac == 1 and not allow_one):
-        raise ValueError(f'应在 0 与 1 之间（如 "2/3"），实际为 {value!r}')
+        raise ValueError(bad) from None
+    if not 0 < frac <= 1:
+        raise ValueError(bad)
     return frac
 
 
+def _fraction_text(value: Any) -> str:
+    return str(parse_fraction(value))
+
+
+def _compact_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+FractionText = Annotated[str, BeforeValidator(_fraction_text)]
+Number = Annotated[float, PlainSerializer(_compact_number)]
+CodeText = Annotated[str, Field(pattern=CODE_PATTERN, max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+Category = Literal[MEMBER_CATEGORIES]  # type: ignore[valid-type]
+Scope = Literal[SCOPES]  # type: ignore[valid-type]
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # strict: YAML `min_count: yes` or `version: 1` is a mistake to report, not to coerce.
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 
-class Code(Strict):
-    code: str = Field(pattern=CODE_PATTERN)
-    name: str = Field(min_length=1)
+class Coded(Strict):
+    code: CodeText
+    name: Text
 
 
 # --- requirement parameters, one model per kind ------------------------------------------------
 
 
-class _Share(Strict):
-    share: str = "1"
-
-    @field_validator("share", mode="before")
-    @classmethod
-    def _fraction(cls, v):
-        parse_fraction(v)
-        return str(v)
-
-
 class StudyHoursParams(Strict):
-    min_hours: float = Field(gt=0, le=1000)
+    min_hours: Number = Field(gt=0, le=1000)
+    # Session kinds whose hours count; empty = every kind (seed 004 counts 集体学习、党课、研讨).
+    counted_kinds: list[str] = []
 
 
 class SessionKindDaysParams(Strict):
+    """A day counts when the unit held a session of that kind on that date."""
+
     session_kind: str
-    min_days: float = Field(gt=0, le=365)
+    min_days: Number = Field(gt=0, le=365)
 
 
 class SessionMinHoursParams(Strict):
-    min_hours: float = Field(gt=0, le=24)
+    min_hours: Number = Field(gt=0, le=24)
     except_kinds: list[str] = []
 
 
-class DocumentsPerMemberParams(Strict):
+class SessionKindParams(Strict):
+    session_kind: str
+
+
+class DocumentCountParams(Strict):
     document_kind: str
-    min_count: int = Field(ge=1, le=1000)
+    min_count: int = Field(default=1, ge=1, le=1000)
 
 
 class MeetingHeldParams(Strict):
     meeting_kind: str
     speaker_role: Literal[SPEAKER_ROLES] | None = None  # type: ignore[valid-type]
-    per_branch: bool = False
-    min_count: int = Field(default=1, ge=1)
+    min_count: int = Field(default=1, ge=1, le=1000)
 
 
-class TestParticipationParams(_Share):
-    pass
+class TestParticipationParams(Strict):
+    share: FractionText = "1"
 
 
-class DocumentApprovedParams(Strict):
+class DocumentParams(Strict):
     document_kind: str
 
 
-class SurveyThresholdParams(Strict):
+class InstrumentParams(Strict):
     instrument: str
 
 
@@ -111,55 +174,99 @@ class CountParams(Strict):
 
 class ReviewRoundsParams(Strict):
     document_kind: str
-    min_rounds: int = Field(ge=1, le=50)
+    # Defaults to the document kind's min_review_rounds; if given it must agree with it.
+    min_rounds: int | None = Field(default=None, ge=1, le=50)
 
 
-REQUIREMENT_KINDS: dict[str, tuple[str, type[Strict]]] = {
-    "study_hours_per_member": ("每名党员最少学习学时", StudyHoursParams),
-    "session_kind_days": ("某类学习最少天数", SessionKindDaysParams),
-    "session_min_hours": ("每次学习最少学时", SessionMinHoursParams),
-    "documents_per_member": ("每名党员最少某类文书篇数", DocumentsPerMemberParams),
-    "meeting_held": ("召开某类会议（可指定主讲人）", MeetingHeldParams),
-    "test_participation": ("知识检测参加比例", TestParticipationParams),
-    "document_approved": ("某类文书经审核通过", DocumentApprovedParams),
-    "survey_threshold": ("测评达到阈值", SurveyThresholdParams),
-    "talk_rounds": ("谈心谈话最少轮数", TalkRoundsParams),
-    "self_found_problems": ("自查问题最少条数", CountParams),
-    "criticisms_per_person": ("每人最少批评意见条数", CountParams),
-    "review_rounds_min": ("文书最少审核稿数", ReviewRoundsParams),
+@dataclass(frozen=True)
+class RequirementKind:
+    label: str
+    params: type[Strict]
+    scopes: tuple[str, ...]
+
+
+_ALL = SCOPES
+REQUIREMENT_KINDS: dict[str, RequirementKind] = {
+    "study_hours_per_member": RequirementKind(
+        "每名党员最少学习学时", StudyHoursParams, ("per_member", "per_person")
+    ),
+    "session_kind_days": RequirementKind(
+        "某类学习最少天数", SessionKindDaysParams, ("per_unit", "per_branch")
+    ),
+    "session_min_hours": RequirementKind(
+        "每次学习最少学时", SessionMinHoursParams, ("per_unit", "per_branch")
+    ),
+    "sessions_outside_working_hours": RequirementKind(
+        "某类学习安排在非工作时间", SessionKindParams, ("per_unit", "per_branch")
+    ),
+    "documents_per_member": RequirementKind(
+        "每人最少某类文书篇数", DocumentCountParams, ("per_member", "per_person")
+    ),
+    "meeting_held": RequirementKind(
+        "召开某类会议（可指定主讲人）",
+        MeetingHeldParams,
+        ("per_unit", "per_branch", "per_leadership_team"),
+    ),
+    "test_participation": RequirementKind(
+        "知识检测参加比例", TestParticipationParams, ("per_unit", "per_branch")
+    ),
+    "document_approved": RequirementKind("某类文书经审核通过", DocumentParams, _ALL),
+    "review_rounds_min": RequirementKind("文书最少审核稿数", ReviewRoundsParams, _ALL),
+    "survey_threshold": RequirementKind("测评达到模板规定的阈值", InstrumentParams, _ALL),
+    "survey_held": RequirementKind("已组织测评（只报告结果）", InstrumentParams, _ALL),
+    "talk_rounds": RequirementKind(
+        "谈心谈话最少轮数", TalkRoundsParams, ("per_leadership_team", "per_unit", "per_person")
+    ),
+    "self_found_problems": RequirementKind(
+        "自查问题最少条数", CountParams, ("per_leadership_team", "per_person", "per_unit")
+    ),
+    "criticisms_per_person": RequirementKind(
+        "每人最少批评意见条数", CountParams, ("per_person", "per_member")
+    ),
+}
+
+# Parameter name → (template section it refers to, what it is called in messages).
+_REFERENCES = {
+    "document_kind": ("document_kinds", "文书种类"),
+    "instrument": ("survey_instruments", "测评"),
+    "session_kind": ("session_kinds", "学习形式"),
+    "meeting_kind": ("meeting_kinds", "会议类型"),
 }
 
 
 # --- the template ------------------------------------------------------------------------------
 
 
-class Names(Strict):
-    full: str = Field(min_length=1)
-    short: str = Field(min_length=1)
-    forbidden_short: list[str] = []
-    office: str = ""
-    office_short: str = ""
+class OfficialName(Strict):
+    full: Text
+    short: Text
+    forbidden_short: list[Text] = []
+
+
+class Names(OfficialName):
+    """Seed 004: the short name is "先进性教育活动", never "先教活动"/"保先活动"; the same for
+    the leading group and its office ("先进性教育活动办公室", not "先教办")."""
+
+    leading_group: OfficialName | None = None
+    office: OfficialName | None = None
 
 
 class BatchSpec(Strict):
     number: int = Field(ge=1, le=99)
-    name: str = Field(min_length=1)
+    name: Text
     scope: str = ""
     duration_days: int | None = Field(default=None, ge=1, le=3650)
 
 
-class MemberCategories(Strict):
-    exemptable: list[Literal[MEMBER_CATEGORIES]] = []  # type: ignore[valid-type]
-
-
 class ChecklistItem(Strict):
-    code: str = Field(pattern=CODE_PATTERN)
-    text: str = Field(min_length=1)
+    code: CodeText
+    text: Text
 
 
 class Checklist(Strict):
-    name: str = Field(min_length=1)
+    name: Text
     items: list[ChecklistItem] = Field(min_length=1)
+    source: str = ""
 
 
 class Publicity(Strict):
@@ -167,91 +274,134 @@ class Publicity(Strict):
 
 
 class Endorsement(Strict):
-    by: Literal["branch_meeting", "higher_organisation", "public_commitment", "office"]
+    by: Literal["branch_meeting", "higher_organisation", "public_commitment"]
 
 
-class DocumentKind(Code):
-    submitted_by: Literal["unit", "member", "branch", "group"]
-    reviewed_by: Literal["group", "branch", "office", "unit"]
-    then_reported_to: Literal["office"] | None = None
+class DocumentKind(Coded):
+    submitted_by: Literal[SUBMITTERS]  # type: ignore[valid-type]
+    reviewed_by: Literal[REVIEWERS]  # type: ignore[valid-type]
+    then_reported_to: Literal["office", "higher_organisation"] | None = None
     checklist: str | None = None
     min_review_rounds: int = Field(default=1, ge=0, le=50)
     publicity: Publicity | None = None
     endorsement: Endorsement | None = None
-    source: str = ""
+    # Seeds 002/003: plans copied from other units, study notes copied from the internet.
+    check_copying: bool = False
+    source: Text
 
 
 class Question(Strict):
-    code: str = Field(pattern=CODE_PATTERN)
-    text: str = Field(min_length=1)
-    options: list[str] = Field(min_length=2)
+    code: CodeText
+    text: Text
+    options: list[Text] = Field(min_length=2)
     satisfied: list[str] = []
 
 
 class SurveyRule(Strict):
-    kind: Literal["satisfied_share_at_least", "remedial_when_share_above"]
-    threshold: str
-    options: list[str] = []
+    """How a tally decides. ``satisfied_share_at_least``: passes when satisfied / answers is at
+    least the threshold (exactly 2/3 passes). ``remedial_when_share_above``: remedial work when
+    the share answering one of ``options`` is strictly above the threshold (more than half).
+    ``report_only``: results are shown, nothing is decided. Each counted question is judged on
+    its own; the instrument fails when any of them fails."""
 
-    @field_validator("threshold", mode="before")
-    @classmethod
-    def _fraction(cls, v):
-        parse_fraction(v)
-        return str(v)
+    kind: Literal["satisfied_share_at_least", "remedial_when_share_above", "report_only"]
+    threshold: FractionText | None = None
+    options: list[str] = []
+    questions: list[str] = []  # empty = every question
+
+
+class OnFail(Strict):
+    action: Literal["remedial_work", "rewrite_document"]
+    document_kind: str | None = None
 
 
 class Sampling(Strict):
-    by: Literal["group", "office"]
+    by: Literal["group", "office", "higher_organisation"]
     within: Literal["notified_scope", "unit_members", "public"]
 
 
-class SurveyInstrument(Code):
+class Audience(Strict):
+    """Seed 001: before whom a member's self-analysis is reported and tested, by role."""
+
+    leadership_member: Literal[AUDIENCES] | None = None  # type: ignore[valid-type]
+    unit_head: Literal[AUDIENCES] | None = None  # type: ignore[valid-type]
+    leader: Literal[AUDIENCES] | None = None  # type: ignore[valid-type]
+    member: Literal[AUDIENCES] | None = None  # type: ignore[valid-type]
+
+
+class SurveyInstrument(Coded):
+    subject: Literal["unit", "member"]
+    respondents: list[Literal[RESPONDENTS]] = Field(min_length=1)  # type: ignore[valid-type]
+    run_by: Literal["office", "group", "higher_organisation", "unit", "branch"]
     anonymous: bool = True
+    # Below this many answers no result is shown, so nobody's answer can be inferred.
     min_group_size: int = Field(ge=1, le=1000)
+    audience: Audience | None = None
+    exclude_categories: list[Category] = []
     questions: list[Question] = Field(min_length=1)
     rule: SurveyRule
+    on_fail: OnFail | None = None
     sampling: Sampling | None = None
-    source: str = ""
+    source: Text
 
 
-class Requirement(Code):
+class AppliesTo(Strict):
+    """Which members a per-member or per-person requirement counts."""
+
+    exclude_categories: list[Category] = []  # not counted at all (seed 001: retired, the test)
+    exemptable_categories: list[Category] = []  # an exemption may be recorded, with a reason
+    leadership_only: bool = False  # only leadership-team members (seed 002: "每人")
+
+
+class Requirement(Coded):
     kind: str
     params: dict[str, Any] = {}
-    scope: Literal[SCOPES] = "per_unit"  # type: ignore[valid-type]
-    exempt_categories: list[Literal[MEMBER_CATEGORIES]] = []  # type: ignore[valid-type]
-    source: str = ""
+    scope: Scope = "per_unit"
+    applies_to: AppliesTo = AppliesTo()
+    step: str | None = None
+    # A blocking requirement not met means no phase transition (seed 001: "凡学习不合格的不得
+    # 转段"); a non-blocking one is shown as a warning.
+    blocking: bool = True
+    source: Text
 
 
-class Phase(Code):
+class Step(Coded):
+    pass
+
+
+class Transition(Strict):
+    """How a unit leaves the phase (seed 001: summary → application → group review → office
+    approval → summary-and-mobilisation meeting; the last stage ends with an application to end)."""
+
+    summary_document: str | None = None
+    meeting_kind: str | None = None
+    ends_participation: bool = False
+
+
+class PhaseHead(Coded):
     order: int = Field(ge=1)
     kind: Literal["phase", "consolidation"] = "phase"
     duration_days: int = Field(ge=1, le=3650)
     extendable: bool = False
-    steps: list[Code] = []
-    requirements: list[Requirement] = []
+    steps: list[Step] = Field(min_length=1)
+    requirements: list[Any] = []
+    transition: Transition = Transition()
     source: str = ""
 
 
-class Template(Strict):
-    code: str = Field(pattern=CODE_PATTERN)
-    version: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+class TemplateHead(Strict):
+    code: CodeText
+    version: str
+    name: Text
     names: Names
     batches: list[BatchSpec] = Field(min_length=1)
-    member_categories: MemberCategories = MemberCategories()
-    session_kinds: list[Code] = []
-    meeting_kinds: list[Code] = []
+    session_kinds: list[Coded] = []
+    meeting_kinds: list[Coded] = []
     checklists: dict[str, Checklist] = {}
-    document_kinds: list[DocumentKind] = []
-    survey_instruments: list[SurveyInstrument] = []
-    phases: list[Phase] = Field(min_length=1)
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_is_text(cls, v):
-        if not isinstance(v, str):
-            raise ValueError(f'版本号须写成带引号的文本（如 version: "1"），实际为 {v!r}')
-        return v
+    document_kinds: list[Any] = []
+    survey_instruments: list[Any] = []
+    phases: list[Any] = Field(min_length=1)
+    source: str = ""
 
 
 # --- error translation -------------------------------------------------------------------------
@@ -261,25 +411,26 @@ _MESSAGES = {
     "extra_forbidden": "不认识的字段（检查拼写，或删去）",
     "string_type": "应为文本",
     "int_type": "应为整数",
-    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
     "float_type": "应为数字",
-    "float_parsing": "应为数字",
     "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "list_type": "应为列表",
-    "dict_type": "应为键值映射",
-    "model_type": "应为键值映射",
+    "list_type": "应为列表（每项以“- ”开头，或写成 [a, b]）",
+    "dict_type": "应为键值映射（key: value）",
+    "model_type": "应为键值映射（key: value）",
+    "model_attributes_type": "应为键值映射（key: value）",
     "string_pattern_mismatch": "编码只能用小写字母、数字、下划线和连字符，且以字母开头",
     "string_too_short": "不能为空",
+    "string_too_long": "太长，最多 {max_length} 个字符",
     "too_short": "至少需要 {min_length} 项",
-    "greater_than": "应大于 {gt}",
-    "greater_than_equal": "应不小于 {ge}",
-    "less_than_equal": "应不大于 {le}",
-    "literal_error": "只能取 {expected}",
+    "greater_than": "应为大于 {gt} 的数字",
+    "greater_than_equal": "应为不小于 {ge} 的数字",
+    "less_than": "应为小于 {lt} 的数字",
+    "less_than_equal": "应为不大于 {le} 的数字",
+    "literal_error": "只能取 {expected} 之一",
 }
 
 
-def _path(loc: tuple) -> str:
+def _loc_path(loc: tuple) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -289,6 +440,20 @@ def _path(loc: tuple) -> str:
     return out
 
 
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _ctx_value(key: str, value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if key == "expected" and isinstance(value, str):
+        # pydantic says "'a', 'b' or 'c'"; show "a、b、c".
+        return "、".join(v.strip().strip("'") for v in re.split(r", | or ", value))
+    return value
+
+
 def _translate(err: dict) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -296,179 +461,475 @@ def _translate(err: dict) -> str:
         return str(ctx.get("error", err["msg"]))
     template = _MESSAGES.get(kind)
     if template is None:
-        return err["msg"]
-    message = template.format(**{k: v for k, v in ctx.items()})
+        return f"不符合要求（{err['msg']}），实际为 {_show(err.get('input'))}"
+    message = template.format(**{k: _ctx_value(k, v) for k, v in ctx.items()})
     if kind not in {"missing", "extra_forbidden"} and "input" in err:
-        message += f"，实际为 {err['input']!r}"
+        message += f"，实际为 {_show(err['input'])}"
     return message
 
 
-def _errors_from(exc: ValidationError, prefix: tuple = ()) -> list[TemplateError]:
-    return [TemplateError(_path(prefix + tuple(e["loc"])), _translate(e)) for e in exc.errors()]
+def _parse(model: type[Strict], raw: Any, prefix: tuple, errors: list[TemplateError]):
+    """Validate one piece; on failure add its errors (with their full path) and return None."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        errors.extend(
+            TemplateError(_loc_path(prefix + tuple(e["loc"])), _translate(e)) for e in exc.errors()
+        )
+        return None
 
 
-def _duplicates(items: list, what: str, path: str) -> list[TemplateError]:
-    seen: dict[str, int] = {}
-    out = []
-    for i, item in enumerate(items):
-        code = item.code if hasattr(item, "code") else item.number
-        if code in seen:
-            out.append(TemplateError(f"{path}[{i}]", f"{what}“{code}”与第 {seen[code] + 1} 项重复"))
+def _duplicates(
+    items, what: str, path: str, errors: list[TemplateError], field: str | None = "code"
+) -> None:
+    """Report repeated values. ``items`` is a list of values, or of (index, value) pairs when
+    some entries failed to parse and the indexes must still match the file."""
+    pairs = list(items.items()) if isinstance(items, dict) else list(enumerate(items))
+    seen: dict[Any, int] = {}
+    for i, value in pairs:
+        if value in seen:
+            where = f"{path}[{i}].{field}" if field else f"{path}[{i}]"
+            errors.append(TemplateError(where, f"{what}“{value}”与第 {seen[value] + 1} 项重复"))
         else:
-            seen[code] = i
+            seen[value] = i
+
+
+def _list_of(raw: Any, key: str) -> list:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    return value if isinstance(value, list) else []
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def validate_template_data(data: Any) -> tuple[dict | None, list[TemplateError]]:
+    """Validate parsed template data.
+
+    Returns ``(clean, [])`` where ``clean`` is the JSON-ready template with every default filled
+    in and requirement parameters normalised, or ``(None, errors)`` listing every problem found.
+    """
+    if not isinstance(data, dict):
+        return None, [
+            TemplateError("", "模板文件的顶层应为键值映射（code、version、name、phases …）")
+        ]
+    errors: list[TemplateError] = []
+    if "version" in data and not isinstance(data["version"], str):
+        errors.append(
+            TemplateError(
+                "version",
+                f'版本号须写成带引号的文本（如 version: "2"），实际为 {_show(data["version"])}',
+            )
+        )
+        data = {**data, "version": str(data["version"])}
+    head = _parse(TemplateHead, data, (), errors)
+
+    docs = _parse_items(DocumentKind, _list_of(data, "document_kinds"), "document_kinds", errors)
+    instruments = _parse_items(
+        SurveyInstrument, _list_of(data, "survey_instruments"), "survey_instruments", errors
+    )
+    phases = _parse_items(PhaseHead, _list_of(data, "phases"), "phases", errors)
+    requirements: dict[tuple[int, int], tuple[Requirement, Strict | None]] = {}
+    for i, raw_phase in enumerate(_list_of(data, "phases")):
+        # A phase whose own fields are wrong still has its requirements checked, so that one
+        # typo does not hide the rest of that phase's errors.
+        if i in phases:
+            raw_requirements = phases[i].requirements
+        elif isinstance(raw_phase, dict) and isinstance(raw_phase.get("requirements"), list):
+            raw_requirements = raw_phase["requirements"]
+        else:
+            raw_requirements = []
+        for j, raw in enumerate(raw_requirements):
+            req = _parse(Requirement, raw, ("phases", i, "requirements", j), errors)
+            if req is None:
+                continue
+            spec = REQUIREMENT_KINDS.get(req.kind)
+            params = None
+            if spec is None:
+                errors.append(
+                    TemplateError(
+                        f"phases[{i}].requirements[{j}].kind",
+                        f"未知的要求类型“{req.kind}”；可用的类型：{'、'.join(REQUIREMENT_KINDS)}",
+                    )
+                )
+            else:
+                params = _parse(
+                    spec.params, req.params, ("phases", i, "requirements", j, "params"), errors
+                )
+            requirements[(i, j)] = (req, params)
+
+    refs = None if head is not None else _references_only(data)
+    ctx = _Context(head or refs, docs, instruments, phases, len(_list_of(data, "phases")))
+    # Items that failed to parse are still "defined": their own errors say what is wrong, and
+    # every reference to them should not be reported a second time.
+    ctx.unparsed = {
+        section: {
+            item.get("code")
+            for i, item in enumerate(_list_of(data, section))
+            if isinstance(item, dict) and i not in parsed
+        }
+        for section, parsed in (("document_kinds", docs), ("survey_instruments", instruments))
+    }
+    _check_header(head, errors)
+    _check_documents(ctx, errors)
+    _check_instruments(ctx, errors)
+    _check_phases(ctx, requirements, errors)
+
+    if errors or head is None:
+        return None, _in_file_order(errors, data)
+    clean = head.model_dump(mode="json")
+    clean["document_kinds"] = [d.model_dump(mode="json") for d in docs.values()]
+    clean["survey_instruments"] = [s.model_dump(mode="json") for s in instruments.values()]
+    clean["phases"] = []
+    for i, phase in phases.items():
+        dumped = phase.model_dump(mode="json")
+        dumped["requirements"] = []
+        for j in range(len(phase.requirements)):
+            req, params = requirements[(i, j)]
+            item = req.model_dump(mode="json")
+            item["params"] = params.model_dump(mode="json")
+            if req.kind == "review_rounds_min" and item["params"]["min_rounds"] is None:
+                item["params"]["min_rounds"] = ctx.doc_by_code[
+                    params.document_kind
+                ].min_review_rounds
+            dumped["requirements"].append(item)
+        clean["phases"].append(dumped)
+    return clean, []
+
+
+class _References(BaseModel):
+    """The parts of the header other sections refer to, read leniently when the header as a
+    whole failed, so that references into them can still be checked in the same pass."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+    session_kinds: list[Coded] = []
+    meeting_kinds: list[Coded] = []
+    checklists: dict[str, Checklist] = {}
+
+
+def _references_only(data: dict) -> _References | None:
+    try:
+        return _References.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _in_file_order(errors: list[TemplateError], data: dict) -> list[TemplateError]:
+    """Errors sorted as their fields appear in the file (top-level key, then item number)."""
+    keys = {k: n for n, k in enumerate(data)}
+
+    def key(error: TemplateError):
+        top = re.split(r"[.\[]", error.path, maxsplit=1)[0]
+        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", error.path)]
+        return (keys.get(top, -1 if not error.path else len(keys)), numbers)
+
+    return sorted(errors, key=key)
+
+
+def _parse_items(model, raws: list, section: str, errors: list[TemplateError]) -> dict[int, Any]:
+    out = {}
+    for i, raw in enumerate(raws):
+        item = _parse(model, raw, (section, i), errors)
+        if item is not None:
+            out[i] = item
     return out
 
 
-def validate_template_data(data: Any) -> tuple[Template | None, list[TemplateError]]:
-    """Validate parsed template data. Returns the model (if the structure is sound) and all errors."""
-    if not isinstance(data, dict):
-        return None, [TemplateError("", "模板文件的顶层应为键值映射（code、version、phases …）")]
-    try:
-        tpl = Template.model_validate(data)
-    except ValidationError as exc:
-        return None, _errors_from(exc)
+@dataclass
+class _Context:
+    head: TemplateHead | _References | None
+    docs: dict[int, DocumentKind]
+    instruments: dict[int, SurveyInstrument]
+    phases: dict[int, PhaseHead]
+    phases_listed: int = 0
+    doc_by_code: dict = field(init=False)
+    instrument_by_code: dict = field(init=False)
+    unparsed: dict = field(default_factory=dict)
 
-    errors: list[TemplateError] = []
-    errors += _duplicates(tpl.batches, "批次序号", "batches")
-    errors += _duplicates(tpl.phases, "阶段编码", "phases")
-    errors += _duplicates(tpl.document_kinds, "文书种类编码", "document_kinds")
-    errors += _duplicates(tpl.survey_instruments, "测评编码", "survey_instruments")
-    errors += _duplicates(tpl.session_kinds, "学习形式编码", "session_kinds")
-    errors += _duplicates(tpl.meeting_kinds, "会议类型编码", "meeting_kinds")
-    if tpl.names.short in tpl.names.forbidden_short:
-        errors.append(TemplateError("names.short", f"规范简称“{tpl.names.short}”在禁用简称之列"))
+    def __post_init__(self) -> None:
+        self.doc_by_code = {d.code: d for d in self.docs.values()}
+        self.instrument_by_code = {s.code: s for s in self.instruments.values()}
+        head = self.head
+        self.session_kinds = {k.code for k in head.session_kinds} if head else set()
+        self.meeting_kinds = {k.code for k in head.meeting_kinds} if head else set()
+        self.checklists = set(head.checklists) if head else set()
+        # Without even the lenient header (``_References``) references into it are not
+        # checked: the header's own errors say what is wrong.
+        self.header_ok = head is not None
 
-    doc_kinds = {d.code for d in tpl.document_kinds}
-    instruments = {s.code for s in tpl.survey_instruments}
-    session_kinds = {s.code for s in tpl.session_kinds}
-    meeting_kinds = {m.code for m in tpl.meeting_kinds} | {"party_lecture", "report_meeting"}
-    meeting_kinds |= session_kinds  # a lecture may be recorded as a study session kind
+    def known(self, section: str) -> set[str] | None:
+        if section == "document_kinds":
+            return set(self.doc_by_code)
+        if section == "survey_instruments":
+            return set(self.instrument_by_code)
+        if not self.header_ok:
+            return None
+        if section == "session_kinds":
+            return self.session_kinds
+        # A party lecture or report meeting is recorded as a study session kind, so a meeting
+        # requirement may name one.
+        return self.meeting_kinds | self.session_kinds
 
-    for i, doc in enumerate(tpl.document_kinds):
-        if doc.checklist and doc.checklist not in tpl.checklists:
+
+def _check_ref(ctx: _Context, param: str, value, path: str, errors: list[TemplateError]) -> None:
+    section, label = _REFERENCES[param]
+    known = ctx.known(section)
+    if value is None or known is None or value in known:
+        return
+    if value in ctx.unparsed.get(section, ()):
+        return
+    listed = "、".join(sorted(known)) or "（无）"
+    errors.append(
+        TemplateError(path, f"{label}“{value}”未在 {section} 中定义；已定义的有：{listed}")
+    )
+
+
+def _check_header(head: TemplateHead | None, errors: list[TemplateError]) -> None:
+    if head is None:
+        return
+    _duplicates([b.number for b in head.batches], "批次序号", "batches", errors, "number")
+    numbers = [b.number for b in head.batches]
+    if sorted(numbers) != list(range(1, len(numbers) + 1)):
+        errors.append(
+            TemplateError("batches", f"批次序号应为 1、2、3 … 连续编号，实际为 {numbers}")
+        )
+    _duplicates([k.code for k in head.session_kinds], "学习形式编码", "session_kinds", errors)
+    _duplicates([k.code for k in head.meeting_kinds], "会议类型编码", "meeting_kinds", errors)
+    names = [("names", head.names), ("names.leading_group", head.names.leading_group)]
+    names.append(("names.office", head.names.office))
+    for path, name in names:
+        if name is not None and name.short in name.forbidden_short:
+            errors.append(TemplateError(f"{path}.short", f"简称“{name.short}”在禁用简称之列"))
+    for key, checklist in head.checklists.items():
+        if not _is_code(key):
+            errors.append(
+                TemplateError(
+                    f"checklists.{key}",
+                    "清单编码只能用小写字母、数字、下划线和连字符，且以字母开头",
+                )
+            )
+        _duplicates(
+            [item.code for item in checklist.items], "清单项编码", f"checklists.{key}.items", errors
+        )
+
+
+def _is_code(value: str) -> bool:
+    return re.fullmatch(CODE_PATTERN, value) is not None
+
+
+def _check_documents(ctx: _Context, errors: list[TemplateError]) -> None:
+    _duplicates({i: d.code for i, d in ctx.docs.items()}, "文书种类编码", "document_kinds", errors)
+    for i, doc in ctx.docs.items():
+        if doc.checklist and ctx.header_ok and doc.checklist not in ctx.checklists:
+            listed = "、".join(sorted(ctx.checklists)) or "（无）"
             errors.append(
                 TemplateError(
                     f"document_kinds[{i}].checklist",
-                    f"审核清单“{doc.checklist}”未在 checklists 中定义",
+                    f"审核清单“{doc.checklist}”未在 checklists 中定义；已定义的有：{listed}",
                 )
             )
-    for i, inst in enumerate(tpl.survey_instruments):
+
+
+def _check_instruments(ctx: _Context, errors: list[TemplateError]) -> None:
+    _duplicates(
+        {i: s.code for i, s in ctx.instruments.items()}, "测评编码", "survey_instruments", errors
+    )
+    for i, inst in ctx.instruments.items():
+        path = f"survey_instruments[{i}]"
+        _duplicates([q.code for q in inst.questions], "题目编码", f"{path}.questions", errors)
         for j, q in enumerate(inst.questions):
+            _duplicates(q.options, "选项", f"{path}.questions[{j}].options", errors, None)
             bad = [o for o in q.satisfied if o not in q.options]
             if bad:
                 errors.append(
                     TemplateError(
-                        f"survey_instruments[{i}].questions[{j}].satisfied",
-                        f"选项 {bad} 不在 options 中",
+                        f"{path}.questions[{j}].satisfied",
+                        f"选项 {'、'.join(bad)} 不在本题的 options 中",
                     )
                 )
-        bad = [o for o in inst.rule.options if not any(o in q.options for q in inst.questions)]
-        if bad:
+        rule = inst.rule
+        by_code = {q.code: q for q in inst.questions}
+        missing = [c for c in rule.questions if c not in by_code]
+        if missing:
             errors.append(
-                TemplateError(
-                    f"survey_instruments[{i}].rule.options", f"选项 {bad} 不在任何题目的 options 中"
-                )
+                TemplateError(f"{path}.rule.questions", f"题目 {'、'.join(missing)} 未定义")
             )
-        if inst.rule.kind == "satisfied_share_at_least" and not any(
-            q.satisfied for q in inst.questions
-        ):
-            errors.append(
-                TemplateError(
-                    f"survey_instruments[{i}].rule",
-                    "满意率规则需要至少一道题写明 satisfied（哪些选项算满意）",
+        counted = [by_code[c] for c in rule.questions if c in by_code] or list(inst.questions)
+        if rule.kind == "report_only":
+            if rule.threshold is not None:
+                errors.append(
+                    TemplateError(f"{path}.rule.threshold", "只报告结果的测评不设阈值，请删去")
                 )
-            )
-        if inst.rule.kind == "remedial_when_share_above" and not inst.rule.options:
-            errors.append(
-                TemplateError(
-                    f"survey_instruments[{i}].rule.options",
-                    "“超过比例则补课”规则须列出计入的选项（如 一般化、走过场）",
-                )
-            )
-
-    orders = [p.order for p in tpl.phases]
-    if len(set(orders)) != len(orders):
-        errors.append(TemplateError("phases", f"阶段顺序 order 有重复：{orders}"))
-    requirement_codes: dict[str, str] = {}
-    for i, phase in enumerate(tpl.phases):
-        errors += _duplicates(phase.steps, "环节编码", f"phases[{i}].steps")
-        for j, req in enumerate(phase.requirements):
-            path = f"phases[{i}].requirements[{j}]"
-            if req.code in requirement_codes:
+        elif rule.threshold is None:
+            errors.append(TemplateError(f"{path}.rule.threshold", '缺少必填字段（如 "2/3"）'))
+        if rule.kind == "satisfied_share_at_least":
+            unsaid = [q.code for q in counted if not q.satisfied]
+            if unsaid:
                 errors.append(
                     TemplateError(
-                        f"{path}.code", f"要求编码“{req.code}”与 {requirement_codes[req.code]} 重复"
+                        f"{path}.rule",
+                        f"满意率规则计入的题目 {'、'.join(unsaid)} 须写明 satisfied（哪些选项算满意）",
                     )
                 )
-            requirement_codes.setdefault(req.code, path)
-            spec = REQUIREMENT_KINDS.get(req.kind)
-            if spec is None:
-                known = "、".join(REQUIREMENT_KINDS)
+        if rule.kind == "remedial_when_share_above":
+            if not rule.options:
                 errors.append(
                     TemplateError(
-                        f"{path}.kind", f"未知的要求类型“{req.kind}”；可用的类型：{known}"
+                        f"{path}.rule.options",
+                        "“超过比例则补课”规则须列出计入的选项（如 一般化、走过场）",
                     )
                 )
-                continue
-            try:
-                params = spec[1].model_validate(req.params)
-            except ValidationError as exc:
-                errors += _errors_from(exc, (*_split(path), "params"))
-                continue
-            ref = getattr(params, "document_kind", None)
-            if ref is not None and ref not in doc_kinds:
-                errors.append(
-                    TemplateError(
-                        f"{path}.params.document_kind", f"文书种类“{ref}”未在 document_kinds 中定义"
-                    )
-                )
-            ref = getattr(params, "instrument", None)
-            if ref is not None and ref not in instruments:
-                errors.append(
-                    TemplateError(
-                        f"{path}.params.instrument", f"测评“{ref}”未在 survey_instruments 中定义"
-                    )
-                )
-            ref = getattr(params, "session_kind", None)
-            if ref is not None and ref not in session_kinds:
-                errors.append(
-                    TemplateError(
-                        f"{path}.params.session_kind", f"学习形式“{ref}”未在 session_kinds 中定义"
-                    )
-                )
-            for k in getattr(params, "except_kinds", []) or []:
-                if k not in session_kinds:
-                    errors.append(
-                        TemplateError(
-                            f"{path}.params.except_kinds", f"学习形式“{k}”未在 session_kinds 中定义"
-                        )
-                    )
-            ref = getattr(params, "meeting_kind", None)
-            if ref is not None and ref not in meeting_kinds:
-                errors.append(
-                    TemplateError(
-                        f"{path}.params.meeting_kind", f"会议类型“{ref}”未在 meeting_kinds 中定义"
-                    )
-                )
-            bad = [c for c in req.exempt_categories if c not in tpl.member_categories.exemptable]
+            bad = [o for o in rule.options if not any(o in q.options for q in counted)]
             if bad:
                 errors.append(
                     TemplateError(
-                        f"{path}.exempt_categories",
-                        f"类别 {bad} 不在 member_categories.exemptable 中，模板不允许为其登记免除",
+                        f"{path}.rule.options", f"选项 {'、'.join(bad)} 不在计入题目的 options 中"
                     )
                 )
-    return tpl, errors
+        elif rule.options:
+            errors.append(
+                TemplateError(
+                    f"{path}.rule.options", "只有 remedial_when_share_above 规则使用 options"
+                )
+            )
+        if inst.on_fail is not None:
+            if inst.on_fail.action == "rewrite_document" and inst.on_fail.document_kind is None:
+                errors.append(
+                    TemplateError(f"{path}.on_fail.document_kind", "重写文书须写明 document_kind")
+                )
+            _check_ref(
+                ctx,
+                "document_kind",
+                inst.on_fail.document_kind,
+                f"{path}.on_fail.document_kind",
+                errors,
+            )
+        if inst.audience is not None and inst.subject != "member":
+            errors.append(
+                TemplateError(
+                    f"{path}.audience", "只有测评对象为党员（subject: member）时才设 audience"
+                )
+            )
 
 
-def _split(path: str) -> tuple:
-    """'phases[1].requirements[0]' → ('phases', 1, 'requirements', 0)."""
-    out: list = []
-    for part in path.split("."):
-        name, _, rest = part.partition("[")
-        out.append(name)
-        while rest:
-            idx, _, rest = rest.partition("]")
-            out.append(int(idx))
-            rest = rest.lstrip("[")
-    return tuple(out)
+def _check_phases(
+    ctx: _Context,
+    requirements: dict[tuple[int, int], tuple[Requirement, Strict | None]],
+    errors: list[TemplateError],
+) -> None:
+    phases = ctx.phases
+    _duplicates({i: p.code for i, p in phases.items()}, "阶段编码", "phases", errors)
+    orders = [p.order for p in phases.values()]
+    # Order is checked only when every phase parsed; otherwise a broken phase shifts the numbers.
+    if len(phases) == ctx.phases_listed and orders != list(range(1, len(orders) + 1)):
+        errors.append(
+            TemplateError("phases", f"阶段应按顺序排列，order 依次为 1、2、3 …，实际为 {orders}")
+        )
+    kinds = [p.kind for p in phases.values()]
+    if "consolidation" in kinds and "phase" in kinds[kinds.index("consolidation") :]:
+        errors.append(TemplateError("phases", "巩固阶段（kind: consolidation）应排在各阶段之后"))
+
+    step_codes: list[str] = []
+    step_paths: list[str] = []
+    for i, phase in phases.items():
+        for k, step in enumerate(phase.steps):
+            step_codes.append(step.code)
+            step_paths.append(f"phases[{i}].steps[{k}]")
+        _check_ref(
+            ctx,
+            "document_kind",
+            phase.transition.summary_document,
+            f"phases[{i}].transition.summary_document",
+            errors,
+        )
+        _check_ref(
+            ctx,
+            "meeting_kind",
+            phase.transition.meeting_kind,
+            f"phases[{i}].transition.meeting_kind",
+            errors,
+        )
+    seen: dict[str, str] = {}
+    for code, path in zip(step_codes, step_paths, strict=True):
+        if code in seen:
+            errors.append(TemplateError(f"{path}.code", f"环节编码“{code}”与 {seen[code]} 重复"))
+        seen.setdefault(code, path)
+
+    req_seen: dict[str, str] = {}
+    for (i, j), (req, params) in sorted(requirements.items()):
+        path = f"phases[{i}].requirements[{j}]"
+        if req.code in req_seen:
+            errors.append(
+                TemplateError(f"{path}.code", f"要求编码“{req.code}”与 {req_seen[req.code]} 重复")
+            )
+        req_seen.setdefault(req.code, path)
+        if (
+            i in phases
+            and req.step is not None
+            and req.step not in {s.code for s in phases[i].steps}
+        ):
+            errors.append(TemplateError(f"{path}.step", f"环节“{req.step}”不是本阶段的环节"))
+        overlap = set(req.applies_to.exclude_categories) & set(req.applies_to.exemptable_categories)
+        if overlap:
+            errors.append(
+                TemplateError(
+                    f"{path}.applies_to",
+                    f"类别 {'、'.join(sorted(overlap))} 不能既不计入又可登记免除",
+                )
+            )
+        spec = REQUIREMENT_KINDS.get(req.kind)
+        if spec is not None and req.scope not in spec.scopes:
+            errors.append(
+                TemplateError(
+                    f"{path}.scope",
+                    f"要求类型 {req.kind} 的 scope 只能取 {'、'.join(spec.scopes)}，实际为 '{req.scope}'",
+                )
+            )
+        if params is None:
+            continue
+        for name in _REFERENCES:
+            if hasattr(params, name):
+                _check_ref(ctx, name, getattr(params, name), f"{path}.params.{name}", errors)
+        for name in ("except_kinds", "counted_kinds"):
+            for k, value in enumerate(getattr(params, name, None) or []):
+                _check_ref(ctx, "session_kind", value, f"{path}.params.{name}[{k}]", errors)
+        if req.kind == "survey_threshold":
+            inst = ctx.instrument_by_code.get(params.instrument)
+            if inst is not None and inst.rule.kind == "report_only":
+                errors.append(
+                    TemplateError(
+                        f"{path}.kind",
+                        f"测评“{inst.code}”只报告结果、没有阈值，请用 survey_held",
+                    )
+                )
+        if req.kind == "review_rounds_min" and params.min_rounds is not None:
+            doc = ctx.doc_by_code.get(params.document_kind)
+            if doc is not None and doc.min_review_rounds != params.min_rounds:
+                errors.append(
+                    TemplateError(
+                        f"{path}.params.min_rounds",
+                        f"与文书种类“{doc.code}”的 min_review_rounds（{doc.min_review_rounds}）"
+                        f"不一致，实际为 {params.min_rounds}：删去本参数或改为一致",
+                    )
+                )
+
+
+# --- helpers for the issues that consume templates --------------------------------------------
+
+
+def survey_rule_passes(rule: dict, *, counted: int, total: int) -> bool:
+    """Decide one question's tally under a template rule (the dumped ``rule`` dict).
+
+    ``counted`` is the number of answers among the question's ``satisfied`` options for
+    ``satisfied_share_at_least``, or among ``rule.options`` for ``remedial_when_share_above``.
+    Exact arithmetic: with threshold 2/3, 20 of 30 passes; with 1/2, 15 of 30 is not "more
+    than half" and needs no remedial work.
+    """
+    if total <= 0:
+        raise ValueError("total must be positive")
+    if rule["kind"] == "report_only":
+        return True
+    share = Fraction(counted, total)
+    threshold = parse_fraction(rule["threshold"])
+    if rule["kind"] == "satisfied_share_at_least":
+        return share >= threshold
+    return share <= threshold
