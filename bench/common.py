@@ -74,13 +74,25 @@ def machine() -> dict:
     }
 
 
+def _cols(text: str) -> int:
+    """Terminal columns: Chinese characters take two, so that tables line up."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _ljust(text, width: int) -> str:
+    text = str(text)
+    return text + " " * max(0, width - _cols(text))
+
+
 def table(rows: list[tuple], header: tuple) -> None:
-    widths = [max(len(str(x)) for x in col) + 2 for col in zip(header, *rows)]
-    line = "".join(str(h).ljust(w) for h, w in zip(header, widths))
+    widths = [max(_cols(str(x)) for x in col) + 2 for col in zip(header, *rows)]
+    line = "".join(_ljust(h, w) for h, w in zip(header, widths))
     print(line)
-    print("-" * len(line))
+    print("-" * _cols(line))
     for row in rows:
-        print("".join(str(x).ljust(w) for x, w in zip(row, widths)))
+        print("".join(_ljust(x, w) for x, w in zip(row, widths)))
 
 
 def emit(result: dict) -> None:

@@ -46,6 +46,14 @@ def _mix(campaign) -> list[str]:
     ]
 
 
+def _p(values: list[float], pct: int) -> float | None:
+    """The pct-th percentile (nearest rank) in ms, one decimal."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1)], 1)
+
+
 def measure(requests: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection, reset_queries
@@ -67,11 +75,14 @@ def measure(requests: int) -> dict:
         assert response.status_code == 200, (url, response.status_code)
         queries[url] = len(ctx)
     page_ms = []
+    by_url: dict[str, list[float]] = {url: [] for url in urls}
     for i in range(requests):
         url = urls[i % len(urls)]
         t = time.perf_counter()
         response = client.get(url)
-        page_ms.append((time.perf_counter() - t) * 1000)
+        elapsed = (time.perf_counter() - t) * 1000
+        page_ms.append(elapsed)
+        by_url[url].append(elapsed)
         reset_queries()
     bare_ms = []
     for _ in range(requests):
@@ -89,7 +100,7 @@ def measure(requests: int) -> dict:
         "p95_ms": round(p95, 1),
         "max_ms": round(max(page_ms), 1),
         "queries": max(queries.values()),
-        "queries_by_url": queries,
+        "by_url": {url: (queries[url], _p(by_url[url], 50), _p(by_url[url], 95)) for url in urls},
         "bare_p95_ms": round(bare_p95, 2),
         "ratio": round(p95 / bare_p95, 1) if bare_p95 else None,
         "database": connection.vendor,
@@ -129,11 +140,14 @@ def main() -> None:
     if len(lines) > 1:  # the other scale's seeding progress, if it had to be generated
         print("\n".join(lines[:-1]))
     small = json.loads(lines[-1])
-    by_url = result.pop("queries_by_url")
+    by_url = result.pop("by_url")
     result = {"scale": args.scale, **result, f"queries_{other}": small["queries"]}
     table(
-        [(url.split("overview/")[1] or "(first page)", n) for url, n in by_url.items()],
-        ("request", "queries"),
+        [
+            (url.split("overview/")[1] or "(first page)", n, p50, p95)
+            for url, (n, p50, p95) in by_url.items()
+        ],
+        ("request", "queries", "p50_ms", "p95_ms"),
     )
     print()
     table([(k, v) for k, v in result.items()], ("figure", "value"))

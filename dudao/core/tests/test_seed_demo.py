@@ -177,7 +177,10 @@ def test_it_builds_seed_004s_industrial_group_with_208_grassroots_organisations(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_gives_the_same_city_for_the_same_seed_and_a_second_run_changes_nothing():
-    call_command("seed_demo", "--scale", "tiny", "--seed", "11", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_demo", "--scale", "tiny", "--seed", "11", stdout=out)
+    # Progress per chunk, then the accounts.
+    assert "党员 360/360 (100%)" in out.getvalue() and "演示账号" in out.getvalue()
     first = _snapshot()
     events = AuditEvent.objects.count()
     out = io.StringIO()
