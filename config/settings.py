@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "dudao.orgs",
     "dudao.campaigns",
     "dudao.imports",
+    "dudao.records",
+    "dudao.reviews",
+    "dudao.surveys",
+    "dudao.transitions",
     "dudao.web",
 ]
 

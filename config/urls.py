@@ -13,5 +13,10 @@ urlpatterns = [
     path("api/", api.urls),
     path("imports/", include("dudao.imports.urls")),
     path("campaigns/", include("dudao.campaigns.urls")),
+    path("records/", include("dudao.records.urls")),
+    path("reviews/", include("dudao.reviews.urls")),
+    path("surveys/", include("dudao.surveys.urls")),
+    path("s/", include("dudao.surveys.public_urls")),
+    path("transitions/", include("dudao.transitions.urls")),
     path("", include("dudao.web.urls")),
 ]

@@ -29,6 +29,9 @@ CODE_PATTERN = r"^[a-z][a-z0-9_\-]*$"
 # Mirrors dudao.orgs.models.PersonCategory (a test keeps them equal); kept here as plain values
 # so the schema can be used without the app registry.
 MEMBER_CATEGORIES = ("serving", "retired", "away", "laid_off")
+# Why a member may be exempted from a requirement (dudao.records.models.ExemptionReason): the
+# person categories, and reasons that are not categories (illness, other with an explanation).
+EXEMPTION_REASONS = ("retired", "away", "laid_off", "ill", "other")
 SPEAKER_ROLES = ("unit_head", "leadership_member", "branch_secretary", "group_leader", "expert")
 # per_member: every party member of the unit (after applies_to); per_person: every person the
 # requirement names (usually leadership-team members); per_leadership_team: the team as a whole.
@@ -349,7 +352,8 @@ class AppliesTo(Strict):
     """Which members a per-member or per-person requirement counts."""
 
     exclude_categories: list[Category] = []  # not counted at all (seed 001: retired, the test)
-    exemptable_categories: list[Category] = []  # an exemption may be recorded, with a reason
+    # An exemption with one of these reasons may be recorded for a member, with an explanation.
+    exemptable_categories: list[Literal[EXEMPTION_REASONS]] = []  # type: ignore[valid-type]
     leadership_only: bool = False  # only leadership-team members (seed 002: "每人")
 
 

@@ -90,6 +90,9 @@ class Person(models.Model):
         "干部级别", max_length=16, choices=CadreLevel.choices, default=CadreLevel.NONE
     )
     is_leadership = models.BooleanField("班子成员", default=False)
+    # Seed 003: non-party staff of an organ take part in its study sessions too ("非党员同志也是
+    # 机关的一员"); they are on the roster for attendance but no per-member requirement counts them.
+    is_party_member = models.BooleanField("党员", default=True)
     branch = models.ForeignKey(
         Organisation, verbose_name="所在支部", on_delete=models.PROTECT, related_name="members"
     )

@@ -1,0 +1,88 @@
+"""Where the requirements engine asks other parts of the system for facts it does not own.
+
+Surveys are run by the surveys app (issue: anonymous surveys); the engine only needs each unit's
+(or each member's) latest decided outcome of an instrument. The surveys app registers its source
+in its ``AppConfig.ready()``; tests may register their own source with :func:`use_survey_source`.
+
+Contract of a source (all methods set-based: one or a few queries whatever the number of units):
+
+``unit_outcomes(campaign_id, instrument, participation_ids)``
+    → ``{participation_id: SurveyOutcome}`` for the latest round of that instrument per unit.
+    Units with no round at all are simply absent from the result.
+``member_outcomes(campaign_id, instrument, participation_ids)``
+    → ``{participation_id: {person_id: SurveyOutcome}}`` for instruments whose subject is a member.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal, Protocol
+
+OutcomeStatus = Literal["passed", "failed", "too_few", "open", "not_held"]
+
+STATUS_LABELS = {
+    "passed": "达到要求",
+    "failed": "未达到要求",
+    "too_few": "有效答卷不足，结果不予显示",
+    "open": "测评进行中",
+    "not_held": "尚未组织测评",
+}
+
+
+@dataclass(frozen=True)
+class SurveyOutcome:
+    status: OutcomeStatus
+    answers: int = 0
+    # The share the rule judged (satisfied share, or share of 一般化/走过场), exact.
+    share: Fraction | None = None
+    round_number: int = 1
+    # Chinese, one line, for the requirement report ("满意 21/30 = 70.0%，不低于 2/3").
+    detail: str = ""
+    url: str = ""
+
+
+class SurveyResultSource(Protocol):
+    def unit_outcomes(
+        self, *, campaign_id: int, instrument: str, participation_ids: list[int]
+    ) -> dict[int, SurveyOutcome]: ...
+
+    def member_outcomes(
+        self, *, campaign_id: int, instrument: str, participation_ids: list[int]
+    ) -> dict[int, dict[int, SurveyOutcome]]: ...
+
+
+class _NoSurveys:
+    """Used only when no surveys app is installed: every survey is reported as not held."""
+
+    def unit_outcomes(self, *, campaign_id, instrument, participation_ids):
+        return {}
+
+    def member_outcomes(self, *, campaign_id, instrument, participation_ids):
+        return {}
+
+
+_source: SurveyResultSource = _NoSurveys()
+
+
+def register_survey_source(source: SurveyResultSource) -> None:
+    global _source
+    _source = source
+
+
+def survey_source() -> SurveyResultSource:
+    return _source
+
+
+@contextlib.contextmanager
+def use_survey_source(source: SurveyResultSource) -> Iterator[None]:
+    """Tests: evaluate with another source, then put the registered one back."""
+    global _source
+    previous = _source
+    _source = source
+    try:
+        yield
+    finally:
+        _source = previous
