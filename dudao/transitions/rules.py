@@ -1,0 +1,78 @@
+"""What the campaign template says about phases, and the time rules of the transition workflow.
+
+Everything a number of days depends on is here, in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+
+# How many days an application may wait at one desk (the group, then the office) before the
+# lists flag it. Seed 002: supervision groups "每周对各单位活动开展情况进行一次总结上报" — the
+# group and the office work in a weekly cycle, so an application still undecided after seven
+# days has missed a whole cycle and someone should look at it. The seeds name no such number;
+# a deployment may change it with the setting ``DUDAO_TRANSITION_WAIT_DAYS``.
+DEFAULT_WAIT_DAYS = 7
+
+# Default time a remedial order gives the unit when the group does not choose one. Not in the
+# seeds; a phase is "about a month" (seed 001), so two weeks leaves room to apply again in it.
+DEFAULT_REMEDIAL_DAYS = 14
+
+
+def wait_days_limit() -> int:
+    return int(getattr(settings, "DUDAO_TRANSITION_WAIT_DAYS", DEFAULT_WAIT_DAYS))
+
+
+def ordered_phases(template) -> list[dict]:
+    return sorted(template.phases, key=lambda p: p.get("order", 0))
+
+
+def phase_spec(template, code: str) -> dict | None:
+    for phase in template.phases:
+        if phase["code"] == code:
+            return phase
+    return None
+
+
+def transition_spec(template, code: str) -> dict:
+    spec = phase_spec(template, code) or {}
+    return spec.get("transition") or {}
+
+
+def next_phase(template, code: str) -> dict | None:
+    """The phase after ``code`` by order, or None when this phase ends the participation
+    (``transition.ends_participation``) or is the last one."""
+    if transition_spec(template, code).get("ends_participation"):
+        return None
+    phases = ordered_phases(template)
+    for i, phase in enumerate(phases):
+        if phase["code"] == code:
+            return phases[i + 1] if i + 1 < len(phases) else None
+    return None
+
+
+def phase_start(participation) -> dt.date:
+    """The first phase starts with the batch (or the campaign) until a transition sets a date."""
+    return (
+        participation.phase_started_on
+        or participation.batch.start_date
+        or participation.campaign.start_date
+    )
+
+
+def due_date(start: dt.date | None, spec: dict | None, extension_days: int = 0) -> dt.date | None:
+    """Start + the template's ``duration_days`` + approved extensions; None without a duration."""
+    if start is None or not spec or not spec.get("duration_days"):
+        return None
+    return start + dt.timedelta(days=int(spec["duration_days"]) + extension_days)
+
+
+def is_overdue(due: dt.date | None, today: dt.date) -> bool:
+    return due is not None and today > due
+
+
+def requirement_names(template, code: str) -> dict[str, str]:
+    spec = phase_spec(template, code) or {}
+    return {r["code"]: r.get("name", r["code"]) for r in spec.get("requirements", [])}
