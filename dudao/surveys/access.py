@@ -1,0 +1,82 @@
+"""Permission-checked fetches of survey rounds. Outside a user's scope: 404 (ids never leak).
+
+Who sees a round: whoever sees its unit (``visible_participations``). Who runs it depends on
+the instrument's ``run_by`` in the template:
+
+| run_by | who opens, issues codes, closes, enters paper ballots |
+|---|---|
+| office | the campaign office |
+| group, higher_organisation | the office, and the unit's supervision group (seed 004: 上一级党组织组织实施, 督导组抽样) |
+| unit, branch | the office, and the unit's head and liaison |
+
+Sampling follows ``sampling.by``: the unit's supervision group for ``group`` (seed 004), the
+office for ``office``/``higher_organisation``. Results are shown to everyone who sees the unit.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from dudao.orgs.access import _get_or_404, scope_for, visible_participations
+
+from .instruments import get_instrument
+from .models import PaperBallotSheet, SurveyRound
+
+
+def visible_rounds(user, campaign=None):
+    qs = SurveyRound.objects.filter(participation__in=visible_participations(user, campaign))
+    return qs
+
+
+def get_round_for_user(user, round_id) -> SurveyRound:
+    return _get_or_404(
+        visible_rounds(user).select_related(
+            "campaign__template", "participation__group", "participation__unit", "subject_person"
+        ),
+        round_id,
+        "测评",
+    )
+
+
+def may_run(user, participation, inst: dict) -> bool:
+    scope = scope_for(user)
+    if scope.is_superuser or participation.campaign_id in scope.office_campaigns:
+        return True
+    run_by = inst["run_by"]
+    if run_by in ("group", "higher_organisation"):
+        return participation.group_id is not None and participation.group_id in scope.groups
+    if run_by in ("unit", "branch"):
+        return participation.unit_id in scope.units
+    return False
+
+
+def may_sample(user, participation, inst: dict) -> bool:
+    sampling = inst.get("sampling") or {}
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if sampling.get("by") == "group":
+        return participation.group_id is not None and participation.group_id in scope.groups
+    return participation.campaign_id in scope.office_campaigns or (
+        not sampling and may_run(user, participation, inst)
+    )
+
+
+def round_instrument(round_: SurveyRound) -> dict:
+    return get_instrument(round_.campaign.template.data, round_.instrument)
+
+
+def get_round_for_runner(user, round_id) -> SurveyRound:
+    """The round, if the user may run it; 404 otherwise (read-only viewers too)."""
+    round_ = get_round_for_user(user, round_id)
+    if not may_run(user, round_.participation, round_instrument(round_)):
+        raise Http404("测评不存在或您无权操作")
+    return round_
+
+
+def get_paper_sheet_for_runner(user, round_id) -> PaperBallotSheet:
+    round_ = get_round_for_runner(user, round_id)
+    sheet = PaperBallotSheet.objects.filter(round=round_).select_related("round").first()
+    if sheet is None:
+        raise Http404("本轮尚未录入纸质票")
+    return sheet

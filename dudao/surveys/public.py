@@ -1,0 +1,92 @@
+"""The answering pages under /s/: no login, no JavaScript, no cookie, small HTML, phone first.
+
+What these views must never do (docs/anonymity.md): log, cache or store a code next to a time,
+an address or an answer. So: no session or CSRF cookie (there is no session to protect; a
+forged post could only spend a code the forger already holds), the code travels in the form
+body of the POSTs (a request line with a code appears only for the QR link, see the threat
+model), unknown codes answer 200 with a message rather than a 404 that Django would log with
+the path, and the page is never cached."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import actions
+from .codes import display, normalise
+
+
+def _answer_page(request, code: str, *, answers=None, errors=None, status=200):
+    row, state = actions.lookup_code(code)
+    if state != "ok":
+        return render(
+            request,
+            "surveys/public/start.html",
+            {"error": actions.MESSAGES[state], "code": display(normalise(code))},
+            status=status,
+        )
+    inst = row["instrument"]
+    answers = answers or {}
+    questions = [
+        {
+            "code": q["code"],
+            "text": q["text"],
+            "options": [(i, o, answers.get(q["code"]) == o) for i, o in enumerate(q["options"])],
+            "error": (errors or {}).get(q["code"]),
+        }
+        for q in inst["questions"]
+    ]
+    who = row["round__subject_person__name"]
+    return render(
+        request,
+        "surveys/public/answer.html",
+        {
+            "code": row["code"],
+            "shown_code": display(row["code"]),
+            "title": inst["name"],
+            "about": f"{row['round__participation__unit_name']}{' · ' + who if who else ''}",
+            "questions": questions,
+            "errors": errors,
+        },
+    )
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def start(request):
+    """GET: a box to type the code. POST: the questions for the typed code."""
+    if request.method == "POST":
+        return _answer_page(request, request.POST.get("code", ""))
+    return render(request, "surveys/public/start.html", {})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def by_link(request, code):
+    """The QR code's link."""
+    return _answer_page(request, code)
+
+
+@never_cache
+@csrf_exempt
+@require_POST
+def submit(request):
+    code = request.POST.get("code", "")
+    answers = {k: v for k, v in request.POST.items() if k not in ("code",)}
+    result = actions.submit_ballot(code=code, answers=answers)
+    if result.counted:
+        return render(request, "surveys/public/done.html", {"message": result.message})
+    if result.status == "invalid":
+        return _answer_page(request, code, answers=answers, errors=result.errors)
+    if result.status == "used":
+        return render(
+            request, "surveys/public/done.html", {"message": result.message, "used": True}
+        )
+    return render(
+        request,
+        "surveys/public/start.html",
+        {"error": result.message, "code": display(normalise(code))},
+    )

@@ -1,0 +1,127 @@
+"""Every staff survey page as every role: allowed → 200, otherwise 404; writes only by those
+the instrument's run_by (and sampling.by) name; anonymous visitors are sent to log in."""
+
+from __future__ import annotations
+
+import pytest
+
+from dudao.core.testing import ROLES
+from dudao.surveys import actions
+from dudao.surveys.models import RoundStatus, SurveyRound
+from dudao.surveys.tests.helpers import participation
+
+pytestmark = pytest.mark.django_db
+
+READ_ALL = {"office", "leading"}
+GROUP1 = {"group_leader", "group_member"}
+UNIT_A = {"unit_head", "liaison"}
+
+
+def _round(cast, instrument, unit=None):
+    return actions.create_round(
+        actor=cast.user("office"), participation=participation(cast, unit), instrument=instrument
+    )
+
+
+PAGES = [
+    (
+        "campaign",
+        lambda c: f"/surveys/campaigns/{c.campaign.pk}/",
+        READ_ALL | GROUP1 | UNIT_A | {"inspector"},
+    ),
+    ("unit A", lambda c: f"/surveys/units/{participation(c).pk}/", READ_ALL | GROUP1 | UNIT_A),
+    ("unit B", lambda c: f"/surveys/units/{participation(c, c.unit_b).pk}/", READ_ALL),
+    (
+        "round A",
+        lambda c: f"/surveys/rounds/{_round(c, 'phase_effectiveness').pk}/",
+        READ_ALL | GROUP1 | UNIT_A,
+    ),
+    (
+        "round B",
+        lambda c: f"/surveys/rounds/{_round(c, 'phase_effectiveness', c.unit_b).pk}/",
+        READ_ALL,
+    ),
+    # Hand-outs: whoever runs the instrument (run_by office / unit / higher_organisation).
+    (
+        "codes office",
+        lambda c: f"/surveys/rounds/{_round(c, 'phase_effectiveness').pk}/codes.docx",
+        {"office"},
+    ),
+    (
+        "codes unit",
+        lambda c: f"/surveys/rounds/{_round(c, 'rectification_survey').pk}/codes.xlsx",
+        {"office"} | UNIT_A,
+    ),
+    (
+        "codes group",
+        lambda c: f"/surveys/rounds/{_round(c, 'mass_satisfaction').pk}/codes.xlsx",
+        {"office"} | GROUP1,
+    ),
+    # Seed 004: the supervision group draws the sample.
+    (
+        "sample list",
+        lambda c: f"/surveys/rounds/{_round(c, 'mass_satisfaction').pk}/sample.xlsx",
+        GROUP1,
+    ),
+]
+
+
+@pytest.mark.parametrize("name, url, allowed", PAGES, ids=[p[0] for p in PAGES])
+def test_it_allows_exactly_the_roles_in_scope(client, cast05, name, url, allowed):
+    target = url(cast05)
+    wrong = []
+    for role in ROLES:
+        client.force_login(cast05.user(role))
+        status = client.get(target).status_code
+        expected = 200 if role in allowed else 404
+        if status != expected:
+            wrong.append(f"{role}: {status} (expected {expected})")
+    assert not wrong, f"{target}: " + "; ".join(wrong)
+    client.logout()
+    response = client.get(target)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize(
+    "instrument, runners",
+    [
+        ("phase_effectiveness", {"office"}),
+        ("rectification_survey", {"office"} | UNIT_A),
+        ("mass_satisfaction", {"office"} | GROUP1),
+    ],
+)
+def test_only_the_runners_may_open_a_round(client, cast05, instrument, runners):
+    for role in ROLES:
+        round_ = _round(cast05, instrument)
+        if instrument == "mass_satisfaction":
+            actions.draw_sample(actor=cast05.user("group_leader"), round_=round_, size=3)
+        client.force_login(cast05.user(role))
+        response = client.post(f"/surveys/rounds/{round_.pk}/open/")
+        round_.refresh_from_db()
+        if role in runners:
+            assert response.status_code == 302 and round_.status == RoundStatus.OPEN, role
+        else:
+            assert response.status_code == 404 and round_.status == RoundStatus.PREPARING, role
+        SurveyRound.objects.filter(pk=round_.pk).delete()
+
+
+def test_only_the_group_may_draw_the_sample(client, cast05):
+    round_ = _round(cast05, "mass_satisfaction")
+    for role in ROLES:
+        client.force_login(cast05.user(role))
+        response = client.post(f"/surveys/rounds/{round_.pk}/sample/", {"size": "2"})
+        round_.refresh_from_db()
+        if role in GROUP1:
+            assert response.status_code == 302 and round_.sample_seed, role
+            break
+        assert response.status_code in (404,), role
+        assert not round_.sample_seed
+
+
+def test_the_leading_group_sees_results_but_cannot_create_rounds(client, cast05):
+    client.force_login(cast05.user("leading"))
+    response = client.post(
+        f"/surveys/units/{participation(cast05).pk}/new/", {"instrument": "phase_effectiveness"}
+    )
+    assert response.status_code == 404
+    assert not SurveyRound.objects.exists()

@@ -1,0 +1,451 @@
+"""Staff pages of the surveys: thin views over surveys.actions and surveys.selectors.
+
+Every page fetches through ``dudao.orgs.access`` / ``dudao.surveys.access`` (404 outside the
+user's scope; 404 too for writes by people who may only read). No page shows counts of a round
+that is not closed, nor any count of a round below the instrument's minimum group size."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dudao.campaigns.requirements.ports import STATUS_LABELS
+from dudao.core.errors import DomainError
+from dudao.orgs.access import (
+    get_campaign_for_user,
+    get_participation_for_user,
+    visible_participations,
+)
+
+from . import actions, exports
+from .access import (
+    get_paper_sheet_for_runner,
+    get_round_for_runner,
+    get_round_for_user,
+    may_run,
+    may_sample,
+    round_instrument,
+)
+from .instruments import RUNNER_LABELS, get_instrument, instruments_of, question_results
+from .models import PaperBallotSheet, SampledPerson, SurveyRound
+from .selectors import (
+    AUDIENCE_LABELS,
+    code_counts,
+    counts_for_rounds,
+    group_summary,
+    latest_rounds,
+    outcomes_for_rounds,
+)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int(value, default=None):
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value):
+    try:
+        return dt.date.fromisoformat(str(value).strip()) if value else None
+    except ValueError:
+        return None
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# --- a campaign's surveys ---------------------------------------------------------------------
+
+
+@login_required
+def campaign_surveys(request, campaign_id):
+    campaign = get_campaign_for_user(request.user, campaign_id)
+    data = campaign.template.data
+    unit_instruments = [i for i in instruments_of(data) if i["subject"] == "unit"]
+    if not unit_instruments:
+        return render(request, "surveys/campaign.html", {"campaign": campaign, "instruments": []})
+    codes = [i["code"] for i in unit_instruments]
+    chosen = request.GET.get("instrument")
+    inst = get_instrument(data, chosen if chosen in codes else codes[0])
+    units = (
+        visible_participations(request.user, campaign)
+        .select_related("group")
+        .order_by("unit_name", "pk")
+    )
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    rounds = latest_rounds(
+        campaign_id=campaign.pk,
+        instrument=inst["code"],
+        participation_ids=[p.pk for p in rows],
+        member=False,
+    )
+    outcomes = outcomes_for_rounds(rounds, data)
+    by_unit = {r.participation_id: r for r in rounds}
+    for p in rows:
+        p.round = by_unit.get(p.pk)
+        p.outcome = outcomes[p.round.pk] if p.round else None
+    # Group summary over every visible unit's latest round of the instrument (not only this page).
+    all_rounds = latest_rounds(
+        campaign_id=campaign.pk,
+        instrument=inst["code"],
+        participation_ids=units.values("pk"),
+        member=False,
+    )
+    full = list(
+        SurveyRound.objects.filter(pk__in=[r.pk for r in all_rounds]).select_related(
+            "participation__group"
+        )
+    )
+    summary = group_summary(full, outcomes_for_rounds(full, data), data)
+    return render(
+        request,
+        "surveys/campaign.html",
+        {
+            "campaign": campaign,
+            "instruments": unit_instruments,
+            "inst": inst,
+            "page": page,
+            "rows": rows,
+            "summary": summary,
+            "query": f"instrument={inst['code']}",
+            "labels": STATUS_LABELS,
+        },
+    )
+
+
+# --- a unit's surveys -------------------------------------------------------------------------
+
+
+@login_required
+def unit_surveys(request, participation_id):
+    participation = get_participation_for_user(request.user, participation_id)
+    data = participation.campaign.template.data
+    rounds = list(
+        SurveyRound.objects.filter(participation=participation)
+        .select_related("subject_person")
+        .order_by("instrument", "subject_person_id", "round_number")
+    )
+    outcomes = outcomes_for_rounds(rounds, data)
+    blocks = []
+    for inst in instruments_of(data):
+        mine = [r for r in rounds if r.instrument == inst["code"]]
+        for r in mine:
+            r.outcome = outcomes[r.pk]
+        blocks.append(
+            {
+                "inst": inst,
+                "rounds": mine,
+                "may_run": may_run(request.user, participation, inst),
+                "runner": RUNNER_LABELS.get(inst["run_by"], inst["run_by"]),
+                "audience": {
+                    role: AUDIENCE_LABELS.get(v, v)
+                    for role, v in (inst.get("audience") or {}).items()
+                    if v
+                },
+            }
+        )
+    return render(
+        request,
+        "surveys/unit.html",
+        {"participation": participation, "blocks": blocks, "labels": STATUS_LABELS},
+    )
+
+
+@login_required
+@require_POST
+def round_create(request, participation_id):
+    participation = get_participation_for_user(request.user, participation_id)
+    data = participation.campaign.template.data
+    try:
+        inst = get_instrument(data, request.POST.get("instrument", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("surveys:unit", participation_id=participation.pk)
+    if not may_run(request.user, participation, inst):
+        raise Http404("测评不存在或您无权操作")
+    try:
+        if inst["subject"] == "member":
+            n = actions.create_member_rounds(
+                actor=request.user, participation=participation, instrument=inst["code"]
+            )
+            messages.success(request, f"已为 {n} 名党员建立“{inst['name']}”并生成测评码。")
+            return redirect("surveys:unit", participation_id=participation.pk)
+        round_ = actions.create_round(
+            actor=request.user,
+            participation=participation,
+            instrument=inst["code"],
+            expires_on=_date(request.POST.get("expires_on")),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("surveys:unit", participation_id=participation.pk)
+    messages.success(request, f"已建立“{inst['name']}”第 1 轮。")
+    return redirect("surveys:round", round_id=round_.pk)
+
+
+# --- a round ----------------------------------------------------------------------------------
+
+
+@login_required
+def round_detail(request, round_id):
+    round_ = get_round_for_user(request.user, round_id)
+    inst = round_instrument(round_)
+    data = round_.campaign.template.data
+    outcome = outcomes_for_rounds([round_], data)[round_.pk]
+    results = None
+    if outcome.status in ("passed", "failed"):
+        results = question_results(inst, counts_for_rounds([round_.pk]).get(round_.pk, {}))
+    runner = may_run(request.user, round_.participation, inst)
+    sheet = (
+        PaperBallotSheet.objects.filter(round=round_)
+        .select_related("entered_by", "confirmed_by")
+        .first()
+    )
+    paper_counts = {}
+    if sheet is not None and runner:
+        paper_counts = {f"{c.question}:{c.option}": c.count for c in sheet.counts.all()}
+    questions = [
+        {
+            "code": q["code"],
+            "text": q["text"],
+            "options": [(o, paper_counts.get(f"{q['code']}:{o}", "")) for o in q["options"]],
+        }
+        for q in inst["questions"]
+    ]
+    sample_size = SampledPerson.objects.filter(round=round_).count()
+    history = list(
+        SurveyRound.objects.filter(
+            participation=round_.participation,
+            instrument=round_.instrument,
+            subject_person=round_.subject_person,
+        ).order_by("round_number")
+    )
+    return render(
+        request,
+        "surveys/round.html",
+        {
+            "round": round_,
+            "inst": inst,
+            "outcome": outcome,
+            "label": STATUS_LABELS[outcome.status],
+            "results": results,
+            "codes": code_counts([round_.pk])[round_.pk],
+            "runner": runner,
+            "sampler": may_sample(request.user, round_.participation, inst),
+            "sheet": sheet,
+            "questions": questions,
+            "sample_size": sample_size,
+            "history": history,
+            "has_resurvey": SurveyRound.objects.filter(previous=round_).exists(),
+            "runner_label": RUNNER_LABELS.get(inst["run_by"], inst["run_by"]),
+            "base_url": _base_url(request),
+        },
+    )
+
+
+def _act(request, round_, fn, success: str):
+    try:
+        fn()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("surveys:round", round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def round_sample(request, round_id):
+    round_ = get_round_for_user(request.user, round_id)
+    if not may_sample(request.user, round_.participation, round_instrument(round_)):
+        raise Http404("测评不存在或您无权操作")
+    size = _int(request.POST.get("size"), 0)
+    extra = _int(request.POST.get("extra_codes"), 0)
+    return _act(
+        request,
+        round_,
+        lambda: actions.draw_sample(
+            actor=request.user,
+            round_=round_,
+            size=size,
+            seed=request.POST.get("seed", ""),
+            extra_codes=extra,
+        ),
+        f"已随机抽取 {size} 人，并生成 {size + extra} 个测评码。",
+    )
+
+
+@login_required
+@require_POST
+def round_codes(request, round_id):
+    round_ = get_round_for_runner(request.user, round_id)
+    count = _int(request.POST.get("count"), 0)
+    return _act(
+        request,
+        round_,
+        lambda: actions.issue_codes(actor=request.user, round_=round_, count=count),
+        f"已生成 {count} 个测评码。",
+    )
+
+
+@login_required
+@require_POST
+def round_open(request, round_id):
+    round_ = get_round_for_runner(request.user, round_id)
+    return _act(
+        request,
+        round_,
+        lambda: actions.open_round(
+            actor=request.user, round_=round_, expires_on=_date(request.POST.get("expires_on"))
+        ),
+        "测评已开始，可以发放测评码。",
+    )
+
+
+@login_required
+@require_POST
+def round_close(request, round_id):
+    round_ = get_round_for_runner(request.user, round_id)
+    return _act(
+        request,
+        round_,
+        lambda: actions.close_round(actor=request.user, round_=round_),
+        "测评已结束，结果如下。",
+    )
+
+
+@login_required
+@require_POST
+def round_resurvey(request, round_id):
+    round_ = get_round_for_runner(request.user, round_id)
+    try:
+        new = actions.start_resurvey(
+            actor=request.user, previous=round_, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("surveys:round", round_id=round_.pk)
+    messages.success(request, f"已建立第 {new.round_number} 轮测评（补课后重新测评）。")
+    return redirect("surveys:round", round_id=new.pk)
+
+
+def _paper_input(request, inst):
+    figures = {k: _int(request.POST.get(k)) for k in ("issued", "returned", "void", "valid")}
+    counts = {}
+    for q in inst["questions"]:
+        for o in q["options"]:
+            key = f"{q['code']}:{o}"
+            counts[key] = _int(request.POST.get(key), 0 if not request.POST.get(key) else None)
+    return figures, counts
+
+
+@login_required
+@require_POST
+def paper_enter(request, round_id):
+    round_ = get_round_for_runner(request.user, round_id)
+    inst = round_instrument(round_)
+    figures, counts = _paper_input(request, inst)
+    sheet = PaperBallotSheet.objects.filter(round=round_).first()
+    if sheet is None:
+        return _act(
+            request,
+            round_,
+            lambda: actions.enter_paper_ballots(
+                actor=request.user, round_=round_, counts=counts, **figures
+            ),
+            "纸质票已录入，请另一位同志复核。",
+        )
+    return _act(
+        request,
+        round_,
+        lambda: actions.correct_paper_ballots(
+            actor=request.user,
+            sheet=sheet,
+            counts=counts,
+            reason=request.POST.get("reason", ""),
+            **figures,
+        ),
+        "纸质票已更正，请另一位同志复核。",
+    )
+
+
+@login_required
+@require_POST
+def paper_confirm(request, round_id):
+    sheet = get_paper_sheet_for_runner(request.user, round_id)
+    return _act(
+        request,
+        sheet.round,
+        lambda: actions.confirm_paper_ballots(actor=request.user, sheet=sheet),
+        "纸质票已复核。",
+    )
+
+
+# --- hand-outs --------------------------------------------------------------------------------
+
+
+def _title(round_, inst) -> tuple[str, str]:
+    who = f" · {round_.subject_person.name}" if round_.subject_person_id else ""
+    return (
+        f"{inst['name']}（第{round_.round_number}轮）",
+        f"{round_.participation.unit_name}{who}",
+    )
+
+
+@login_required
+def codes_docx(request, round_id):
+    round_ = get_round_for_runner(request.user, round_id)
+    inst = round_instrument(round_)
+    title, subtitle = _title(round_, inst)
+    body = exports.qr_sheet_docx(
+        title=title,
+        subtitle=subtitle,
+        base_url=_base_url(request),
+        codes=list(round_.codes.order_by("code").values_list("code", flat=True)),
+    )
+    response = HttpResponse(body, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="survey-{round_.pk}-codes.docx"'
+    return response
+
+
+@login_required
+def codes_xlsx(request, round_id):
+    round_ = get_round_for_runner(request.user, round_id)
+    body = exports.code_list_xlsx(
+        base_url=_base_url(request),
+        codes=list(round_.codes.order_by("code").values_list("code", flat=True)),
+    )
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="survey-{round_.pk}-codes.xlsx"'
+    return response
+
+
+@login_required
+def sample_xlsx(request, round_id):
+    round_ = get_round_for_user(request.user, round_id)
+    if not may_sample(request.user, round_.participation, round_instrument(round_)):
+        raise Http404("测评不存在或您无权操作")
+    people = [
+        (i, name, code, branch)
+        for i, (name, code, branch) in enumerate(
+            SampledPerson.objects.filter(round=round_)
+            .order_by("person__branch__name", "person__code")
+            .values_list("person__name", "person__code", "person__branch__name"),
+            1,
+        )
+    ]
+    response = HttpResponse(exports.sample_list_xlsx(people), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="survey-{round_.pk}-sample.xlsx"'
+    return response
