@@ -212,6 +212,9 @@ def unit_detail(request, unit_id):
             or p.campaign_id in scope.read_all_campaigns
             or p.group_id in scope.groups
         )
+        # Records and the requirement report: the unit's own people, its group, the office.
+        p.records_link = p.group_link or unit.pk in scope.units
+        p.can_apply = unit.pk in scope.units
     people = org_selectors.members_of(unit)
     params = _member_filters(request.GET)
     page = org_selectors.member_page(

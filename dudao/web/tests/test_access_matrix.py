@@ -58,6 +58,29 @@ def _other_campaign(c):
     return other
 
 
+RECORDS_READ = READ_ALL | GROUP1 | UNIT_A
+
+
+def _part(c, unit=None):
+    from dudao.campaigns.models import Participation
+
+    return Participation.objects.get(campaign=c.campaign, unit=unit or c.unit_a)
+
+
+def _application(c):
+    from dudao.transitions.actions import apply_for_transition
+
+    return apply_for_transition(
+        actor=c.user("unit_head"), participation=_part(c), summary="阶段小结"
+    )
+
+
+def _pa(c, unit="unit_a"):
+    from dudao.campaigns.models import Participation
+
+    return Participation.objects.get(campaign=c.campaign, unit=getattr(c, unit)).pk
+
+
 ROWS = [
     Row("home", lambda c: "/", ALL, lambda c: "督导通"),
     Row(
@@ -241,6 +264,210 @@ ROWS = [
     Row(
         "setup import, other campaign", lambda c: f"/imports/setup/{_other_campaign(c).pk}/", set()
     ),
+    # records (dudao/records)
+    Row(
+        "records hub",
+        lambda c: f"/records/{_pa(c)}/",
+        RECORDS_READ | {"secretary"},
+        lambda c: c.unit_a.name,
+    ),
+    Row(
+        "records hub, unit B",
+        lambda c: f"/records/{_pa(c, 'unit_b')}/",
+        READ_ALL,
+        lambda c: c.unit_b.name,
+    ),
+    Row(
+        "records: my records",
+        lambda c: f"/records/{_pa(c)}/me/",
+        UNIT_A | {"secretary", "member"},
+        lambda c: "我的学习记录",
+    ),
+    Row(
+        "records: member hours",
+        lambda c: f"/records/{_pa(c)}/hours/",
+        RECORDS_READ,
+        lambda c: c.people["retired"].name,
+    ),
+    Row(
+        "records: member hours export",
+        lambda c: f"/records/{_pa(c)}/hours/export.xlsx",
+        RECORDS_READ,
+    ),
+    Row(
+        "records: sessions",
+        lambda c: f"/records/{_pa(c)}/sessions/",
+        RECORDS_READ | {"secretary"},
+        lambda c: "学习记录",
+    ),
+    Row(
+        "records: sessions export",
+        lambda c: f"/records/{_pa(c)}/sessions/export.xlsx",
+        RECORDS_READ | {"secretary"},
+    ),
+    Row(
+        "records: session new",
+        lambda c: f"/records/{_pa(c)}/sessions/new/",
+        UNIT_A | {"secretary"},
+        lambda c: "参加人员",
+    ),
+    Row(
+        "records: meetings",
+        lambda c: f"/records/{_pa(c)}/meetings/",
+        RECORDS_READ | {"secretary"},
+        lambda c: "会议记录",
+    ),
+    Row(
+        "records: meeting new",
+        lambda c: f"/records/{_pa(c)}/meetings/new/",
+        UNIT_A | {"secretary"},
+        lambda c: "登记会议",
+    ),
+    Row(
+        "records: tests", lambda c: f"/records/{_pa(c)}/tests/", RECORDS_READ, lambda c: "知识检测"
+    ),
+    Row(
+        "records: test new",
+        lambda c: f"/records/{_pa(c)}/tests/new/",
+        UNIT_A,
+        lambda c: "登记知识检测",
+    ),
+    Row(
+        "records: activities",
+        lambda c: f"/records/{_pa(c)}/activities/",
+        RECORDS_READ,
+        lambda c: "好人好事",
+    ),
+    Row(
+        "records: exemptions",
+        lambda c: f"/records/{_pa(c)}/exemptions/",
+        RECORDS_READ,
+        lambda c: "免于要求",
+    ),
+    Row(
+        "records: exemption new",
+        lambda c: f"/records/{_pa(c)}/exemptions/new/",
+        UNIT_A,
+        lambda c: "情况说明",
+    ),
+    Row(
+        "records: talks", lambda c: f"/records/{_pa(c)}/talks/", RECORDS_READ, lambda c: "谈心谈话"
+    ),
+    Row(
+        "records: study notes",
+        lambda c: f"/records/{_pa(c)}/notes/",
+        RECORDS_READ,
+        lambda c: c.people["retired"].name,
+    ),
+    Row(
+        "records: study note new",
+        lambda c: f"/records/{_pa(c)}/notes/new/",
+        UNIT_A | {"secretary", "member"},
+        lambda c: "学习心得",
+    ),
+    Row(
+        "records: attendance import",
+        lambda c: f"/records/{_pa(c)}/import/attendance/",
+        UNIT_A,
+        lambda c: "导入学习记录和出勤",
+    ),
+    Row(
+        "records: attendance template",
+        lambda c: f"/records/{_pa(c)}/import/attendance/template.xlsx",
+        UNIT_A,
+    ),
+    # transitions (dudao/transitions)
+    Row(
+        "transition report A",
+        lambda c: f"/transitions/report/{_part(c).pk}/",
+        READ_ALL | GROUP1 | UNIT_A,
+        lambda c: "转段要求核查",
+    ),
+    Row(
+        "transition report B",
+        lambda c: f"/transitions/report/{_part(c, c.unit_b).pk}/",
+        READ_ALL,
+        lambda c: c.unit_b.name,
+    ),
+    Row(
+        "transition report C",
+        lambda c: f"/transitions/report/{_part(c, c.unit_c).pk}/",
+        READ_ALL | {"inspector"},
+        lambda c: c.unit_c.name,
+    ),
+    Row(
+        "transition timeline A",
+        lambda c: f"/transitions/timeline/{_part(c).pk}/",
+        READ_ALL | GROUP1 | UNIT_A,
+        lambda c: "阶段进程",
+    ),
+    Row(
+        "transition unit page A",
+        lambda c: f"/transitions/units/{_part(c).pk}/",
+        UNIT_A,
+        lambda c: "提出转段申请",
+    ),
+    Row(
+        "transition unit page B",
+        lambda c: f"/transitions/units/{_part(c, c.unit_b).pk}/",
+        set(),
+        lambda c: c.unit_b.name,
+    ),
+    Row(
+        "transition application A",
+        lambda c: f"/transitions/applications/{_application(c).pk}/",
+        READ_ALL | GROUP1 | UNIT_A,
+        lambda c: "阶段小结",
+    ),
+    Row(
+        "transition extension A",
+        lambda c: f"/transitions/units/{_part(c).pk}/extension/",
+        GROUP1,
+        lambda c: "建议延长阶段",
+    ),
+    Row(
+        "transition group1",
+        lambda c: f"/transitions/groups/{c.group1.pk}/",
+        READ_ALL | GROUP1,
+        lambda c: "转段审核",
+    ),
+    Row(
+        "transition group2",
+        lambda c: f"/transitions/groups/{c.group2.pk}/",
+        READ_ALL,
+        lambda c: c.group2.name,
+    ),
+    Row(
+        "transition dashboard",
+        lambda c: f"/transitions/campaigns/{c.campaign.pk}/",
+        READ_ALL,
+        lambda c: "转段总览",
+    ),
+    Row(
+        "transition dashboard, other campaign",
+        lambda c: f"/transitions/campaigns/{_other_campaign(c).pk}/",
+        set(),
+    ),
+    # surveys (dudao/surveys)
+    Row(
+        "surveys campaign",
+        lambda c: f"/surveys/campaigns/{c.campaign.pk}/",
+        READ_ALL | GROUP1 | UNIT_A | {"inspector"},
+        lambda c: "测评结果",
+    ),
+    Row(
+        "surveys unit A",
+        lambda c: f"/surveys/units/{_part(c).pk}/",
+        READ_ALL | GROUP1 | UNIT_A,
+        lambda c: c.unit_a.name,
+    ),
+    Row(
+        "surveys unit B",
+        lambda c: f"/surveys/units/{_part(c, c.unit_b).pk}/",
+        READ_ALL,
+        lambda c: c.unit_b.name,
+    ),
+    # (more rows for reviews below)
 ]
 
 
