@@ -116,9 +116,11 @@ class Context:
         Person = apps.get_model("orgs", "Person")
         # No ORDER BY: sorting 400,000 rows costs more than the fetch; lists are sorted by
         # id below, per unit, which is cheap.
-        rows = Person.objects.filter(is_party_member=True).values_list(
-            "id", "name", "unit_id", "category", "is_leadership", "branch_id"
-        ).order_by()
+        rows = (
+            Person.objects.filter(is_party_member=True)
+            .values_list("id", "name", "unit_id", "category", "is_leadership", "branch_id")
+            .order_by()
+        )
         members = self._members
         if self.whole_campaign:
             units_q = Participation.objects.filter(campaign_id=self.campaign.pk).values("unit_id")
