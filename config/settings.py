@@ -154,6 +154,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DUDAO_MAX_IMPORT_BYTES = int(os.environ.get("DUDAO_MAX_IMPORT_BYTES", str(100 * 1024 * 1024)))
 DUDAO_IMPORT_SYNC = env_bool("DUDAO_IMPORT_SYNC", False)
 
+# Transition applications waiting longer than this many days are flagged (one weekly cycle).
+DUDAO_TRANSITION_WAIT_DAYS = int(os.environ.get("DUDAO_TRANSITION_WAIT_DAYS", "7"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DUDAO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
