@@ -75,6 +75,34 @@ def _application(c):
     )
 
 
+def _review_doc(c, *, personal=False):
+    from django.utils import timezone
+
+    from dudao.reviews.models import Document, DocumentVersion
+
+    p = c.campaign.participations.get(unit=c.unit_a)
+    doc = Document.objects.create(
+        campaign=c.campaign,
+        participation=p,
+        kind="implementation_plan",
+        phase=p.current_phase,
+        author=c.people["member"] if personal else None,
+        title="矩阵测试文书-个人" if personal else "矩阵测试文书",
+        status="submitted",
+        created_by=c.users["admin"],
+    )
+    for n in (1, 2):
+        DocumentVersion.objects.create(
+            document=doc,
+            number=n,
+            text=f"第{n}稿正文",
+            char_count=4,
+            submitted_by=c.users["admin"],
+            submitted_at=timezone.now(),
+        )
+    return doc
+
+
 def _pa(c, unit="unit_a"):
     from dudao.campaigns.models import Participation
 
@@ -467,7 +495,55 @@ ROWS = [
         READ_ALL,
         lambda c: c.unit_b.name,
     ),
-    # (more rows for reviews below)
+    # reviews (dudao/reviews)
+    Row(
+        "review_detail",
+        lambda c: f"/reviews/{_review_doc(c).pk}/",
+        READ_ALL | GROUP1 | UNIT_A,
+        lambda c: "矩阵测试文书",
+    ),
+    Row(
+        "review_detail_personal",
+        lambda c: f"/reviews/{_review_doc(c, personal=True).pk}/",
+        READ_ALL | GROUP1 | UNIT_A | {"member"},
+        lambda c: "矩阵测试文书-个人",
+    ),
+    Row(
+        "review_diff",
+        lambda c: f"/reviews/{_review_doc(c).pk}/diff/",
+        READ_ALL | GROUP1 | UNIT_A,
+        lambda c: "第1稿 → 第2稿",
+    ),
+    Row(
+        "review_list",
+        lambda c: f"/reviews/c/{c.campaign.pk}/",
+        READ_ALL | GROUP1 | UNIT_A | {"member", "secretary"},
+    ),
+    Row(
+        "review_new",
+        lambda c: f"/reviews/c/{c.campaign.pk}/new/",
+        UNIT_A | GROUP1 | {"member", "secretary"},
+        lambda c: "提交文书",
+    ),
+    Row(
+        "review_copies",
+        lambda c: f"/reviews/c/{c.campaign.pk}/copies/",
+        READ_ALL | GROUP1,
+        lambda c: "雷同文书检测",
+    ),
+    Row(
+        "review_load",
+        lambda c: f"/reviews/c/{c.campaign.pk}/load/",
+        READ_ALL | GROUP1,
+        lambda c: "审阅字数",
+    ),
+    Row(
+        "review_references",
+        lambda c: f"/reviews/c/{c.campaign.pk}/references/",
+        OFFICE,
+        lambda c: "比对参考文本",
+    ),
+    Row("review_other_campaign", lambda c: f"/reviews/c/{_other_campaign(c).pk}/", set()),
 ]
 
 
