@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.apps import apps
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from .engine import (
     Context,
@@ -781,4 +781,4 @@ EVALUATORS: dict[str, Callable[[Context, dict, str, list[Unit]], Results]] = {
     "criticisms_per_person": criticisms_per_person,
 }
 
-__all__ = ["EVALUATORS", "Q", "make"]
+__all__ = ["EVALUATORS", "make"]

@@ -14,6 +14,11 @@ Status = Literal["passed", "failed", "pending"]
 STATUS_LABELS = {"passed": "达到", "failed": "未达到", "pending": "待测评"}
 
 
+def tidy_decimal(value: Decimal) -> Decimal:
+    """12.0 → 12, 44.50 → 44.5, 40 stays 40 (not 4E+1)."""
+    return Decimal(format(value.normalize(), "f"))
+
+
 @dataclass(frozen=True)
 class Shortfall:
     """One member (or branch, session, document) falling short of a requirement."""
@@ -23,6 +28,14 @@ class Shortfall:
     have: Decimal | int | str = 0
     need: Decimal | int | str = 0
     note: str = ""
+
+    def __post_init__(self) -> None:
+        # Sums of hours come back as Decimal("12") from SQLite and Decimal("12.0") from
+        # PostgreSQL; show both as "12" (and 44.5 as "44.5") whatever the database.
+        for name in ("have", "need"):
+            value = getattr(self, name)
+            if isinstance(value, Decimal):
+                object.__setattr__(self, name, tidy_decimal(value))
 
     @property
     def short(self) -> Decimal | int | str:

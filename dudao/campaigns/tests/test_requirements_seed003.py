@@ -117,14 +117,37 @@ def test_it_does_not_count_non_party_staff(seed):
     assert not any(f.label.startswith("职工") for f in result.shortfalls)
 
 
-def test_it_refuses_exemption_reasons_the_template_does_not_allow_in_the_report(seed):
-    """An exemption for a requirement whose template does not allow it is refused by the records
-    action; the engine itself only reads active exemptions, so this documents the split."""
+def test_it_refuses_exemption_reasons_the_template_does_not_allow(seed):
+    """The knowledge test may be exempted only for members away (seed 003: the away member);
+    a retired member must take it. The records action refuses, and the report is unchanged."""
     from dudao.campaigns.requirements.engine import phase_requirements
+    from dudao.core.errors import DomainError
+    from dudao.records.actions import record_exemption
 
-    reqs = {r["code"]: r for r in phase_requirements(seed[0].campaign.template.data, "study")}
+    cast, s = seed
+    reqs = {r["code"]: r for r in phase_requirements(cast.campaign.template.data, "study")}
     assert reqs["knowledge_test"]["applies_to"]["exemptable_categories"] == ["away"]
     assert "retired" in reqs["study_hours"]["applies_to"]["exemptable_categories"]
+    retired = next(p for p in s.members if p.category == "retired")
+    with pytest.raises(DomainError):
+        record_exemption(
+            actor=cast.user("admin"),
+            participation=s.participation,
+            person=retired,
+            requirement="knowledge_test",
+            reason="retired",
+            explanation="年老体弱",
+        )
+    assert not Exemption.objects.filter(person=retired).exists()
+    record_exemption(
+        actor=cast.user("admin"),
+        participation=s.participation,
+        person=s.away_untested,
+        requirement="knowledge_test",
+        reason="away",
+        explanation="外出务工，在广州",
+    )
+    assert evaluate_unit(s.participation).result("knowledge_test").status == "passed"
 
 
 def test_it_finds_the_unit_heads_lecture_among_the_study_sessions(seed):
