@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    model_validator,
 )
 
 CODE_PATTERN = r"^[a-z][a-z0-9_\-]*$"
@@ -345,7 +346,19 @@ class SurveyInstrument(Coded):
     rule: SurveyRule
     on_fail: OnFail | None = None
     sampling: Sampling | None = None
+    # An open link (and its QR code) that any member of the public may answer, one answer per
+    # device, besides the one-time codes. Only for instruments answered by the public; a
+    # sampled survey (seed 004) should leave it off, or the sample means nothing.
+    open_link: bool = False
     source: Text
+
+    @model_validator(mode="after")
+    def _open_link_needs_public(self) -> SurveyInstrument:
+        if self.open_link and "public" not in self.respondents:
+            raise ValueError("open_link 只能用于群众参加的测评（respondents 须包含 public）")
+        if self.open_link and self.sampling is not None:
+            raise ValueError("随机抽样的测评不能同时开放公开链接（open_link），否则抽样失去意义")
+        return self
 
 
 class AppliesTo(Strict):

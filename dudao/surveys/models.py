@@ -91,6 +91,9 @@ class SurveyRound(models.Model):
     )
     sample_drawn_at = models.DateTimeField("抽样时间", null=True, blank=True)
     population_size = models.PositiveIntegerField("抽样范围人数", null=True, blank=True)
+    # The open link's token (/s/open/<token>/), set when the office or group turns the link on
+    # for an instrument whose template allows it (``open_link: true``). Null: no open link.
+    open_token = models.CharField("公开链接令牌", max_length=32, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = "测评轮次"
@@ -156,6 +159,9 @@ class SurveyCode(models.Model):
     # Eight characters from an alphabet without 0/O, 1/I/L (typed from a slip of paper).
     code = models.CharField("测评码", max_length=16, unique=True)
     used = models.BooleanField("已使用", default=False)
+    # Minted for a device that opened the round's open link (not printed). Counted apart so that
+    # the number of visitors is not shown while the round is open.
+    via_link = models.BooleanField("公开链接", default=False)
 
     class Meta:
         verbose_name = "测评码"

@@ -70,6 +70,54 @@ def by_link(request, code):
     return _answer_page(request, code)
 
 
+# The device's code for a round's open link lives in this cookie, on the device only: the
+# server stores no device identifier, so "once per device" holds only as long as the cookie
+# does (docs/anonymity.md says what this does and does not prevent).
+LINK_COOKIE = "dudao_link_{round}"
+LINK_COOKIE_DAYS = 90
+
+
+@never_cache
+@require_http_methods(["GET"])
+def by_open_link(request, token):
+    """The open link's page: the device gets a one-time code the first time, kept in a cookie;
+    coming back shows the same code's questions, or that this device has answered."""
+    from .models import SurveyCode
+
+    round_id = (
+        actions.SurveyRound.objects.filter(open_token=token).values_list("pk", flat=True).first()
+    )
+    cookie = LINK_COOKIE.format(round=round_id) if round_id else None
+    kept = normalise(request.COOKIES.get(cookie, "")) if cookie else ""
+    if kept and SurveyCode.objects.filter(round_id=round_id, code=kept, via_link=True).exists():
+        row, state = actions.lookup_code(kept)
+        if state == "used":
+            return render(
+                request,
+                "surveys/public/done.html",
+                {
+                    "message": actions.MESSAGES["device_answered"],
+                    "used": True,
+                    "heading": "本设备已回答",
+                },
+            )
+        return _answer_page(request, kept)
+    code, state = actions.code_for_device(token)
+    if code is None:
+        return render(request, "surveys/public/start.html", {"error": actions.MESSAGES[state]})
+    response = _answer_page(request, code)
+    response.set_cookie(
+        cookie,
+        code,
+        max_age=LINK_COOKIE_DAYS * 86400,
+        path="/s/",
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
 @never_cache
 @csrf_exempt
 @require_POST

@@ -8,5 +8,6 @@ from . import public
 urlpatterns = [
     path("", public.start, name="survey_start"),
     path("submit/", public.submit, name="survey_submit"),
+    path("open/<str:token>/", public.by_open_link, name="survey_open_link"),
     path("<str:code>/", public.by_link, name="survey_code"),
 ]

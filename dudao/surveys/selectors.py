@@ -226,12 +226,18 @@ def code_counts(round_ids: list[int]) -> dict[int, dict[str, int]]:
     """Codes issued per round. How many were used is shown only once the round is closed."""
     rows = (
         SurveyRound.objects.filter(pk__in=round_ids)
-        .annotate(issued=Count("codes"), used=Count("codes", filter=Q(codes__used=True)))
-        .values("pk", "issued", "used", "status")
+        .annotate(
+            issued=Count("codes", filter=Q(codes__via_link=False)),
+            via_link=Count("codes", filter=Q(codes__via_link=True)),
+            used=Count("codes", filter=Q(codes__used=True)),
+        )
+        .values("pk", "issued", "via_link", "used", "status")
     )
+    # Codes minted by the open link are visitors: shown, like answers, only after closing.
     return {
         r["pk"]: {
             "issued": r["issued"],
+            "via_link": r["via_link"] if r["status"] == RoundStatus.CLOSED else None,
             "used": r["used"] if r["status"] == RoundStatus.CLOSED else None,
         }
         for r in rows

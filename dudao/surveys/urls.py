@@ -16,6 +16,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/codes.docx", views.codes_docx, name="codes_docx"),
     path("rounds/<int:round_id>/codes.xlsx", views.codes_xlsx, name="codes_xlsx"),
     path("rounds/<int:round_id>/open/", views.round_open, name="round_open"),
+    path("rounds/<int:round_id>/link/", views.round_open_link, name="round_open_link"),
     path("rounds/<int:round_id>/close/", views.round_close, name="round_close"),
     path("rounds/<int:round_id>/resurvey/", views.round_resurvey, name="round_resurvey"),
     path("rounds/<int:round_id>/paper/", views.paper_enter, name="paper_enter"),

@@ -251,8 +251,19 @@ def round_detail(request, round_id):
             "has_resurvey": SurveyRound.objects.filter(previous=round_).exists(),
             "runner_label": RUNNER_LABELS.get(inst["run_by"], inst["run_by"]),
             "base_url": _base_url(request),
+            "open_link": _open_link(request, round_),
         },
     )
+
+
+def _open_link(request, round_) -> dict | None:
+    """The open link and its QR code (an SVG data URI) for the round page."""
+    if not round_.open_token:
+        return None
+    import segno
+
+    url = f"{_base_url(request)}/s/open/{round_.open_token}/"
+    return {"url": url, "qr": segno.make(url, error="m").svg_data_uri(scale=5)}
 
 
 def _act(request, round_, fn, success: str):
@@ -263,6 +274,20 @@ def _act(request, round_, fn, success: str):
     else:
         messages.success(request, success)
     return redirect("surveys:round", round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def round_open_link(request, round_id):
+    round_ = get_round_for_user(request.user, round_id)
+    if not may_run(request.user, round_.participation, round_instrument(round_)):
+        raise Http404
+    return _act(
+        request,
+        round_,
+        lambda: actions.enable_open_link(actor=request.user, round_=round_),
+        "已开放公开链接：每台设备可回答一次。",
+    )
 
 
 @login_required
@@ -413,7 +438,9 @@ def codes_docx(request, round_id):
         title=title,
         subtitle=subtitle,
         base_url=_base_url(request),
-        codes=list(round_.codes.order_by("code").values_list("code", flat=True)),
+        codes=list(
+            round_.codes.filter(via_link=False).order_by("code").values_list("code", flat=True)
+        ),
     )
     response = HttpResponse(body, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="survey-{round_.pk}-codes.docx"'
@@ -425,7 +452,9 @@ def codes_xlsx(request, round_id):
     round_ = get_round_for_runner(request.user, round_id)
     body = exports.code_list_xlsx(
         base_url=_base_url(request),
-        codes=list(round_.codes.order_by("code").values_list("code", flat=True)),
+        codes=list(
+            round_.codes.filter(via_link=False).order_by("code").values_list("code", flat=True)
+        ),
     )
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="survey-{round_.pk}-codes.xlsx"'

@@ -31,7 +31,9 @@ def _columns(model) -> set[str]:
 
 def test_the_code_and_counter_tables_hold_no_time_no_person_and_no_link():
     # Checked against the database itself, not only the models.
-    assert _columns(SurveyCode) == {"id", "round_id", "code", "used"}
+    # via_link: whether the code was printed or minted for a device by the open link — a
+    # property of the code, not of any answer or person.
+    assert _columns(SurveyCode) == {"id", "round_id", "code", "used", "via_link"}
     assert _columns(Tally) == {"id", "round_id", "question", "option", "shard", "count"}
 
 
@@ -130,4 +132,4 @@ def test_an_open_round_shows_no_live_counts(cast05):
     vote(codes, A)
     outcome = round_outcome(SurveyRound.objects.get(pk=round_.pk))
     assert (outcome.status, outcome.answers, outcome.share) == ("open", 0, None)
-    assert code_counts([round_.pk])[round_.pk] == {"issued": 12, "used": None}
+    assert code_counts([round_.pk])[round_.pk] == {"issued": 12, "via_link": None, "used": None}
