@@ -9,7 +9,9 @@ the path, and the page is never cached."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -118,6 +120,21 @@ def by_open_link(request, token):
     return response
 
 
+# The thank-you page is the same for everyone: rendered once per process (it holds nothing
+# about anyone), so a ballot costs the database call and little else (bench.survey_load).
+_THANKS: list[bytes] = []
+
+
+def _thanks() -> HttpResponse:
+    if not _THANKS:
+        _THANKS.append(
+            render_to_string(
+                "surveys/public/done.html", {"message": actions.MESSAGES["counted"]}
+            ).encode("utf-8")
+        )
+    return HttpResponse(_THANKS[0], content_type="text/html; charset=utf-8")
+
+
 @never_cache
 @csrf_exempt
 @require_POST
@@ -126,7 +143,7 @@ def submit(request):
     answers = {k: v for k, v in request.POST.items() if k not in ("code",)}
     result = actions.submit_ballot(code=code, answers=answers)
     if result.counted:
-        return render(request, "surveys/public/done.html", {"message": result.message})
+        return _thanks()
     if result.status == "invalid":
         return _answer_page(request, code, answers=answers, errors=result.errors)
     if result.status == "used":
