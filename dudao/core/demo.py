@@ -32,7 +32,13 @@ from dudao.orgs import actions as org_actions
 from dudao.orgs.models import PATH_WIDTH, Organisation, Person, Role, RoleAssignment
 
 DEMO_ROOT_CODE = "DEMO-C000"
-CAMPAIGN_START = dt.date(2005, 1, 15)
+# The demo campaign is under way today (the 2005 rules run again): it started four months ago,
+# so that phase dates, overdue flags and waiting times on the pages look like a live campaign.
+CAMPAIGN_AGE_DAYS = 120
+
+
+def campaign_start() -> dt.date:
+    return dt.date.today() - dt.timedelta(days=CAMPAIGN_AGE_DAYS)
 
 
 @dataclass(frozen=True)
@@ -524,7 +530,7 @@ def _phase_plan(template_data: dict) -> list[tuple[str, dt.date]]:
     """The template's phases in order, each with the day it starts when none is extended."""
     phases = sorted(template_data["phases"], key=lambda p: p.get("order", 0))
     starts = list(accumulate([0] + [p.get("duration_days", 30) for p in phases[:-1]]))
-    return [(p["code"], CAMPAIGN_START + dt.timedelta(days=d)) for p, d in zip(phases, starts)]
+    return [(p["code"], campaign_start() + dt.timedelta(days=d)) for p, d in zip(phases, starts)]
 
 
 # How far each batch has come, as weights over the phases in order: the organs are ahead,
@@ -568,6 +574,7 @@ def _seed(*, scale_name: str, seed_value: int, out) -> dict:
     User = get_user_model()
     template = load_builtin_template("xianjinxing-2005")
     phases = _phase_plan(template.data)
+    durations = {p["code"]: p.get("duration_days", 30) for p in template.data["phases"]}
     out.write(f"生成演示数据：规模 {scale_name}，随机种子 {seed_value}\n")
 
     # --- organisations (ids allocated here so paths are known before insert) ---------------
@@ -753,7 +760,7 @@ def _seed(*, scale_name: str, seed_value: int, out) -> dict:
             actor=admin,
             template=template,
             root=city,
-            start_date=CAMPAIGN_START,
+            start_date=campaign_start(),
             end_date=dt.date(2006, 6, 30),
         )
         batches = {b.number: b for b in campaign.batches.all()}
@@ -781,9 +788,11 @@ def _seed(*, scale_name: str, seed_value: int, out) -> dict:
                 group = pool[i * len(pool) // len(batch_units)]
                 weights = PHASE_WEIGHTS[n][: len(phases)] + [0] * (len(phases) - 4)
                 p = rnd.choices(range(len(phases)), weights=weights)[0]
-                code, starts = phases[p]
-                if p:
-                    starts += dt.timedelta(days=rnd.randint(0, 10))  # units move on at their pace
+                code, _planned = phases[p]
+                # Units move at their own pace: each entered its phase some time in the last
+                # phase-length and a bit (about one in ten is now past its due date).
+                duration = durations.get(code, 30)
+                starts = dt.date.today() - dt.timedelta(days=rnd.randint(0, duration * 11 // 10))
                 parts.append(
                     Participation(
                         campaign=campaign,
