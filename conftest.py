@@ -30,7 +30,7 @@ def _imports_run_inline(settings, tmp_path):
 
 @pytest.fixture
 def cast(db):
-    from dudao.core.testing import build_cast
+    from dudao.testing import build_cast
 
     return build_cast()
 

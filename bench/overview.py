@@ -20,7 +20,7 @@ from bench.common import ROOT, emit, setup_django, table
 
 
 def _ensure_demo(scale: str) -> None:
-    from dudao.core import demo
+    from dudao.demo import generator as demo
 
     if not demo.demo_exists():
         print(f"生成 {scale} 规模演示数据（城市规模需约半分钟到数分钟）……", flush=True)
@@ -61,7 +61,7 @@ def measure(requests: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from dudao.campaigns.models import Participation
-    from dudao.core import demo
+    from dudao.demo import generator as demo
     from dudao.orgs.models import Person
 
     campaign = demo.demo_campaign()

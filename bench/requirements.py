@@ -221,7 +221,7 @@ def measure(repeat: int) -> dict:
     from django.test import Client
 
     from dudao.campaigns.requirements import evaluate_campaign
-    from dudao.core import demo
+    from dudao.demo import generator as demo
 
     campaign = demo.demo_campaign()
     _ensure_records(campaign)
@@ -279,7 +279,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     setup_django(args.scale)
-    from dudao.core import demo
+    from dudao.demo import generator as demo
 
     if not demo.demo_exists():
         print(f"生成 {args.scale} 规模演示数据……", flush=True)

@@ -97,9 +97,9 @@ def _load(codes: int) -> tuple[int, list[str]]:
 
     from dudao.campaigns.models import Participation
     from dudao.campaigns.template_loader import load_builtin_template
-    from dudao.core.testing import build_cast
     from dudao.surveys import actions
     from dudao.surveys.models import SurveyCode
+    from dudao.testing import build_cast
 
     cast = build_cast(template=load_builtin_template("xianjinxing-2005"))
     office = cast.user("office")

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dudao.surveys",
     "dudao.transitions",
     "dudao.web",
+    "dudao.demo",
 ]
 
 MIDDLEWARE = [

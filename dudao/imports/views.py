@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dudao.core.errors import DomainError
+from dudao.core.xlsx import stream_workbook
 from dudao.orgs.access import get_campaign_for_manager, scope_for
-from dudao.web.xlsx import stream_workbook
 
 from . import actions, progress, samples
 from .excel import XLSX_MIME

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dudao.core.errors import DomainError
+from dudao.core.xlsx import stream_workbook
 from dudao.imports.excel import XLSX_MIME, FileRejected
 from dudao.orgs.models import Organisation, Person
-from dudao.web.xlsx import stream_workbook
 
 from . import actions, importing, kinds, selectors
 from .access import NOT_FOUND, Rights, get_record_or_404, get_rights

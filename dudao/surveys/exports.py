@@ -13,7 +13,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from dudao.web.xlsx import workbook_bytes
+from dudao.core.xlsx import workbook_bytes
 
 from .codes import display
 

@@ -11,12 +11,11 @@ from django.utils import timezone
 from dudao.campaigns import selectors as campaign_selectors
 from dudao.campaigns.models import Campaign, Participation
 from dudao.core.models import AuditEvent
+from dudao.core.xlsx import stream_workbook
 from dudao.orgs import access
 from dudao.orgs import selectors as org_selectors
 from dudao.orgs.actions import BRANCH_KINDS
 from dudao.orgs.models import Organisation, Person, PersonCategory, RoleAssignment
-
-from .xlsx import stream_workbook
 
 
 @login_required

@@ -20,10 +20,10 @@ from decimal import Decimal
 
 from dudao.campaigns import actions as campaign_actions
 from dudao.campaigns.models import Participation
-from dudao.core.testing import Cast
 from dudao.orgs import actions as org_actions
 from dudao.orgs.models import Organisation, OrgKind, Person
 from dudao.records.models import Attendance, KnowledgeTest, StudySession, TestResult
+from dudao.testing import Cast
 
 SESSIONS = [
     ("discussion", "如何发挥党员的先锋模范作用"),

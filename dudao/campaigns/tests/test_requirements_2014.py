@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from dudao.campaigns.requirements import evaluate_campaign, evaluate_unit
 from dudao.campaigns.template_loader import load_builtin_template
-from dudao.core.testing import build_cast
 from dudao.orgs import actions as org_actions
 from dudao.records.models import Criticism, Meeting, ProblemFound, Talk
 from dudao.reviews.models import Document, DocumentVersion, ReviewRound
+from dudao.testing import build_cast
 
 pytestmark = pytest.mark.django_db
 PHASE = "examine_criticise"

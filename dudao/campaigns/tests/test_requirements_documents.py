@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from dudao.campaigns.requirements import evaluate_unit
 from dudao.campaigns.template_loader import load_builtin_template
-from dudao.core.testing import build_cast
 from dudao.records.models import Exemption
 from dudao.reviews.models import Document, DocumentVersion, ReviewRound
+from dudao.testing import build_cast
 
 from .seed003 import build_seed003
 

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from dudao.campaigns import actions as campaign_actions
 from dudao.campaigns.requirements import evaluate_campaign, evaluate_unit
 from dudao.campaigns.template_loader import load_builtin_template
-from dudao.core.testing import build_cast
 from dudao.orgs import actions as org_actions
 from dudao.orgs.models import OrgKind
+from dudao.testing import build_cast
 
 from .seed003 import build_seed003
 

@@ -9,9 +9,9 @@ from django.db.models import Count
 
 from dudao.campaigns.requirements import evaluate_unit
 from dudao.campaigns.template_loader import load_builtin_template
-from dudao.core.testing import build_cast
 from dudao.records import models as records
 from dudao.records.models import Attendance, Exemption, StudySession
+from dudao.testing import build_cast
 
 from .seed003 import build_seed003
 

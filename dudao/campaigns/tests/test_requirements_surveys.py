@@ -10,7 +10,7 @@ import pytest
 from dudao.campaigns.requirements import evaluate_unit
 from dudao.campaigns.requirements.ports import SurveyOutcome, use_survey_source
 from dudao.campaigns.template_loader import load_builtin_template
-from dudao.core.testing import build_cast
+from dudao.testing import build_cast
 
 pytestmark = pytest.mark.django_db
 

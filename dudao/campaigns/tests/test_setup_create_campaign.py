@@ -6,8 +6,8 @@ import pytest
 
 from dudao.campaigns.models import Campaign, CampaignTemplate
 from dudao.core.models import AuditEvent
-from dudao.core.testing import MINIMAL_TEMPLATE
 from dudao.orgs.models import RoleAssignment
+from dudao.testing import MINIMAL_TEMPLATE
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ def cast(db):
     """The named cast on the 2005 template: phases study/analysis/rectify/consolidate and the
     2005 session kinds."""
     from dudao.campaigns.template_loader import load_builtin_template
-    from dudao.core.testing import build_cast
+    from dudao.testing import build_cast
 
     return build_cast(template=load_builtin_template("xianjinxing-2005"))
 

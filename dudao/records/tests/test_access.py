@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from dudao.campaigns.models import Participation
-from dudao.core.testing import ROLES
 from dudao.records import actions
+from dudao.testing import ROLES
 
 from .conftest import MONDAY, SATURDAY
 

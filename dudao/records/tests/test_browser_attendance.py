@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import screenshot
-from dudao.core.testing import PASSWORD
 from dudao.records.models import Attendance, StudySession
+from dudao.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

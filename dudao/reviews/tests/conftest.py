@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from dudao.campaigns.template_loader import load_builtin_template
-from dudao.core.testing import build_cast
+from dudao.testing import build_cast
 
 
 @pytest.fixture

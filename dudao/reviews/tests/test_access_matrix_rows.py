@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from dudao.core.testing import PASSWORD, ROLES
 from dudao.reviews.models import Document, DocumentVersion
+from dudao.testing import PASSWORD, ROLES
 
 READ_ALL = {"office", "leading"}
 GROUP1 = {"group_leader", "group_member"}

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from dudao.core.testing import PASSWORD, ROLES
 from dudao.reviews import actions
+from dudao.testing import PASSWORD, ROLES
 
 from .helpers import docx_upload, participation, submit_plan
 

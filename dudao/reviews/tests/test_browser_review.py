@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import screenshot
-from dudao.core.testing import PASSWORD
 from dudao.reviews.models import Document
+from dudao.testing import PASSWORD
 
 from .helpers import PLAN_V1, submit_plan
 

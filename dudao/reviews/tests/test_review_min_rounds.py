@@ -7,9 +7,9 @@ import pytest
 
 from dudao.campaigns.template_loader import load_builtin_template
 from dudao.core.errors import DomainError
-from dudao.core.testing import build_cast
 from dudao.reviews import actions
 from dudao.reviews.models import DocumentStatus, ReviewRound
+from dudao.testing import build_cast
 
 from .helpers import PLAN_V1, participation
 

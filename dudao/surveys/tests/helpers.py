@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dudao.campaigns.models import Participation
 from dudao.campaigns.template_loader import load_builtin_template
-from dudao.core.testing import build_cast
 from dudao.orgs.models import Person
 from dudao.surveys import actions
 from dudao.surveys.models import SurveyCode
+from dudao.testing import build_cast
 
 
 def build_cast_2005():

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from dudao.core.testing import ROLES
 from dudao.surveys import actions
 from dudao.surveys.models import RoundStatus, SurveyRound
 from dudao.surveys.tests.helpers import participation
+from dudao.testing import ROLES
 
 pytestmark = pytest.mark.django_db
 

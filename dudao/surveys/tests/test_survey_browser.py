@@ -10,9 +10,9 @@ import pytest
 from docx2python import docx2python
 
 from conftest import screenshot
-from dudao.core.testing import PASSWORD
 from dudao.surveys.models import Tally
 from dudao.surveys.tests.helpers import open_round
+from dudao.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,10 +16,10 @@ from dudao.campaigns.template_loader import (
 )
 from dudao.core.errors import DomainError
 from dudao.core.models import AuditEvent
-from dudao.core.testing import build_cast
 from dudao.surveys import actions
 from dudao.surveys.models import SurveyCode, Tally
 from dudao.surveys.selectors import code_counts, counts_for_rounds
+from dudao.testing import build_cast
 
 from .helpers import close, open_round
 

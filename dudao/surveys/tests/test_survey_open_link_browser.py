@@ -7,10 +7,10 @@ import pytest
 
 from conftest import screenshot
 from dudao.campaigns.template_loader import load_template
-from dudao.core.testing import PASSWORD, build_cast
 from dudao.surveys.models import Tally
 from dudao.surveys.tests.helpers import open_round
 from dudao.surveys.tests.test_survey_open_link import _template_file
+from dudao.testing import PASSWORD, build_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -21,9 +21,9 @@ def apply(cast, unit=None, summary="本阶段组织学习12场次，392人次参
 
 def head_of(cast, unit):
     """A unit-head account for a unit the cast gives no head (unit B, unit C)."""
-    from dudao.core.testing import PASSWORD
     from dudao.orgs import actions as org_actions
     from dudao.orgs.models import Role
+    from dudao.testing import PASSWORD
 
     key = f"head-{unit.code}"
     if key not in cast.users:
@@ -80,7 +80,7 @@ def timed_cast():
     """The cast on a template with phase durations and no requirements (so that every
     transition may pass): the campaign starts on 2005-01-23."""
     from dudao.campaigns.models import CampaignTemplate
-    from dudao.core.testing import build_cast
+    from dudao.testing import build_cast
 
     template, _ = CampaignTemplate.objects.get_or_create(
         code="test-timed",

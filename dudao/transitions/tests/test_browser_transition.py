@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conftest import screenshot
-from dudao.core.testing import PASSWORD
+from dudao.testing import PASSWORD
 
 from .helpers import complete_study_phase_except_mobilisation, part
 

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from dudao.core.audit import verify_chain
 from dudao.core.errors import TransitionError
 from dudao.core.models import AuditEvent
-from dudao.core.testing import build_cast
+from dudao.testing import build_cast
 from dudao.transitions.actions import forward_application, order_remedial_work
 from dudao.transitions.models import ApplicationStatus, RemedialOrder, TransitionApplication
 

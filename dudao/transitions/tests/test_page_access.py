@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dudao.core.testing import ROLES
+from dudao.testing import ROLES
 from dudao.transitions.actions import propose_extension
 
 from .helpers import apply, part

@@ -4,7 +4,7 @@ to someone else.
 
 To cover a new page, add one ``Row`` to ROWS: a name, a function building the URL from the test
 cast (it may create the objects it needs), the set of roles that may open it (names from
-``dudao.core.testing.ROLES``; OFFICE for manage-only pages) and, optionally, a function giving a
+``dudao.testing.ROLES``; OFFICE for manage-only pages) and, optionally, a function giving a
 text the allowed page must show and a denied one must not. Example for a set-up page::
 
     Row("setup", lambda c: f"/campaigns/{c.campaign.pk}/setup/", OFFICE, lambda c: c.campaign.name),
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from dudao.core.testing import ROLES
+from dudao.testing import ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import screenshot
-from dudao.core.testing import PASSWORD
+from dudao.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -27,9 +27,9 @@ from django.db.models import Max
 from dudao.campaigns import actions as campaign_actions
 from dudao.campaigns.models import Campaign, InspectionGroup, Participation, SupervisionGroup
 from dudao.core.audit import record_event
-from dudao.core.testing import PASSWORD
 from dudao.orgs import actions as org_actions
 from dudao.orgs.models import PATH_WIDTH, Organisation, Person, Role, RoleAssignment
+from dudao.testing import PASSWORD
 
 DEMO_ROOT_CODE = "DEMO-C000"
 # The demo campaign is under way today (the 2005 rules run again): it started four months ago,

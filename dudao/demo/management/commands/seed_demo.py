@@ -5,7 +5,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from dudao.core import demo
+from dudao.demo import generator as demo
 
 
 class Command(BaseCommand):

@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.db.models import F
 
 from dudao.campaigns.models import Participation, SupervisionGroup
-from dudao.core import demo
 from dudao.core.audit import verify_chain
 from dudao.core.models import AuditEvent
-from dudao.core.testing import PASSWORD
+from dudao.demo import generator as demo
 from dudao.orgs.access import scope_for
 from dudao.orgs.models import Organisation, Person, RoleAssignment
+from dudao.testing import PASSWORD
 
 ACCOUNTS = {
     "admin",
