@@ -39,9 +39,11 @@ test: install
 	DUDAO_DEBUG=0 DUDAO_SECRET_KEY=test-only-secret DUDAO_FAST_PASSWORD_HASHER=1 \
 	  $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
+## lint: ruff, and the import-linter contracts of pyproject.toml (dependencies point one way)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

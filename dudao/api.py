@@ -8,6 +8,7 @@ import datetime as dt
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
+from dudao.campaigns import access as campaign_access
 from dudao.campaigns import selectors as campaign_selectors
 from dudao.orgs import access
 from dudao.orgs.models import Role
@@ -132,13 +133,14 @@ def _campaign_out(c) -> CampaignOut:
 @api.get("/campaigns", response=list[CampaignOut], summary="可见的活动")
 def campaigns(request):
     return [
-        _campaign_out(c) for c in access.visible_campaigns(request.user).select_related("template")
+        _campaign_out(c)
+        for c in campaign_access.visible_campaigns(request.user).select_related("template")
     ]
 
 
 @api.get("/campaigns/{campaign_id}", response=CampaignOut, summary="一个活动")
 def campaign(request, campaign_id: int):
-    return _campaign_out(access.get_campaign_for_user(request.user, campaign_id))
+    return _campaign_out(campaign_access.get_campaign_for_user(request.user, campaign_id))
 
 
 @api.get(
@@ -155,7 +157,7 @@ def participations(
     q: str = "",
     page: int = 1,
 ):
-    c = access.get_campaign_for_user(request.user, campaign_id)
+    c = campaign_access.get_campaign_for_user(request.user, campaign_id)
     filters = campaign_selectors.OverviewFilters(batch=batch, phase=phase, group=group, q=q[:100])
     data = campaign_selectors.overview(
         user=request.user, campaign=c, filters=filters, page_number=page
@@ -186,7 +188,7 @@ def participations(
 def unit(request, unit_id: int):
     u = access.get_unit_for_user(request.user, unit_id)
     parts = (
-        access.visible_participations(request.user)
+        campaign_access.visible_participations(request.user)
         .filter(unit=u)
         .select_related("campaign__template", "batch", "group")
     )
@@ -211,7 +213,7 @@ def unit(request, unit_id: int):
 
 @api.get("/groups/{group_id}", response=GroupOut, summary="一个督导组")
 def group(request, group_id: int):
-    g = access.get_group_for_user(request.user, group_id)
+    g = campaign_access.get_group_for_user(request.user, group_id)
     roster = g.role_assignments.select_related("user").order_by("role", "user__username")
     return GroupOut(
         id=g.pk,

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field, replace
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 
-from dudao.orgs.access import scope_for, visible_participations
+from dudao.orgs.access import scope_for
 from dudao.orgs.models import Person
 
+from .access import visible_participations
 from .models import Campaign, Participation
 
 PER_PAGE = 50

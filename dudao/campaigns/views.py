@@ -18,10 +18,11 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dudao.core.errors import DomainError
-from dudao.orgs.access import get_campaign_for_manager, scope_for, visible_people
+from dudao.orgs.access import scope_for, visible_people
 from dudao.orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
 from . import actions
+from .access import get_campaign_for_manager
 from .forms import (
     BatchEditForm,
     BatchForm,

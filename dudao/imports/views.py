@@ -9,9 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dudao.campaigns.access import get_campaign_for_manager
 from dudao.core.errors import DomainError
 from dudao.core.xlsx import stream_workbook
-from dudao.orgs.access import get_campaign_for_manager, scope_for
+from dudao.orgs.access import scope_for
 
 from . import actions, progress, samples
 from .excel import XLSX_MIME

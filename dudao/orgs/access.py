@@ -187,39 +187,6 @@ def visible_people(user) -> QuerySet[Person]:
     return qs.filter(q).distinct() if scope_for(user).groups else qs.filter(q)
 
 
-def visible_participations(user, campaign=None):
-    from dudao.campaigns.models import Participation
-
-    qs = Participation.objects.filter(scope_for(user).participation_q())
-    if campaign is not None:
-        qs = qs.filter(campaign=campaign)
-    return qs
-
-
-def visible_campaigns(user):
-    from dudao.campaigns.models import Campaign
-
-    ids = scope_for(user).campaign_ids()
-    qs = Campaign.objects.all()
-    if ids is None:
-        return qs
-    units = scope_for(user).units
-    q = Q(pk__in=ids)
-    if units:
-        q |= Q(participations__unit_id__in=units)
-    return qs.filter(q).distinct()
-
-
-def visible_groups(user):
-    from dudao.campaigns.models import SupervisionGroup
-
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return SupervisionGroup.objects.all()
-    q = Q(campaign_id__in=scope.read_all_campaigns) | Q(pk__in=scope.groups)
-    return SupervisionGroup.objects.filter(q)
-
-
 # --- permission-checked fetches --------------------------------------------------------------
 
 
@@ -244,29 +211,3 @@ def get_unit_for_user(user, unit_id) -> Organisation:
 
 def get_person_for_user(user, person_id) -> Person:
     return _get_or_404(visible_people(user).select_related("branch", "unit"), person_id, "人员")
-
-
-def get_campaign_for_user(user, campaign_id):
-    return _get_or_404(
-        visible_campaigns(user).select_related("template", "root"), campaign_id, "活动"
-    )
-
-
-def get_group_for_user(user, group_id):
-    return _get_or_404(visible_groups(user).select_related("campaign", "batch"), group_id, "督导组")
-
-
-def get_participation_for_user(user, participation_id):
-    return _get_or_404(
-        visible_participations(user).select_related("campaign__template", "batch", "group", "unit"),
-        participation_id,
-        "参加单位",
-    )
-
-
-def get_campaign_for_manager(user, campaign_id):
-    """The campaign, if the user may manage it (office); 404 otherwise — read-only users too."""
-    campaign = get_campaign_for_user(user, campaign_id)
-    if not scope_for(user).can_manage_campaign(campaign.pk):
-        raise Http404("活动不存在或您无权管理")
-    return campaign

@@ -3,6 +3,8 @@ its audit event."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -15,6 +17,18 @@ User = get_user_model()
 
 UNIT_LEVEL_KINDS = {OrgKind.PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH}
 BRANCH_KINDS = {OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.PARTY_COMMITTEE}
+
+
+# Apps above orgs that keep a copy of an organisation's name (campaigns: each participation's
+# ``unit_name``) register a function here in their AppConfig.ready(); ``rename_organisation``
+# calls each inside its own transaction, so the copies never disagree with the tree. orgs sits
+# below campaigns and may not import it (docs/architecture.md).
+NAME_COPY_UPDATERS: list[Callable[[Organisation, str], None]] = []
+
+
+def register_name_copy(updater: Callable[[Organisation, str], None]) -> None:
+    if updater not in NAME_COPY_UPDATERS:
+        NAME_COPY_UPDATERS.append(updater)
 
 
 def org_path(parent: Organisation | None, org_id: int) -> str:
@@ -71,9 +85,8 @@ def rename_organisation(*, actor, organisation: Organisation, name: str) -> Orga
         return organisation
     organisation.name = name
     organisation.save(update_fields=["name"])
-    from dudao.campaigns.models import Participation
-
-    Participation.objects.filter(unit=organisation).update(unit_name=name)
+    for update_copy in NAME_COPY_UPDATERS:
+        update_copy(organisation, name)
     record_event(
         actor=actor,
         action="org.rename",

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from dudao.orgs.access import _get_or_404, scope_for, visible_participations
+from dudao.campaigns.access import visible_participations
+from dudao.orgs.access import _get_or_404, scope_for
 
 from .instruments import get_instrument
 from .models import PaperBallotSheet, SurveyRound

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from dudao.core.errors import AccessDenied
-from dudao.orgs.access import (
+from dudao.campaigns.access import (
     get_campaign_for_user,
     get_group_for_user,
     get_participation_for_user,
-    scope_for,
     visible_participations,
 )
+from dudao.core.errors import AccessDenied
+from dudao.orgs.access import scope_for
 
 from .models import PhaseExtension, TransitionApplication
 

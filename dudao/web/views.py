@@ -8,6 +8,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from dudao.campaigns import access as campaign_access
 from dudao.campaigns import selectors as campaign_selectors
 from dudao.campaigns.models import Campaign, Participation
 from dudao.core.models import AuditEvent
@@ -37,7 +38,7 @@ def home(request):
         ]
     if scope.groups:
         groups = list(
-            access.visible_groups(user)
+            campaign_access.visible_groups(user)
             .filter(pk__in=scope.groups)
             .select_related("campaign__template")
         )
@@ -66,7 +67,7 @@ def home(request):
         ]
     if scope.inspection:
         parts = (
-            access.visible_participations(user)
+            campaign_access.visible_participations(user)
             .filter(campaign_id__in={c for c, _p in scope.inspection.values()})
             .select_related("group", "campaign__template")
             .order_by("unit_name")
@@ -126,7 +127,7 @@ def home(request):
 
 
 def _overview_context(request, campaign_id):
-    campaign = access.get_campaign_for_user(request.user, campaign_id)
+    campaign = campaign_access.get_campaign_for_user(request.user, campaign_id)
     filters = campaign_selectors.OverviewFilters.from_params(request.GET)
     return campaign, filters
 
@@ -197,7 +198,7 @@ def unit_detail(request, unit_id):
     unit = access.get_unit_for_user(request.user, unit_id)
     scope = access.scope_for(request.user)
     participations = list(
-        access.visible_participations(request.user)
+        campaign_access.visible_participations(request.user)
         .filter(unit=unit)
         .select_related("campaign__template", "batch", "group")
     )
@@ -254,7 +255,7 @@ def _ancestor_ids(org: Organisation) -> list[int]:
 
 @login_required
 def group_detail(request, group_id):
-    group = access.get_group_for_user(request.user, group_id)
+    group = campaign_access.get_group_for_user(request.user, group_id)
     roster = (
         RoleAssignment.objects.filter(group=group)
         .select_related("user__person__unit")

@@ -14,6 +14,8 @@ units or members.
 
 from __future__ import annotations
 
+# Importing the kinds registers each evaluator with the engine (engine.register_kind).
+from . import kinds  # noqa: F401
 from .engine import evaluate_campaign, evaluate_unit, phase_requirements
 from .types import Evidence, Exempted, RequirementResult, Shortfall, UnitReport
 

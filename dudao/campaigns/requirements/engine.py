@@ -8,24 +8,30 @@ hand-written SQL aggregate).
 
 Members are loaded once per evaluation (id, name, unit, category, leadership, branch) and shared
 by every per-member requirement; active exemptions likewise.
+
+Requirement kinds register their evaluator here (:func:`register_kind`, used by the modules of
+``kinds/``); records and documents are read through ``ports`` (the apps that keep them sit above
+this one). The engine builds no page links: evidence names its record (``Evidence.target``) and
+the view layer turns that into a URL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Q
 
 from dudao.campaigns.models import Campaign, Participation
+from dudao.orgs.models import Person
 
-from .types import UnitReport
+from .ports import record_reader
+from .types import RequirementResult, UnitReport
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,6 @@ class Context:
         return self._members
 
     def _load_members(self, units: Iterable[Unit]) -> None:
-        Person = apps.get_model("orgs", "Person")
         # No ORDER BY: sorting 400,000 rows costs more than the fetch; lists are sorted by
         # id below, per unit, which is cheap.
         rows = (
@@ -137,8 +142,9 @@ class Context:
         """{participation_id: {person_id: reason label}} of active exemptions."""
         if self._exemptions is None:
             self._exemptions = defaultdict(dict)
-            Exemption = apps.get_model("records", "Exemption")
-            reasons = dict(Exemption._meta.get_field("reason").choices)
+            reader = record_reader()
+            Exemption = reader.exemption
+            reasons = reader.exemption_reasons
             rows = Exemption.objects.filter(withdrawn_at__isnull=True).values_list(
                 "participation_id", "phase", "requirement", "person_id", "reason"
             )
@@ -215,9 +221,43 @@ def evaluate_unit(participation: Participation, *, phase: str | None = None) -> 
     return _evaluate(ctx, [unit], only=None)[participation.pk]
 
 
-def _evaluate(ctx: Context, units: list[Unit], *, only: set[str] | None) -> dict[int, UnitReport]:
-    from . import kinds  # kinds imports this module's helpers
+Results = dict[int, RequirementResult]
+Evaluator = Callable[[Context, dict, str, list[Unit]], Results]
 
+# kind code (template_schema.REQUIREMENT_KINDS) → evaluator, filled by the modules of kinds/.
+EVALUATORS: dict[str, Evaluator] = {}
+
+
+def register_kind(code: str) -> Callable[[Evaluator], Evaluator]:
+    """Decorator: ``@register_kind("meeting_held")`` makes the function the evaluator of that
+    requirement kind. Its signature is ``(ctx, req, phase, units) -> {participation_id: result}``."""
+
+    def decorate(evaluator: Evaluator) -> Evaluator:
+        if code in EVALUATORS and EVALUATORS[code] is not evaluator:
+            raise ValueError(f"requirement kind {code!r} registered twice")
+        EVALUATORS[code] = evaluator
+        return evaluator
+
+    return decorate
+
+
+def make(req: dict, status: str, summary: str, **extra) -> RequirementResult:
+    """A result for ``req`` (the requirement as stored in the template)."""
+    return RequirementResult(
+        code=req["code"],
+        name=req["name"],
+        kind=req["kind"],
+        step=req.get("step"),
+        blocking=req.get("blocking", True),
+        scope=req.get("scope", "per_unit"),
+        status=status,
+        summary=summary,
+        source=req.get("source", ""),
+        **extra,
+    )
+
+
+def _evaluate(ctx: Context, units: list[Unit], *, only: set[str] | None) -> dict[int, UnitReport]:
     ctx.all_units = units
     by_phase: dict[str, list[Unit]] = defaultdict(list)
     reports: dict[int, UnitReport] = {}
@@ -234,13 +274,13 @@ def _evaluate(ctx: Context, units: list[Unit], *, only: set[str] | None) -> dict
         for req in phase_requirements(ctx.template, phase_code):
             if only is not None and req["code"] not in only:
                 continue
-            evaluator = kinds.EVALUATORS.get(req["kind"])
+            evaluator = EVALUATORS.get(req["kind"])
             if evaluator is None:
                 # The schema only admits known kinds; a template stored by an older version of
                 # the code may still name one that is gone. Say so rather than pass silently.
                 results = {
-                    u.participation_id: kinds.make(
-                        req, "failed", f"系统不识别要求类型 {req['kind']}，请联系管理员"
+                    u.participation_id: make(
+                        req, "failed", "系统不识别这项要求的类型，请联系管理员"
                     )
                     for u in phase_units
                 }

@@ -1,5 +1,17 @@
 """Where the requirements engine asks other parts of the system for facts it does not own.
 
+The engine lives in ``campaigns``, below the record-keeping apps, so it never imports them: each
+app that holds facts a requirement reads registers a reader here. An app does so in its
+``ports.py`` (found by ``CampaignsConfig.ready()``: ``autodiscover_modules("ports")``) or its own
+``AppConfig.ready()``.
+
+Records (study sessions, attendance, meetings, tests, talks, findings, criticisms, exemptions)
+are kept by the records app, documents by the reviews app. They register a :class:`RecordReader`
+and a :class:`DocumentReader`: the model classes the evaluators aggregate over, set-based
+(one or two queries per requirement whatever the number of units). The field names the
+evaluators read are the contract: each record model has ``participation_id`` and ``phase``;
+see ``kinds/`` for the fields of each kind.
+
 Surveys are run by the surveys app (issue: anonymous surveys); the engine only needs each unit's
 (or each member's) latest decided outcome of an instrument. The surveys app registers its source
 in its ``AppConfig.ready()``; tests may register their own source with :func:`use_survey_source`.
@@ -16,8 +28,8 @@ Contract of a source (all methods set-based: one or a few queries whatever the n
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal, Protocol
 
@@ -86,3 +98,63 @@ def use_survey_source(source: SurveyResultSource) -> Iterator[None]:
         yield
     finally:
         _source = previous
+
+
+# --- records and documents ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordReader:
+    """The record models the evaluators read (registered by dudao/records/ports.py)."""
+
+    study_session: type
+    attendance: type
+    meeting: type
+    knowledge_test: type
+    test_result: type
+    talk: type
+    problem_found: type
+    criticism: type
+    exemption: type
+    # code → Chinese label of who gave a talk or lecture ("单位主要负责同志").
+    speaker_roles: Mapping[str, str] = field(default_factory=dict)
+    # code → Chinese label of an exemption's reason.
+    exemption_reasons: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentReader:
+    """The document model the evaluators read (registered by dudao/reviews/ports.py): fields
+    ``participation_id``, ``phase``, ``kind``, ``status``, ``author``, ``title``, ``rounds``."""
+
+    document: type
+
+
+_readers: dict[str, object] = {}
+
+
+def register_record_reader(reader: RecordReader) -> None:
+    _readers["records"] = reader
+
+
+def register_document_reader(reader: DocumentReader) -> None:
+    _readers["documents"] = reader
+
+
+def _reader(name: str, app: str):
+    try:
+        return _readers[name]
+    except KeyError:
+        # Not a state a running site can reach: the apps are always installed together. Say
+        # which one is missing instead of failing on a None later.
+        raise LookupError(
+            f"requirements engine: no {name} reader registered ({app} installed?)"
+        ) from None
+
+
+def record_reader() -> RecordReader:
+    return _reader("records", "dudao.records")  # type: ignore[return-value]
+
+
+def document_reader() -> DocumentReader:
+    return _reader("documents", "dudao.reviews")  # type: ignore[return-value]

@@ -50,6 +50,10 @@ class Evidence:
 
     label: str
     date: dt.date | None = None
+    # What the record is, for the view layer to link: ("study_session", participation_id, pk),
+    # ("meeting", participation_id, pk), ("document", pk). Empty: no page to link to.
+    target: tuple = ()
+    # A link a port supplied ready-made (survey rounds).
     url: str = ""
 
 

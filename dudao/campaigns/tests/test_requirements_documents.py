@@ -11,6 +11,7 @@ from dudao.campaigns.template_loader import load_builtin_template
 from dudao.records.models import Exemption
 from dudao.reviews.models import Document, DocumentVersion, ReviewRound
 from dudao.testing import build_cast
+from dudao.web.templatetags.dudao_web import evidence_url
 
 from .seed003 import build_seed003
 
@@ -110,7 +111,9 @@ def test_it_passes_the_plan_only_once_approved(seed):
     doc.save(update_fields=["status"])
     result = evaluate_unit(s.participation).result("implementation_plan")
     assert result.status == "passed"
-    assert result.evidence[0].url == f"/reviews/{doc.pk}/"
+    # The engine names the record; the page layer makes the link (engine builds no URLs).
+    assert result.evidence[0].target == ("document", doc.pk)
+    assert evidence_url(result.evidence[0]) == f"/reviews/{doc.pk}/"
 
 
 def test_it_needs_the_plan_of_the_phase_not_another_phase(seed):

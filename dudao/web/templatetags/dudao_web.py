@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
 
@@ -52,3 +53,31 @@ ACTION_LABELS = {
 @register.filter
 def action_label(code: str) -> str:
     return ACTION_LABELS.get(code, code)
+
+
+# The requirements engine names the record behind a piece of evidence; links are the view
+# layer's business (the engine builds no URLs). kind → (URL name, argument names).
+EVIDENCE_ROUTES = {
+    "study_session": ("records:session_edit", ("participation_id", "session_id")),
+    "meeting": ("records:meeting_edit", ("participation_id", "meeting_id")),
+    "document": ("reviews:detail", ("pk",)),
+}
+
+
+@register.filter
+def evidence_url(evidence) -> str:
+    """The page of the record behind ``evidence`` (requirements.Evidence), or "" for none."""
+    if evidence.url:
+        return evidence.url
+    if not evidence.target:
+        return ""
+    kind, *ids = evidence.target
+    route = EVIDENCE_ROUTES.get(kind)
+    if route is None:
+        return ""
+    name, params = route
+    try:
+        return reverse(name, kwargs=dict(zip(params, ids, strict=True)))
+    except NoReverseMatch:
+        # A record kind whose page has moved: show the evidence without a link, not a 500.
+        return ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from dudao.orgs import access
+from dudao.campaigns import access as campaign_access
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,13 @@ def test_it_shows_the_inspector_unit_c_only(client, cast):
 
 def test_it_lets_the_leading_group_read_but_not_manage(client, cast):
     leader = cast.user("leading")
-    assert access.get_campaign_for_user(leader, cast.campaign.pk) == cast.campaign
+    assert campaign_access.get_campaign_for_user(leader, cast.campaign.pk) == cast.campaign
     with pytest.raises(Http404):
-        access.get_campaign_for_manager(leader, cast.campaign.pk)
-    assert access.get_campaign_for_manager(cast.user("office"), cast.campaign.pk) == cast.campaign
+        campaign_access.get_campaign_for_manager(leader, cast.campaign.pk)
+    assert (
+        campaign_access.get_campaign_for_manager(cast.user("office"), cast.campaign.pk)
+        == cast.campaign
+    )
     body = _overview(client, cast, "leading")
     assert cast.unit_b.name in body and "活动设置" not in body
 
@@ -63,7 +66,7 @@ def test_it_lets_the_leading_group_read_but_not_manage(client, cast):
 )
 def test_it_lets_nobody_but_the_office_manage_the_campaign(cast, role):
     with pytest.raises(Http404):
-        access.get_campaign_for_manager(cast.user(role), cast.campaign.pk)
+        campaign_access.get_campaign_for_manager(cast.user(role), cast.campaign.pk)
 
 
 def test_it_counts_a_users_scope_as_the_union_of_his_roles(client, cast):
