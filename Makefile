@@ -21,8 +21,17 @@ $(STAMP): pyproject.toml
 ## install: create .venv and install the application and its test tools
 install: $(STAMP)
 
+# A local development .env (DEBUG on, a generated secret key), written once if there is none,
+# so that `.venv/bin/python manage.py …` works without prefixes. Never used in production.
+.env:
+	@echo "== writing a development .env (DUDAO_DEBUG=1, a generated secret key)"
+	@{ echo "# Written by make demo for local development only (see .env.example for every variable)."; \
+	  echo "DUDAO_DEBUG=1"; \
+	  echo "DUDAO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	} > .env
+
 ## demo: install, migrate, load the templates and a small demo city, print accounts, serve :8000
-demo: install
+demo: install .env
 	@mkdir -p var
 	DUDAO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DUDAO_DEBUG=1 $(PY) manage.py load_template --all

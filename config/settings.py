@@ -1,36 +1,51 @@
-"""督导通 settings: one file, driven by the environment (see .env.example)."""
+"""督导通 settings: one file, driven by the environment (see .env.example).
+
+Variables come from the process environment, then from ``.env`` beside manage.py if there is
+one (``make demo`` writes a development ``.env`` when none exists). A variable set in the
+environment wins over ``.env``, so ``DUDAO_DEBUG=0 make test`` means what it says.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+env = environ.Env()
+# DUDAO_ENV_FILE: read another file instead (empty: read none). Not in .env itself.
+_env_file = env.str("DUDAO_ENV_FILE", default=str(BASE_DIR / ".env"))
+if _env_file and Path(_env_file).is_file():
+    environ.Env.read_env(_env_file, overwrite=False)
+
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return env.bool(name, default=default)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env.str(name, default=default).split(",") if item.strip()]
+
+
+def env_str(name: str, default: str = "") -> str:
+    return env.str(name, default=default)
 
 
 DEBUG = env_bool("DUDAO_DEBUG", False)
-SECRET_KEY = os.environ.get("DUDAO_SECRET_KEY", "")
+# Developers only: with DEBUG on, show Django's technical error pages instead of the Chinese ones.
+DUDAO_TECHNICAL_ERRORS = env_bool("DUDAO_TECHNICAL_ERRORS", False)
+SECRET_KEY = env_str("DUDAO_SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG:
         # Development only: a fixed, obviously insecure key so that sessions survive restarts.
         SECRET_KEY = "dev-insecure-key-do-not-use-in-production"
     else:
         raise ImproperlyConfigured(
-            "DUDAO_SECRET_KEY 未设置：关闭 DEBUG 时必须提供密钥（见 .env.example）。"
+            "DUDAO_SECRET_KEY 未设置：关闭 DEBUG 时必须提供密钥（见 .env.example；"
+            "开发时运行 make demo 会生成本地 .env）。"
         )
 
 ALLOWED_HOSTS = env_list("DUDAO_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -45,6 +60,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Listed so that /api/docs serves Swagger UI from our static files, not from a CDN
+    # (the docs page works without internet).
+    "ninja",
     "dudao.core",
     "dudao.orgs",
     "dudao.campaigns",
@@ -63,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # DEBUG on: Chinese 403/404/500 pages instead of Django's technical ones (dudao/web).
+    "dudao.web.middleware.ChineseErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -92,11 +112,11 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # --- Database -------------------------------------------------------------------------------
 # SQLite is the embedded default; PostgreSQL through DATABASE_URL is production.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    SQLITE_PATH = Path(os.environ.get("DUDAO_SQLITE_PATH") or BASE_DIR / "var" / "dudao.sqlite3")
+    SQLITE_PATH = Path(env_str("DUDAO_SQLITE_PATH") or BASE_DIR / "var" / "dudao.sqlite3")
     # A fresh clone has no var/: create the folder so that `manage.py migrate` works at once.
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -116,7 +136,7 @@ else:
                     "PRAGMA cache_size=-65536;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("DUDAO_SQLITE_TEST_PATH") or None},
+            "TEST": {"NAME": env_str("DUDAO_SQLITE_TEST_PATH") or None},
         }
     }
 
@@ -138,31 +158,34 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
-TIME_ZONE = os.environ.get("DUDAO_TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = env_str("DUDAO_TIME_ZONE") or "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DUDAO_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STATIC_ROOT = Path(env_str("DUDAO_STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(os.environ.get("DUDAO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_ROOT = Path(env_str("DUDAO_MEDIA_ROOT") or BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 
 # Uploads: roster workbooks for a city run to tens of MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-DUDAO_MAX_IMPORT_BYTES = int(os.environ.get("DUDAO_MAX_IMPORT_BYTES", str(100 * 1024 * 1024)))
+DUDAO_MAX_IMPORT_BYTES = env.int("DUDAO_MAX_IMPORT_BYTES", default=100 * 1024 * 1024)
 DUDAO_IMPORT_SYNC = env_bool("DUDAO_IMPORT_SYNC", False)
 
 # Transition applications waiting longer than this many days are flagged (one weekly cycle).
-DUDAO_TRANSITION_WAIT_DAYS = int(os.environ.get("DUDAO_TRANSITION_WAIT_DAYS", "7"))
+DUDAO_TRANSITION_WAIT_DAYS = env.int("DUDAO_TRANSITION_WAIT_DAYS", default=7)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DUDAO_SECURE_COOKIES", not DEBUG)
+# Empty (as in .env.example) means the default.
+SESSION_COOKIE_SECURE = (
+    env_bool("DUDAO_SECURE_COOKIES", not DEBUG) if env_str("DUDAO_SECURE_COOKIES") else not DEBUG
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DUDAO_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("DUDAO_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env.int("DUDAO_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = (
@@ -174,7 +197,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DUDAO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("DUDAO_LOG_LEVEL") or "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "dudao.web.views.csrf_failure"

@@ -4,6 +4,7 @@ whatever the number of units or members (DESIGN.md convention 8)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -55,8 +56,6 @@ class OverviewFilters:
         return qs
 
     def as_query(self) -> str:
-        from urllib.parse import urlencode
-
         items = {"batch": self.batch, "phase": self.phase, "group": self.group, "q": self.q}
         return urlencode({k: v for k, v in items.items() if v})
 

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 
@@ -19,8 +20,6 @@ def stream_workbook(
     for i, width in enumerate(widths or []):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = "A2"
-    from openpyxl.cell import WriteOnlyCell
-
     bold = Font(bold=True)
     cells = []
     for text in header:

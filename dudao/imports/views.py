@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -46,8 +48,6 @@ def _get_job_for_user(user, job_id) -> ImportJob:
 
 
 def _xlsx(name: str, data: bytes) -> HttpResponse:
-    from urllib.parse import quote
-
     response = HttpResponse(data, content_type=XLSX_MIME)
     response["Content-Disposition"] = (
         f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote(name)}"
@@ -160,10 +160,6 @@ def job_import(request, job_id):
 def job_errors(request, job_id):
     job = _get_job_for_user(request.user, job_id)
     rows = ((e["sheet"], e["row"], e["column"], e["value"], e["message"]) for e in job.errors)
-    from urllib.parse import quote
-
-    from django.http import StreamingHttpResponse
-
     response = StreamingHttpResponse(
         stream_workbook(
             "错误清单",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import actions
 from .codes import display, normalise
+from .models import SurveyCode
 
 
 def _answer_page(request, code: str, *, answers=None, errors=None, status=200):
@@ -84,8 +85,6 @@ LINK_COOKIE_DAYS = 90
 def by_open_link(request, token):
     """The open link's page: the device gets a one-time code the first time, kept in a cookie;
     coming back shows the same code's questions, or that this device has answered."""
-    from .models import SurveyCode
-
     round_id = (
         actions.SurveyRound.objects.filter(open_token=token).values_list("pk", flat=True).first()
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, Sum
 
+from dudao.campaigns.models import Campaign
 from dudao.campaigns.requirements.ports import SurveyOutcome
 from dudao.orgs.models import OrgKind, Person, Role, RoleAssignment
 
@@ -183,8 +184,6 @@ class SurveyResults:
     the confirmed paper counts."""
 
     def _template(self, campaign_id: int) -> dict:
-        from dudao.campaigns.models import Campaign
-
         return Campaign.objects.values_list("template__data", flat=True).get(pk=campaign_id)
 
     def unit_outcomes(

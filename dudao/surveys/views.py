@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -260,8 +261,6 @@ def _open_link(request, round_) -> dict | None:
     """The open link and its QR code (an SVG data URI) for the round page."""
     if not round_.open_token:
         return None
-    import segno
-
     url = f"{_base_url(request)}/s/open/{round_.open_token}/"
     return {"url": url, "qr": segno.make(url, error="m").svg_data_uri(scale=5)}
 

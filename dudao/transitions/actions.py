@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dudao.campaigns.models import Participation
+from dudao.campaigns.requirements import evaluate_unit
 from dudao.core.audit import record_event
 from dudao.core.errors import AccessDenied, DomainError, TransitionError
 
@@ -47,10 +48,6 @@ from .models import (
 
 
 def _evaluate(participation, phase=None):
-    # Imported here: the engine reads records, reviews and surveys, and must not be loaded
-    # while the apps registry is being populated.
-    from dudao.campaigns.requirements import evaluate_unit
-
     return evaluate_unit(participation, phase=phase)
 
 

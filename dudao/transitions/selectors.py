@@ -14,6 +14,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from dudao.campaigns.models import Campaign, Participation, SupervisionGroup
+from dudao.campaigns.requirements import evaluate_campaign
+from dudao.records.models import Meeting
 
 from . import rules
 from .models import (
@@ -278,8 +280,6 @@ class GroupUnitRow:
 
 def group_units(group: SupervisionGroup) -> list[GroupUnitRow]:
     """The group's units with readiness and what each lacks: one engine call for all."""
-    from dudao.campaigns.requirements import evaluate_campaign
-
     parts = list(
         Participation.objects.filter(group=group)
         .select_related("campaign__template", "batch")
@@ -357,8 +357,6 @@ def open_remedial(participation) -> RemedialOrder | None:
 def awaiting_meeting(participation):
     """The approval that opened the current phase, if its summary-and-mobilisation meeting is
     not yet recorded, with the meetings of that kind the unit has in the new phase."""
-    from dudao.records.models import Meeting
-
     app = (
         TransitionApplication.objects.filter(
             participation=participation,
@@ -418,8 +416,6 @@ def _name(user) -> str:
 
 def timeline(participation: Participation) -> dict:
     """The unit's phases (start, due, end, overdue) and every decision, oldest first."""
-    from dudao.records.models import Meeting
-
     template = participation.campaign.template
     today = _today()
     periods = {pp.phase: pp for pp in PhasePeriod.objects.filter(participation=participation)}

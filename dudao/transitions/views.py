@@ -10,8 +10,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dudao.campaigns.requirements import evaluate_campaign, evaluate_unit
 from dudao.core.errors import DomainError
 from dudao.orgs.access import scope_for
+from dudao.records.models import Meeting
 
 from . import actions, rules, selectors
 from .access import (
@@ -42,8 +44,6 @@ NOT_FOUND = "页面不存在或您无权访问"
 
 
 def _evaluate_unit(participation, phase=None):
-    from dudao.campaigns.requirements import evaluate_unit
-
     return evaluate_unit(participation, phase=phase)
 
 
@@ -183,8 +183,6 @@ def group_dashboard(request, group_id):
 def campaign_dashboard(request, campaign_id):
     """The office's dashboard: units per phase, the queue with waiting time, extension
     proposals, overdue units, and the units failing each requirement (one engine call)."""
-    from dudao.campaigns.requirements import evaluate_campaign
-
     campaign = get_campaign_dashboard_for_user(request.user, campaign_id)
     scope = scope_for(request.user)
     is_office = scope.is_superuser or campaign.pk in scope.office_campaigns
@@ -373,8 +371,6 @@ def send_back(request, application_id):
 @login_required
 @require_POST
 def record_meeting(request, application_id):
-    from dudao.records.models import Meeting
-
     app = _application_for(request, application_id, UNIT)
     p = app.participation
     meetings = Meeting.objects.filter(participation=p, phase=app.to_phase)

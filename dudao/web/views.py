@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -162,8 +164,6 @@ def campaign_overview_export(request, campaign_id):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     filename = f"参加单位-{campaign.short_name}-{stamp}.xlsx"
-    from urllib.parse import quote
-
     response["Content-Disposition"] = (
         f"attachment; filename=\"units-{stamp}.xlsx\"; filename*=UTF-8''{quote(filename)}"
     )

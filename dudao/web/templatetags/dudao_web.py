@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from dudao.reviews.rules import ENDORSEMENT_LABELS, PUBLICITY_LABELS
+
 register = template.Library()
 
-# Audit action codes are English identifiers; the archive shows them in Chinese. Codes not
-# listed here (added by later features) are shown as they are rather than hidden.
+# Audit action codes are English identifiers; pages show them in Chinese. A code without an
+# entry is put together from its parts (``records.talk.edit`` → 修改谈心谈话记录) and, failing
+# that, shown as 其他操作 — never as the code (test_no_internal_codes checks every literal).
 ACTION_LABELS = {
     "transition.apply": "提出转段申请",
     "transition.forward": "督导组转报转段申请",
@@ -34,6 +39,26 @@ ACTION_LABELS = {
     "records.problem.create": "登记查摆问题",
     "records.criticism.create": "登记批评意见",
     "records.import.attendance": "导入学习记录和出勤",
+    "document.submit": "提交文书",
+    "document.returned": "文书退回修改",
+    "document.rejected": "文书推倒重来",
+    "document.approved": "文书审核通过",
+    "document.comment": "批注文书",
+    "document.comment_check": "核对批注的修改",
+    "document.publicity": "登记文书公示",
+    "document.endorsement": "登记文书审议或批准",
+    "reference.add": "添加比对参考文本",
+    "survey.round.create": "建立测评",
+    "survey.round.resurvey": "组织再次测评",
+    "survey.round.open": "开始测评",
+    "survey.round.close": "结束测评",
+    "survey.codes.issue": "发放测评码",
+    "survey.sample.draw": "随机抽取测评对象",
+    "survey.link.enable": "开通公开测评链接",
+    "survey.member_rounds.create": "建立党员党性分析测评",
+    "survey.paper.enter": "录入纸质测评票",
+    "survey.paper.correct": "更正纸质测评票录入",
+    "survey.paper.confirm": "核对确认纸质测评票",
     "org.create": "新建组织",
     "org.rename": "组织更名",
     "person.create": "登记党员",
@@ -41,18 +66,92 @@ ACTION_LABELS = {
     "role.grant": "授予角色",
     "role.revoke": "撤销角色",
     "campaign.create": "创建活动",
+    "campaign.update": "修改活动设置",
     "batch.create": "新增批次",
+    "batch.update": "修改批次",
     "group.create": "新建督导组",
+    "group.update": "调整督导组",
+    "inspection_group.create": "新建巡回检查组",
+    "inspection_group.assign_departments": "确定巡回检查组负责的部门",
     "participation.enrol": "确定参加单位",
     "participation.assign_group": "调整督导组",
+    "participation.withdraw": "撤出参加单位",
+    "roster.import": "导入组织人员名册",
+    "setup.import": "导入活动设置",
+    "template.load": "载入活动模板",
+    "demo.seed": "生成演示数据",
     "admin.create": "数据维护：新建",
     "admin.change": "数据维护：修改",
+    "admin.delete": "数据维护：删除",
 }
+
+# Parts of a code, for codes added later without an entry above.
+_ACTION_VERBS = {
+    "create": "登记",
+    "add": "添加",
+    "edit": "修改",
+    "update": "修改",
+    "delete": "删除",
+    "withdraw": "撤销",
+    "import": "导入",
+    "set": "登记",
+    "results": "录入",
+    "submit": "提交",
+    "approve": "批准",
+    "close": "结束",
+    "open": "开始",
+}
+_ACTION_OBJECTS = {
+    "session": "学习记录",
+    "attendance": "出勤",
+    "meeting": "会议记录",
+    "test": "知识检测",
+    "activity": "好人好事与活动",
+    "exemption": "免于要求登记",
+    "talk": "谈心谈话记录",
+    "problem": "查摆问题",
+    "criticism": "批评意见",
+    "note": "学习心得",
+    "document": "文书",
+    "survey": "测评",
+    "transition": "转段",
+    "rectification": "整改",
+    "opinion": "意见建议",
+    "org": "组织",
+    "person": "党员",
+    "campaign": "活动",
+    "batch": "批次",
+    "group": "督导组",
+    "participation": "参加单位",
+}
+
+
+def label_action(code: str) -> str:
+    """The Chinese name of an audit action code."""
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    parts = code.split(".")
+    verb = next((_ACTION_VERBS[p] for p in reversed(parts) if p in _ACTION_VERBS), "")
+    obj = next((_ACTION_OBJECTS[p] for p in reversed(parts) if p in _ACTION_OBJECTS), "")
+    if obj:
+        return f"{verb}{obj}" if verb else f"{obj}相关操作"
+    return "其他操作"
 
 
 @register.filter
 def action_label(code: str) -> str:
-    return ACTION_LABELS.get(code, code)
+    return label_action(code)
+
+
+_SEED_REFERENCE = re.compile(r"seeds?\s*\d{3}(?:\s*[,，、]\s*\d{3}|\s*[,，、]\s*seed\s*\d{3})*")
+
+
+@register.filter
+def template_source(source: str) -> str:
+    """A template's ``source`` without the references to the project's research material
+    ("seed 001"), which mean nothing to users: "seed 002（整改落实阶段）" → "整改落实阶段"."""
+    text = _SEED_REFERENCE.sub("", source or "")
+    return text.strip(" ,，、;；()（）")
 
 
 # The requirements engine names the record behind a piece of evidence; links are the view
@@ -81,3 +180,11 @@ def evidence_url(evidence) -> str:
     except NoReverseMatch:
         # A record kind whose page has moved: show the evidence without a link, not a 500.
         return ""
+
+
+@register.filter
+def milestone_scope(milestone) -> str:
+    """Where a document was publicised, or who endorsed it, in Chinese (the template stores
+    codes such as ``higher_organisation``)."""
+    labels = PUBLICITY_LABELS if milestone.kind == "publicity" else ENDORSEMENT_LABELS
+    return labels.get(milestone.scope, "")

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from dudao.core.errors import DomainError
-from dudao.imports import roster
+from dudao.imports import roster, samples
 from dudao.imports.excel import FileRejected
 
 
@@ -22,8 +22,17 @@ class Command(BaseCommand):
             "--only-valid", action="store_true", help="只导入无误的行（有错误的行及其下级跳过）"
         )
         parser.add_argument("--actor", default="admin", help="记在谁的名下（账号，默认 admin）")
+        parser.add_argument(
+            "--template",
+            action="store_true",
+            help="不导入：把名册模板（与网页下载的相同，含示例行）写到 file，填好后再导入",
+        )
 
-    def handle(self, *args, file, only_valid, actor, **options):
+    def handle(self, *args, file, only_valid, actor, template, **options):
+        if template:
+            Path(file).write_bytes(samples.roster_template())
+            self.stdout.write(self.style.SUCCESS(f"已写出名册模板：{file}"))
+            return
         user = get_user_model().objects.filter(username=actor).first()
         if user is None:
             raise CommandError(f"账号“{actor}”不存在：请用 --actor 指定一个存在的账号。")
