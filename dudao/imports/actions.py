@@ -9,12 +9,13 @@ import threading
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from dudao.core.errors import ConflictError, DomainError
 
-from . import progress
+from . import progress, roster, setup
 from .excel import FileRejected
 from .models import ImportJob, ImportKind, ImportStatus
 
@@ -23,13 +24,7 @@ MAX_ERRORS_KEPT = 2000
 
 
 def _module(kind: str):
-    if kind == ImportKind.SETUP:
-        from . import setup
-
-        return setup
-    from . import roster
-
-    return roster
+    return setup if kind == ImportKind.SETUP else roster
 
 
 def run_later(fn: Callable[[], None]) -> None:
@@ -134,8 +129,6 @@ def start_import(*, actor, job: ImportJob, only_valid: bool) -> ImportJob:
 
 
 def run_import(job_id: int, *, actor_id: int) -> ImportJob:
-    from django.contrib.auth import get_user_model
-
     job = ImportJob.objects.get(pk=job_id)
     actor = get_user_model().objects.get(pk=actor_id)
     module = _module(job.kind)

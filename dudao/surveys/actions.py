@@ -16,11 +16,11 @@ import random
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dudao.campaigns.models import CampaignTemplate, Participation
+from dudao.campaigns.models import Campaign, CampaignTemplate, Participation
 from dudao.core.audit import record_event
 from dudao.core.errors import DomainError, TransitionError
 from dudao.orgs.models import Person
@@ -60,12 +60,20 @@ def _lock_round(round_: SurveyRound) -> SurveyRound:
     )
 
 
+def _instrument_name(round_: SurveyRound) -> str:
+    """The instrument's name in the template (the archive shows names, not codes)."""
+    for inst in (round_.campaign.template.data or {}).get("survey_instruments", []):
+        if inst.get("code") == round_.instrument:
+            return inst.get("name") or "测评"
+    return "测评"
+
+
 def _audit(actor, action: str, round_: SurveyRound, *, reason: str = "", data: dict | None = None):
     record_event(
         actor=actor,
         action=action,
         target=round_,
-        target_label=f"{round_.participation.unit_name} · {round_.instrument} 第{round_.round_number}轮",
+        target_label=f"{round_.participation.unit_name} · {_instrument_name(round_)} 第{round_.round_number}轮",
         campaign_id=round_.campaign_id,
         organisation_id=round_.participation.unit_id,
         reason=reason,
@@ -482,15 +490,16 @@ def _sql(name: str) -> str:
     """The answering path's statements, written once as SQL: a ballot is a handful of
     statements, and the ORM's per-statement work would cost more than the database's."""
     if not _SQL:
-        from dudao.campaigns.models import Campaign, Participation
-        from dudao.orgs.models import Person as P
-
         code, rnd, tally = (
             SurveyCode._meta.db_table,
             SurveyRound._meta.db_table,
             Tally._meta.db_table,
         )
-        camp, part, person = Campaign._meta.db_table, Participation._meta.db_table, P._meta.db_table
+        camp, part, person = (
+            Campaign._meta.db_table,
+            Participation._meta.db_table,
+            Person._meta.db_table,
+        )
         _SQL["lookup"] = (
             f"SELECT c.id, c.code, c.used, c.round_id, r.status, r.expires_on, r.instrument, "
             f"r.shards, k.template_id, p.unit_name, s.name FROM {code} c "
@@ -543,8 +552,6 @@ def _submit_on_postgresql(code: str, chosen: list[tuple[str, str]]) -> str:
     while holding the code's lock, add one to a counter per question on a random shard — and
     refuses (rolling everything back) unless every question of the round got one known option.
     Returns "counted", or "not_counted" for the caller to find out why."""
-    from django.db import DatabaseError
-
     # Outside any transaction the call is its own transaction (autocommit): no BEGIN/COMMIT
     # round trips. Inside one (a caller's atomic block) a savepoint keeps a refusal local.
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
