@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from dudao.core.access import get_in_scope_or_404
 from dudao.core.errors import AccessDenied
 from dudao.orgs.access import (
     get_campaign_for_user,
@@ -62,13 +63,10 @@ def get_participation_as(user, participation_id, cap: str):
 
 
 def get_application_for_user(user, application_id) -> TransitionApplication:
-    try:
-        pk = int(application_id)
-    except (TypeError, ValueError):
-        raise Http404("转段申请不存在") from None
-    app = (
-        TransitionApplication.objects.filter(pk=pk, participation__in=visible_participations(user))
-        .select_related(
+    return get_in_scope_or_404(
+        TransitionApplication.objects.filter(
+            participation__in=visible_participations(user)
+        ).select_related(
             "participation__campaign__template",
             "participation__batch",
             "participation__group",
@@ -76,27 +74,18 @@ def get_application_for_user(user, application_id) -> TransitionApplication:
             "submitted_by",
             "group_decided_by",
             "office_decided_by",
-        )
-        .first()
+        ),
+        application_id,
     )
-    if app is None:
-        raise Http404("转段申请不存在或您无权查看")
-    return app
 
 
 def get_extension_for_user(user, extension_id) -> PhaseExtension:
-    try:
-        pk = int(extension_id)
-    except (TypeError, ValueError):
-        raise Http404("延期建议不存在") from None
-    ext = (
-        PhaseExtension.objects.filter(pk=pk, participation__in=visible_participations(user))
-        .select_related("participation__campaign__template", "participation__batch")
-        .first()
+    return get_in_scope_or_404(
+        PhaseExtension.objects.filter(
+            participation__in=visible_participations(user)
+        ).select_related("participation__campaign__template", "participation__batch"),
+        extension_id,
     )
-    if ext is None:
-        raise Http404("延期建议不存在或您无权查看")
-    return ext
 
 
 def get_campaign_dashboard_for_user(user, campaign_id):
