@@ -441,7 +441,7 @@ def participation_group(request, campaign_id, participation_id):
             actor=request.user,
             participation=participation,
             group=group,
-            reason=request.POST.get("reason", ""),
+            reason=clean_query_text(request.POST.get("reason")),
             **kwargs,
         )
     except DomainError as exc:
@@ -466,7 +466,9 @@ def participation_withdraw(request, campaign_id, participation_id):
         return redirect(_back_to_units(request, campaign))
     try:
         actions.withdraw_unit(
-            actor=request.user, participation=participation, reason=request.POST.get("reason", "")
+            actor=request.user,
+            participation=participation,
+            reason=clean_query_text(request.POST.get("reason")),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -190,7 +190,6 @@ ROWS = [
         UNIT_A | {"secretary"},
         lambda c: "登记会议",
         post=_meeting_post,
-        known_fuzz_failure=RAW_FORM_VALUE,
     ),
     Row(
         "records: meeting edit",
@@ -199,7 +198,6 @@ ROWS = [
         UNIT_A,
         lambda c: "矩阵会议",
         post=lambda c: {**_meeting_post(c), "version": 1},
-        known_fuzz_failure=RAW_FORM_VALUE,
     ),
     _list("records: tests", "records:tests", "tests/", READ, lambda c: "知识检测"),
     _list("records: tests export", "records:tests_export", "tests/export.xlsx", READ),
