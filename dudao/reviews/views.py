@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dudao.campaigns.models import Campaign
 from dudao.core.access import clean_query_text
-from dudao.core.errors import DomainError
+from dudao.core.errors import AccessDenied, DomainError
 from dudao.orgs.access import scope_for, visible_people
 
 from . import access, actions, rules, selectors
@@ -163,16 +163,19 @@ def _detail_context(request, doc, **forms):
     versions = list(doc.versions.select_related("submitted_by").order_by("number"))
     latest = versions[-1] if versions else None
     comments = selectors.comments_on_latest(doc)
+    permits = rules.review_permits(request.user, doc, kind)
     reviewer = kind is not None and rules.may_review(request.user, doc, kind)
-    submitter = False
-    if kind is not None and doc.status in (DocumentStatus.DRAFT, DocumentStatus.RETURNED):
-        try:
-            rules.check_submitter(
-                actor=request.user, participation=doc.participation, kind=kind, author=doc.author
-            )
-            submitter = True
-        except DomainError:
-            submitter = False
+    submitter = permits.may("submit")
+    # Beside the publicity/endorsement form: why a step the template asks for is not offered
+    # (publicity first, already recorded, or recorded by the higher organisation, not the unit).
+    milestone_notes = []
+    if kind is not None and doc.status == DocumentStatus.APPROVED:
+        for action, wanted in (("publicity", kind.publicity), ("endorsement", kind.endorsement)):
+            if wanted and not permits.may(action):
+                if permits.refused_by_state(action) or rules.may_record_publicity(
+                    request.user, doc
+                ):
+                    milestone_notes.append(permits.reason(action))
     items = kind.checklist_items if kind else []
     texts = {i["code"]: i["text"] for i in items}
     score_labels = dict(rules.SCORE_CHOICES)
@@ -194,10 +197,9 @@ def _detail_context(request, doc, **forms):
         "milestones": list(doc.milestones.order_by("kind")),
         "reviewer": reviewer,
         "submitter": submitter,
-        "may_milestone": doc.status == DocumentStatus.APPROVED
-        and rules.may_record_milestone(request.user, doc)
-        and kind is not None
-        and (kind.publicity or kind.endorsement),
+        "permits": permits,
+        "may_milestone": permits.may("publicity") or permits.may("endorsement"),
+        "milestone_notes": milestone_notes,
         "comment_form": forms.get("comment_form")
         or CommentForm(initial={"version_number": latest.number if latest else None}),
         "decide_form": forms.get("decide_form")
@@ -221,8 +223,10 @@ def document_detail(request, pk):
 def _fail(request, doc, exc_or_form, **forms):
     message = exc_or_form.message if isinstance(exc_or_form, DomainError) else _errors(exc_or_form)
     messages.error(request, message)
+    # Refused for who asks (the page is visible, the action is not his): 403, nothing written.
+    status = 403 if isinstance(exc_or_form, AccessDenied) else 400
     return render(
-        request, "reviews/detail.html", _detail_context(request, doc, **forms), status=400
+        request, "reviews/detail.html", _detail_context(request, doc, **forms), status=status
     )
 
 
