@@ -10,6 +10,7 @@ from ninja.security import django_auth
 
 from dudao.campaigns import access as campaign_access
 from dudao.campaigns import selectors as campaign_selectors
+from dudao.core.access import clean_query_text, id_or_none
 from dudao.orgs import access
 from dudao.orgs.models import Role
 
@@ -158,7 +159,14 @@ def participations(
     page: int = 1,
 ):
     c = campaign_access.get_campaign_for_user(request.user, campaign_id)
-    filters = campaign_selectors.OverviewFilters(batch=batch, phase=phase, group=group, q=q[:100])
+    # The same reading of the filters as the page: an id out of range is no filter, a NUL byte
+    # (which PostgreSQL refuses) is dropped.
+    filters = campaign_selectors.OverviewFilters(
+        batch=id_or_none(batch),
+        phase=clean_query_text(phase),
+        group=id_or_none(group),
+        q=clean_query_text(q)[:100],
+    )
     data = campaign_selectors.overview(
         user=request.user, campaign=c, filters=filters, page_number=page
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from dudao.orgs.access import _get_or_404, scope_for
+from dudao.core.access import get_in_scope_or_404, get_optional_in_scope_or_404
+from dudao.orgs.access import scope_for
 
 from .models import Campaign, Participation, SupervisionGroup
 
@@ -44,20 +45,19 @@ def visible_groups(user):
 
 
 def get_campaign_for_user(user, campaign_id):
-    return _get_or_404(
-        visible_campaigns(user).select_related("template", "root"), campaign_id, "活动"
+    return get_in_scope_or_404(
+        visible_campaigns(user).select_related("template", "root"), campaign_id
     )
 
 
 def get_group_for_user(user, group_id):
-    return _get_or_404(visible_groups(user).select_related("campaign", "batch"), group_id, "督导组")
+    return get_in_scope_or_404(visible_groups(user).select_related("campaign", "batch"), group_id)
 
 
 def get_participation_for_user(user, participation_id):
-    return _get_or_404(
+    return get_in_scope_or_404(
         visible_participations(user).select_related("campaign__template", "batch", "group", "unit"),
         participation_id,
-        "参加单位",
     )
 
 
@@ -67,3 +67,33 @@ def get_campaign_for_manager(user, campaign_id):
     if not scope_for(user).can_manage_campaign(campaign.pk):
         raise Http404("活动不存在或您无权管理")
     return campaign
+
+
+# --- set-up pages: objects inside a campaign the user manages --------------------------------
+
+
+def may_create_campaigns(user) -> bool:
+    """Superusers, and clerks who already run a campaign's office, start new campaigns."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.office_campaigns)
+
+
+def get_batch(campaign, batch_id):
+    return get_in_scope_or_404(campaign.batches.all(), batch_id)
+
+
+def get_group(campaign, group_id):
+    return get_in_scope_or_404(campaign.groups.all(), group_id)
+
+
+def get_optional_group(campaign, group_id):
+    """None for an empty value (the form's "no group")."""
+    return get_optional_in_scope_or_404(campaign.groups.all(), group_id)
+
+
+def get_participation(campaign, participation_id):
+    return get_in_scope_or_404(campaign.participations.all(), participation_id)
+
+
+def get_inspection_group(campaign, inspection_id):
+    return get_in_scope_or_404(campaign.inspection_groups.all(), inspection_id)

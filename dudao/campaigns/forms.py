@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from dudao.core.forms import IdModelChoiceField, IdModelMultipleChoiceField
 from dudao.orgs.access import visible_organisations
 from dudao.orgs.models import Organisation, OrgKind, Person
 
@@ -78,7 +79,7 @@ def resolve_accounts(text: str, campaign) -> list:
     return found
 
 
-class TemplateChoiceField(forms.ModelChoiceField):
+class TemplateChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj: CampaignTemplate) -> str:
         return f"{obj.name}（{obj.code}，第 {obj.version} 版）"
 
@@ -90,7 +91,7 @@ class CampaignForm(forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": "所选模板不存在，请重新选择。"},
     )
-    root = forms.ModelChoiceField(
+    root = IdModelChoiceField(
         Organisation.objects.none(),
         label="组织范围（最高一级党委）",
         empty_label=None,
@@ -159,7 +160,7 @@ class BatchEditForm(forms.Form):
 class GroupForm(forms.Form):
     code = forms.CharField(label="组编号", max_length=32)
     name = forms.CharField(label="督导组名称", max_length=100)
-    batch = forms.ModelChoiceField(
+    batch = IdModelChoiceField(
         Batch.objects.none(), label="批次", required=False, empty_label="不限批次"
     )
     leader = forms.CharField(
@@ -207,20 +208,20 @@ class GroupForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    batch = forms.ModelChoiceField(
+    batch = IdModelChoiceField(
         Batch.objects.none(),
         label="列入批次",
         empty_label=None,
         error_messages={"invalid_choice": "请选择本活动的批次。"},
     )
-    group = forms.ModelChoiceField(
+    group = IdModelChoiceField(
         SupervisionGroup.objects.none(),
         label="督导组",
         required=False,
         empty_label="暂不分配",
         error_messages={"invalid_choice": "请选择本活动的督导组。"},
     )
-    units = forms.ModelMultipleChoiceField(
+    units = IdModelMultipleChoiceField(
         Organisation.objects.none(),
         label="单位",
         error_messages={

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 
+from dudao.core.access import clean_query_text, id_or_none
 from dudao.orgs.access import scope_for
 from dudao.orgs.models import Person
 
@@ -31,17 +32,11 @@ class OverviewFilters:
 
     @classmethod
     def from_params(cls, params) -> OverviewFilters:
-        def as_int(value):
-            try:
-                return int(value)
-            except (TypeError, ValueError):
-                return None
-
         return cls(
-            batch=as_int(params.get("batch")),
-            phase=(params.get("phase") or "").strip(),
-            group=as_int(params.get("group")),
-            q=(params.get("q") or "").strip()[:100],
+            batch=id_or_none(params.get("batch")),
+            phase=clean_query_text(params.get("phase")),
+            group=id_or_none(params.get("group")),
+            q=clean_query_text(params.get("q"))[:100],
         )
 
     def apply(self, qs: QuerySet, *, skip: str = "") -> QuerySet:

@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from dudao.core.access import clean_query_text, id_or_none, parse_id
 from dudao.core.errors import DomainError
 from dudao.orgs.access import scope_for, visible_people
 from dudao.orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
-from . import actions
+from . import access, actions
 from .access import get_campaign_for_manager
 from .forms import (
     BatchEditForm,
@@ -46,33 +47,16 @@ def _form_errors(form) -> str:
     return "；".join(parts)
 
 
-def _in_campaign(qs, pk, what: str):
-    """An object of the (already permission-checked) campaign, or 404."""
-    try:
-        obj = qs.filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        obj = None
-    if obj is None:
-        raise Http404(f"{what}不存在")
-    return obj
-
-
 # --- creating a campaign ----------------------------------------------------------------------
-
-
-def _may_create_campaigns(user) -> bool:
-    """Superusers, and clerks who already run a campaign's office, start new campaigns."""
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.office_campaigns)
 
 
 @login_required
 def campaign_new(request):
-    if not _may_create_campaigns(request.user):
+    if not access.may_create_campaigns(request.user):
         raise Http404(NOT_FOUND)
     templates = list(CampaignTemplate.objects.order_by("code", "-version"))
     chosen = None
-    wanted = request.POST.get("template") or request.GET.get("template")
+    wanted = clean_query_text(request.POST.get("template") or request.GET.get("template"))
     if wanted:
         chosen = next((t for t in templates if str(t.pk) == wanted), None)
     elif len(templates) == 1:
@@ -249,7 +233,7 @@ def batch_save(request, campaign_id):
 @require_POST
 def batch_edit(request, campaign_id, batch_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    batch = _in_campaign(campaign.batches.all(), batch_id, "批次")
+    batch = access.get_batch(campaign, batch_id)
     form = BatchEditForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"{batch.name}未保存：" + _form_errors(form))
@@ -278,7 +262,7 @@ def batch_edit(request, campaign_id, batch_id):
 @login_required
 def group_edit(request, campaign_id, group_id=None):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    group = _in_campaign(campaign.groups.all(), group_id, "督导组") if group_id else None
+    group = access.get_group(campaign, group_id) if group_id else None
     initial = {}
     if group is not None:
         roster = list(RoleAssignment.objects.filter(group=group).select_related("user"))
@@ -342,7 +326,7 @@ def people_search(request, campaign_id):
     """Suggestions for the leader/member boxes: people with an account inside the campaign's
     range whose name, username or person code matches; at most 20, never the whole city."""
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    q = request.GET.get("q", "").strip()[:50]
+    q = clean_query_text(request.GET.get("q"))[:50]
     people = []
     if q:
         people = list(
@@ -362,7 +346,11 @@ def people_search(request, campaign_id):
 
 
 def _units_query(request) -> dict:
-    keep = {k: request.GET[k] for k in ("q", "batch", "group") if request.GET.get(k)}
+    keep = {
+        k: clean_query_text(request.GET[k])
+        for k in ("q", "batch", "group")
+        if clean_query_text(request.GET.get(k))
+    }
     return keep
 
 
@@ -400,12 +388,12 @@ def units(request, campaign_id):
         participations = participations.filter(unit_name__contains=q)
     batch_filter = group_filter = None
     if filters.get("batch"):
-        batch_filter = _in_campaign(campaign.batches.all(), filters["batch"], "批次")
+        batch_filter = access.get_batch(campaign, filters["batch"])
         participations = participations.filter(batch=batch_filter)
     if filters.get("group") == "none":
         participations = participations.filter(group__isnull=True)
     elif filters.get("group"):
-        group_filter = _in_campaign(campaign.groups.all(), filters["group"], "督导组")
+        group_filter = access.get_group(campaign, filters["group"])
         participations = participations.filter(group=group_filter)
     page = Paginator(
         participations.select_related("batch", "group", "unit").order_by("unit_name", "pk"), 50
@@ -442,19 +430,18 @@ def _back_to_units(request, campaign) -> str:
 @require_POST
 def participation_group(request, campaign_id, participation_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    participation = _in_campaign(campaign.participations.all(), participation_id, "参加单位")
-    group_id = request.POST.get("group") or None
-    group = _in_campaign(campaign.groups.all(), group_id, "督导组") if group_id else None
+    participation = access.get_participation(campaign, participation_id)
+    group = access.get_optional_group(campaign, request.POST.get("group"))
     expected = request.POST.get("current_group")
     kwargs = {}
     if expected is not None:  # the page says which group it showed; absent → no stale check
-        kwargs["expected_group_id"] = int(expected) if expected.isdigit() else None
+        kwargs["expected_group_id"] = id_or_none(expected)
     try:
         actions.change_unit_group(
             actor=request.user,
             participation=participation,
             group=group,
-            reason=request.POST.get("reason", ""),
+            reason=clean_query_text(request.POST.get("reason")),
             **kwargs,
         )
     except DomainError as exc:
@@ -471,14 +458,17 @@ def participation_group(request, campaign_id, participation_id):
 @require_POST
 def participation_withdraw(request, campaign_id, participation_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    participation = campaign.participations.filter(pk=participation_id).first()
+    # The path's id is an int (the URL converter); a malformed one never gets here.
+    participation = campaign.participations.filter(pk=parse_id(participation_id)).first()
     if participation is None:
         # Already withdrawn (a second click) or never there: nothing to do.
         messages.info(request, "该单位已不在本活动中。")
         return redirect(_back_to_units(request, campaign))
     try:
         actions.withdraw_unit(
-            actor=request.user, participation=participation, reason=request.POST.get("reason", "")
+            actor=request.user,
+            participation=participation,
+            reason=clean_query_text(request.POST.get("reason")),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -519,7 +509,7 @@ def inspection_create(request, campaign_id):
 @login_required
 def inspection_edit(request, campaign_id, inspection_id):
     campaign = get_campaign_for_manager(request.user, campaign_id)
-    ig = _in_campaign(campaign.inspection_groups.all(), inspection_id, "巡回检查组")
+    ig = access.get_inspection_group(campaign, inspection_id)
     initial = {
         "name": ig.name,
         "departments": "、".join(ig.departments.order_by("code").values_list("code", flat=True)),

@@ -74,3 +74,13 @@ def get_optional_in_scope_or_404(queryset: QuerySet, value) -> Model | None:
 def clean_query_text(value) -> str:
     """A free-text query parameter (a search box) without the NUL bytes PostgreSQL refuses."""
     return str(value or "").replace("\x00", "").strip()
+
+
+def id_or_none(value) -> int | None:
+    """A filter's id (``?batch=3``) or None when the value is empty or malformed: a list filter
+    ignores what it cannot read instead of answering 500 (an out-of-range number overflows the
+    database's integer)."""
+    try:
+        return parse_optional_id(value)
+    except Http404:
+        return None

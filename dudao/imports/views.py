@@ -16,7 +16,8 @@ from dudao.core.errors import DomainError
 from dudao.core.xlsx import stream_workbook
 from dudao.orgs.access import scope_for
 
-from . import actions, progress, samples
+from . import access, actions, progress, samples
+from .access import get_campaign_for_manager
 from .excel import XLSX_MIME
 from .models import ImportJob, ImportKind, ImportStatus
 
@@ -31,20 +32,8 @@ class UploadForm(forms.Form):
     )
 
 
-def _require_roster_importer(user) -> None:
-    if not scope_for(user).can_import_roster():
-        raise Http404("页面不存在或您无权访问")
-
-
-def _get_job_for_user(user, job_id) -> ImportJob:
-    """An import job is visible to its uploader (and superusers) only."""
-    qs = ImportJob.objects.select_related("campaign")
-    if not user.is_superuser:
-        qs = qs.filter(uploaded_by=user)
-    job = qs.filter(pk=job_id).defer("content").first()
-    if job is None:
-        raise Http404("导入记录不存在或您无权查看")
-    return job
+_require_roster_importer = access.require_roster_importer
+_get_job_for_user = access.get_job_for_user
 
 
 def _xlsx(name: str, data: bytes) -> HttpResponse:

@@ -24,6 +24,8 @@ from operator import or_
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from dudao.core.access import get_in_scope_or_404
+
 from .models import CAMPAIGN_ROLES, GROUP_ROLES, Organisation, Person, Role, RoleAssignment
 
 NOTHING = Q(pk__in=[])
@@ -190,24 +192,13 @@ def visible_people(user) -> QuerySet[Person]:
 # --- permission-checked fetches --------------------------------------------------------------
 
 
-def _get_or_404(qs, pk, what: str):
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404(f"{what}不存在") from None
-    obj = qs.filter(pk=pk).first()
-    if obj is None:
-        raise Http404(f"{what}不存在或您无权查看")
-    return obj
-
-
 def get_organisation_for_user(user, org_id) -> Organisation:
-    return _get_or_404(visible_organisations(user), org_id, "组织")
+    return get_in_scope_or_404(visible_organisations(user), org_id)
 
 
 def get_unit_for_user(user, unit_id) -> Organisation:
-    return _get_or_404(visible_organisations(user).filter(kind="unit"), unit_id, "单位")
+    return get_in_scope_or_404(visible_organisations(user).filter(kind="unit"), unit_id)
 
 
 def get_person_for_user(user, person_id) -> Person:
-    return _get_or_404(visible_people(user).select_related("branch", "unit"), person_id, "人员")
+    return get_in_scope_or_404(visible_people(user).select_related("branch", "unit"), person_id)

@@ -230,9 +230,7 @@ def add_comment(
     page's selection) picks the occurrence; without it the first occurrence is used."""
     document = _locked(document)
     kind = rules.kind_for(document.campaign, document.kind)
-    rules.check_reviewer(actor, document, kind)
-    if document.status != DocumentStatus.SUBMITTED:
-        raise DomainError("只有待审核的文书可以批注。")
+    rules.review_permits(actor, document, kind).require("comment")
     version = _latest_version(document)
     if version_number is not None and int(version_number) != version.number:
         raise ConflictError(
@@ -279,9 +277,7 @@ def check_comment(
     document = _locked(comment.document)
     comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
     kind = rules.kind_for(document.campaign, document.kind)
-    rules.check_reviewer(actor, document, kind)
-    if document.status != DocumentStatus.SUBMITTED:
-        raise DomainError("只有待审核的文书可以核对批注。")
+    rules.review_permits(actor, document, kind).require("check_comment")
     if comment.status != CommentStatus.OPEN:
         raise DomainError("该批注已标记为已修改。")
     version = _latest_version(document)
@@ -356,13 +352,9 @@ def decide(
     document = _locked(document)
     _check_expected(document, expected_version)
     kind = rules.kind_for(document.campaign, document.kind)
-    rules.check_reviewer(actor, document, kind)
+    rules.review_permits(actor, document, kind).require("decide")
     if decision not in ReviewDecision.values:
         raise DomainError("请选择审核结论：退回修改、推倒重来或审核通过。")
-    if document.status != DocumentStatus.SUBMITTED:
-        raise DomainError(
-            f"“{document}”当前为“{document.get_status_display()}”，没有待审核的稿件。"
-        )
     reason = (reason or "").strip()
     label = ReviewDecision(decision).label
     if decision != ReviewDecision.APPROVED and not reason:
@@ -428,35 +420,37 @@ def record_milestone(
     """Publicity (with its period) or endorsement (with its date) of an approved document."""
     document = _locked(document)
     spec = rules.kind_for(document.campaign, document.kind)
-    if not rules.may_record_milestone(actor, document):
-        raise DomainError("公示和审议情况由提交单位、支部书记或活动办公室登记。")
-    if document.status != DocumentStatus.APPROVED:
-        raise DomainError("文书审核通过后才能登记公示或审议情况。")
+    if kind not in (MilestoneKind.PUBLICITY, MilestoneKind.ENDORSEMENT):
+        raise DomainError("请选择公示或审议。")
+    # Who may record it (never the unit for its own higher organisation's approval), and
+    # whether the document's state allows it: the same rule the page shows its form from.
+    rules.review_permits(actor, document, spec).require(kind)
     if kind == MilestoneKind.PUBLICITY:
-        if not spec.publicity:
-            raise DomainError(f"模板未要求“{spec.name}”公示。")
         scope = spec.publicity
-    elif kind == MilestoneKind.ENDORSEMENT:
-        if not spec.endorsement:
-            raise DomainError(f"模板未要求“{spec.name}”审议或审批。")
+    else:
         scope = spec.endorsement
         if spec.publicity:
-            publicity = document.milestones.filter(kind=MilestoneKind.PUBLICITY).first()
-            if publicity is None:
-                raise DomainError(
-                    f"请先登记{spec.publicity_label}情况，再登记{spec.endorsement_label}。"
-                )
+            publicity = document.milestones.get(kind=MilestoneKind.PUBLICITY)
             if started_on < publicity.started_on:
                 raise DomainError(
                     f"{spec.endorsement_label}日期（{started_on}）早于公示开始日期"
                     f"（{publicity.started_on}）：请核对日期。"
                 )
-    else:
-        raise DomainError("请选择公示或审议。")
+            # No approval before the publicity period is over (issue 10): the publicity's
+            # end must be known, and the endorsement dated after it.
+            if publicity.ended_on is None:
+                raise DomainError(
+                    f"{spec.publicity_label}尚未登记结束日期：公示期满后才能登记"
+                    f"{spec.endorsement_label}。"
+                )
+            if started_on <= publicity.ended_on:
+                raise DomainError(
+                    f"{spec.endorsement_label}日期（{started_on}）不晚于公示结束日期"
+                    f"（{publicity.ended_on}）：公示期满后才能{spec.endorsement_label}，"
+                    "请核对日期。"
+                )
     if ended_on is not None and ended_on < started_on:
         raise DomainError(f"结束日期（{ended_on}）早于开始日期（{started_on}）：请核对日期。")
-    if document.milestones.filter(kind=kind).exists():
-        raise DomainError(f"“{document}”的{MilestoneKind(kind).label}情况已登记。")
     milestone = DocumentMilestone.objects.create(
         document=document,
         kind=kind,

@@ -13,7 +13,11 @@ class SubmitForm(forms.Form):
     text = forms.CharField(
         label="正文（或上传 .docx）", widget=forms.Textarea(attrs={"rows": 14}), required=False
     )
-    upload = forms.FileField(label="上传 Word 文件（.docx）", required=False)
+    # A plain file input: the clearable one's "clear" box has nothing to clear here, and a
+    # stray value in it turned the upload into False.
+    upload = forms.FileField(
+        label="上传 Word 文件（.docx）", required=False, widget=forms.FileInput
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
@@ -102,4 +106,4 @@ class ReferenceForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=ReferenceKind.choices)
     title = forms.CharField(label="标题", max_length=200)
     text = forms.CharField(label="正文", required=False, widget=forms.Textarea(attrs={"rows": 8}))
-    upload = forms.FileField(label="或上传 .docx", required=False)
+    upload = forms.FileField(label="或上传 .docx", required=False, widget=forms.FileInput)

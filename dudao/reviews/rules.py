@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dudao.core.errors import DomainError
+from dudao.core.permissions import Permits, allow, refuse
 from dudao.orgs.access import scope_for
 from dudao.orgs.models import Role, RoleAssignment
 
@@ -188,11 +189,141 @@ def check_reviewer(user, document, kind: Kind) -> None:
         raise DomainError(f"“{kind.name}”由{kind.reviewer_label}审核，您不是本文书的审核人。")
 
 
-def may_record_milestone(user, document) -> bool:
-    """Publicity and endorsement are recorded by the submitting side (unit, branch) or office."""
+# --- who records publicity and endorsement ---------------------------------------------------
+
+
+def _higher_organisation_ids(participation) -> list[int]:
+    """The organisations above the unit (its path without itself)."""
+    path = participation.unit.path if participation.unit_id else ""
+    return [int(part) for part in path.strip("/").split("/")[:-1] if part]
+
+
+def is_higher_organisation_staff(user, participation) -> bool:
+    """An account (head or liaison) of an organisation above the unit."""
+    ids = _higher_organisation_ids(participation)
+    return bool(ids) and _roles(
+        user, organisation_id__in=ids, role__in=[Role.UNIT_HEAD, Role.UNIT_LIAISON]
+    )
+
+
+def may_record_publicity(user, document) -> bool:
+    """Publicity is recorded by the submitting side (unit, branch secretary) or the office."""
     return (
         user.is_superuser
         or is_unit_staff(user, document.participation)
         or is_branch_secretary_of(user, document.author)
         or is_office(user, document.campaign)
     )
+
+
+def may_record_endorsement(user, document, kind: Kind) -> bool:
+    """Nobody certifies himself (issue 10): an approval by the higher organisation is recorded
+    by that organisation's account or the office, never by the unit; a branch meeting's vote by
+    the branch secretary, the unit or the office; a public commitment by the unit or office."""
+    if user.is_superuser or is_office(user, document.campaign):
+        return True
+    if kind.endorsement == "higher_organisation":
+        return is_higher_organisation_staff(user, document.participation)
+    return is_unit_staff(user, document.participation) or is_branch_secretary_of(
+        user, document.author
+    )
+
+
+def may_record_milestone(user, document) -> bool:
+    """Whether the user may record any milestone of the document (publicity or endorsement)."""
+    kind = kinds(document.campaign).get(document.kind)
+    return may_record_publicity(user, document) or (
+        kind is not None and may_record_endorsement(user, document, kind)
+    )
+
+
+# --- the one rule: what may this user do to this document now --------------------------------
+
+
+def review_permits(user, document, kind: Kind | None = None) -> Permits:
+    """``submit`` (a new version), ``comment``, ``check_comment``, ``decide``, ``publicity`` and
+    ``endorsement``, each allowed or refused with its reason. The detail page shows its forms
+    from it; the actions call ``.require(...)``."""
+    from .models import DocumentStatus, MilestoneKind
+
+    permits = Permits()
+    kind = kind or kinds(document.campaign).get(document.kind)
+    if kind is None:
+        reason = f"文书类型“{document.kind}”不在本活动模板中。"
+        for action in ("submit", "comment", "check_comment", "decide", "publicity", "endorsement"):
+            permits.add(refuse(action, reason))
+        return permits
+    status = document.status
+    status_label = document.get_status_display()
+
+    try:
+        check_submitter(
+            actor=user, participation=document.participation, kind=kind, author=document.author
+        )
+    except DomainError as exc:
+        permits.add(refuse("submit", exc.message))
+    else:
+        if status in (DocumentStatus.DRAFT, DocumentStatus.RETURNED):
+            permits.add(allow("submit"))
+        else:
+            permits.add(
+                refuse(
+                    "submit", f"“{document}”当前为“{status_label}”，不能提交新版本。", state=True
+                )
+            )
+
+    reviewer = may_review(user, document, kind)
+    for action, state_reason in (
+        ("comment", "只有待审核的文书可以批注。"),
+        ("check_comment", "只有待审核的文书可以核对批注。"),
+        ("decide", f"“{document}”当前为“{status_label}”，没有待审核的稿件。"),
+    ):
+        if not reviewer:
+            permits.add(
+                refuse(action, f"“{kind.name}”由{kind.reviewer_label}审核，您不是本文书的审核人。")
+            )
+        elif status != DocumentStatus.SUBMITTED:
+            permits.add(refuse(action, state_reason, state=True))
+        else:
+            permits.add(allow(action))
+
+    recorded = set(document.milestones.values_list("kind", flat=True))
+    # publicity
+    if not may_record_publicity(user, document):
+        permits.add(refuse("publicity", "公示情况由提交单位、支部书记或活动办公室登记。"))
+    elif status != DocumentStatus.APPROVED:
+        permits.add(refuse("publicity", "文书审核通过后才能登记公示或审议情况。", state=True))
+    elif not kind.publicity:
+        permits.add(refuse("publicity", f"模板未要求“{kind.name}”公示。", state=True))
+    elif MilestoneKind.PUBLICITY in recorded:
+        permits.add(refuse("publicity", f"“{document}”的公示情况已登记。", state=True))
+    else:
+        permits.add(allow("publicity"))
+    # endorsement
+    label = kind.endorsement_label or "审议"
+    if not may_record_endorsement(user, document, kind):
+        if kind.endorsement == "higher_organisation":
+            reason = (
+                f"“{label}”由上级党组织的账号或活动办公室登记，"
+                "本单位不能自己登记对本单位文书的审批。"
+            )
+        else:
+            reason = f"“{label}”由提交单位、支部书记或活动办公室登记。"
+        permits.add(refuse("endorsement", reason))
+    elif status != DocumentStatus.APPROVED:
+        permits.add(refuse("endorsement", "文书审核通过后才能登记公示或审议情况。", state=True))
+    elif not kind.endorsement:
+        permits.add(refuse("endorsement", f"模板未要求“{kind.name}”审议或审批。", state=True))
+    elif kind.publicity and MilestoneKind.PUBLICITY not in recorded:
+        permits.add(
+            refuse(
+                "endorsement",
+                f"请先登记{kind.publicity_label}情况，再登记{kind.endorsement_label}。",
+                state=True,
+            )
+        )
+    elif MilestoneKind.ENDORSEMENT in recorded:
+        permits.add(refuse("endorsement", f"“{document}”的{label}情况已登记。", state=True))
+    else:
+        permits.add(allow("endorsement"))
+    return permits

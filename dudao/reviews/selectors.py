@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 
 from dudao.orgs.access import NOTHING, scope_for
@@ -62,26 +61,17 @@ def visible_documents(user, campaign=None) -> QuerySet[Document]:
 
 
 def get_document_for_user(user, pk) -> Document:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("文书不存在") from None
-    doc = (
-        visible_documents(user)
-        .select_related("campaign__template", "participation__group", "author", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if doc is None:
-        raise Http404("文书不存在或您无权查看")
-    return doc
+    """Moved to ``reviews.access``; kept here for older callers."""
+    from .access import get_document_for_user as fetch
+
+    return fetch(user, pk)
 
 
 def get_version(document: Document, number) -> DocumentVersion:
-    try:
-        return document.versions.get(number=int(number))
-    except (ValueError, TypeError, DocumentVersion.DoesNotExist):
-        raise Http404("该版本不存在") from None
+    """Moved to ``reviews.access``; kept here for older callers."""
+    from .access import get_version as fetch
+
+    return fetch(document, number)
 
 
 def latest_version(document: Document) -> DocumentVersion | None:

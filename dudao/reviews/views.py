@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dudao.campaigns.models import Campaign
-from dudao.core.errors import DomainError
+from dudao.core.access import clean_query_text
+from dudao.core.errors import AccessDenied, DomainError
 from dudao.orgs.access import scope_for, visible_people
-from dudao.orgs.models import Organisation, Person
 
-from . import actions, rules, selectors
+from . import access, actions, rules, selectors
 from .diff import diff_texts, summary
 from .forms import (
     CheckForm,
@@ -39,37 +38,8 @@ def _errors(form) -> str:
     return "；".join(parts)
 
 
-def _own_unit_ids(user) -> set[int]:
-    """Units the user belongs to as a member or a branch secretary (roles without a campaign)."""
-    ids = set(
-        Person.objects.filter(user=user, unit__isnull=False).values_list("unit_id", flat=True)
-    )
-    paths = scope_for(user).branch_paths
-    if paths:
-        ids |= set(Organisation.objects.filter(pk__in=paths).values_list("unit_id", flat=True))
-    return ids
-
-
 def _campaign_for(user, campaign_id) -> Campaign:
-    """A campaign in which the user may see documents: office and leading group, supervision
-    groups, unit heads and liaisons, members and branch secretaries of participating units.
-    Inspectors have no part in document review (404)."""
-    try:
-        campaign_id = int(campaign_id)
-    except (TypeError, ValueError):
-        raise Http404("活动不存在") from None
-    scope = scope_for(user)
-    qs = Campaign.objects.filter(pk=campaign_id).select_related("template")
-    if not scope.is_superuser:
-        q = Q(pk__in=scope.read_all_campaigns | set(scope.group_campaigns.values()))
-        units = set(scope.units) | _own_unit_ids(user)
-        if units:
-            q |= Q(participations__unit_id__in=units)
-        qs = qs.filter(q).distinct()
-    campaign = qs.first()
-    if campaign is None:
-        raise Http404("活动不存在或您无权查看")
-    return campaign
+    return access.get_campaign_for_reviews(user, campaign_id)
 
 
 def _may_see_reports(user, campaign) -> bool:
@@ -85,15 +55,7 @@ def _may_see_reports(user, campaign) -> bool:
 
 
 def _campaigns_for(user):
-    scope = scope_for(user)
-    qs = Campaign.objects.all()
-    if not scope.is_superuser:
-        q = Q(pk__in=scope.read_all_campaigns | set(scope.group_campaigns.values()))
-        units = set(scope.units) | _own_unit_ids(user)
-        if units:
-            q |= Q(participations__unit_id__in=units)
-        qs = qs.filter(q).distinct()
-    return list(qs.order_by("-start_date", "-pk"))
+    return list(access.review_campaigns(user).order_by("-start_date", "-pk"))
 
 
 @login_required
@@ -114,8 +76,8 @@ def document_list(request, campaign_id):
         .select_related("participation__group", "author")
         .order_by("-last_submitted_at", "-pk")
     )
-    status = request.GET.get("status", "")
-    kind = request.GET.get("kind", "")
+    status = clean_query_text(request.GET.get("status"))
+    kind = clean_query_text(request.GET.get("kind"))
     if status in DocumentStatus.values:
         qs = qs.filter(status=status)
     if kind in kinds:
@@ -145,7 +107,7 @@ def _submittable(user, campaign):
     scope = scope_for(user)
     parts = campaign.participations.all()
     if not scope.is_superuser:
-        parts = parts.filter(unit_id__in=set(scope.units) | _own_unit_ids(user))
+        parts = parts.filter(unit_id__in=set(scope.units) | access.own_unit_ids(user))
     parts = list(parts.order_by("unit_name"))
     people = list(
         visible_people(user)
@@ -169,7 +131,7 @@ def document_new(request, campaign_id):
         participations=participations,
         kinds=kinds,
         authors=people,
-        initial={"kind": request.GET.get("kind", "")},
+        initial={"kind": clean_query_text(request.GET.get("kind"))},
     )
     if request.method == "POST":
         if form.is_valid():
@@ -201,16 +163,19 @@ def _detail_context(request, doc, **forms):
     versions = list(doc.versions.select_related("submitted_by").order_by("number"))
     latest = versions[-1] if versions else None
     comments = selectors.comments_on_latest(doc)
+    permits = rules.review_permits(request.user, doc, kind)
     reviewer = kind is not None and rules.may_review(request.user, doc, kind)
-    submitter = False
-    if kind is not None and doc.status in (DocumentStatus.DRAFT, DocumentStatus.RETURNED):
-        try:
-            rules.check_submitter(
-                actor=request.user, participation=doc.participation, kind=kind, author=doc.author
-            )
-            submitter = True
-        except DomainError:
-            submitter = False
+    submitter = permits.may("submit")
+    # Beside the publicity/endorsement form: why a step the template asks for is not offered
+    # (publicity first, already recorded, or recorded by the higher organisation, not the unit).
+    milestone_notes = []
+    if kind is not None and doc.status == DocumentStatus.APPROVED:
+        for action, wanted in (("publicity", kind.publicity), ("endorsement", kind.endorsement)):
+            if wanted and not permits.may(action):
+                if permits.refused_by_state(action) or rules.may_record_publicity(
+                    request.user, doc
+                ):
+                    milestone_notes.append(permits.reason(action))
     items = kind.checklist_items if kind else []
     texts = {i["code"]: i["text"] for i in items}
     score_labels = dict(rules.SCORE_CHOICES)
@@ -232,10 +197,9 @@ def _detail_context(request, doc, **forms):
         "milestones": list(doc.milestones.order_by("kind")),
         "reviewer": reviewer,
         "submitter": submitter,
-        "may_milestone": doc.status == DocumentStatus.APPROVED
-        and rules.may_record_milestone(request.user, doc)
-        and kind is not None
-        and (kind.publicity or kind.endorsement),
+        "permits": permits,
+        "may_milestone": permits.may("publicity") or permits.may("endorsement"),
+        "milestone_notes": milestone_notes,
         "comment_form": forms.get("comment_form")
         or CommentForm(initial={"version_number": latest.number if latest else None}),
         "decide_form": forms.get("decide_form")
@@ -252,22 +216,24 @@ def _detail_context(request, doc, **forms):
 
 @login_required
 def document_detail(request, pk):
-    doc = selectors.get_document_for_user(request.user, pk)
+    doc = access.get_document_for_user(request.user, pk)
     return render(request, "reviews/detail.html", _detail_context(request, doc))
 
 
 def _fail(request, doc, exc_or_form, **forms):
     message = exc_or_form.message if isinstance(exc_or_form, DomainError) else _errors(exc_or_form)
     messages.error(request, message)
+    # Refused for who asks (the page is visible, the action is not his): 403, nothing written.
+    status = 403 if isinstance(exc_or_form, AccessDenied) else 400
     return render(
-        request, "reviews/detail.html", _detail_context(request, doc, **forms), status=400
+        request, "reviews/detail.html", _detail_context(request, doc, **forms), status=status
     )
 
 
 @login_required
 @require_POST
 def document_submit(request, pk):
-    doc = selectors.get_document_for_user(request.user, pk)
+    doc = access.get_document_for_user(request.user, pk)
     form = SubmitForm(request.POST, request.FILES)
     if not form.is_valid():
         return _fail(request, doc, form, submit_form=form)
@@ -291,7 +257,7 @@ def document_submit(request, pk):
 @login_required
 @require_POST
 def document_comment(request, pk):
-    doc = selectors.get_document_for_user(request.user, pk)
+    doc = access.get_document_for_user(request.user, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _fail(request, doc, form, comment_form=form)
@@ -313,10 +279,8 @@ def document_comment(request, pk):
 @login_required
 @require_POST
 def comment_check(request, pk, comment_id):
-    doc = selectors.get_document_for_user(request.user, pk)
-    comment = doc.comments.filter(pk=comment_id).first()
-    if comment is None:
-        raise Http404("批注不存在")
+    doc = access.get_document_for_user(request.user, pk)
+    comment = access.get_comment(doc, comment_id)
     form = CheckForm(request.POST)
     if not form.is_valid():
         return _fail(request, doc, form)
@@ -336,7 +300,7 @@ def comment_check(request, pk, comment_id):
 @login_required
 @require_POST
 def document_decide(request, pk):
-    doc = selectors.get_document_for_user(request.user, pk)
+    doc = access.get_document_for_user(request.user, pk)
     kind = rules.kinds(doc.campaign).get(doc.kind)
     form = DecideForm(request.POST, items=kind.checklist_items if kind else [])
     if not form.is_valid():
@@ -359,7 +323,7 @@ def document_decide(request, pk):
 @login_required
 @require_POST
 def document_milestone(request, pk):
-    doc = selectors.get_document_for_user(request.user, pk)
+    doc = access.get_document_for_user(request.user, pk)
     form = MilestoneForm(request.POST)
     if not form.is_valid():
         return _fail(request, doc, form, milestone_form=form)
@@ -373,12 +337,12 @@ def document_milestone(request, pk):
 
 @login_required
 def document_diff(request, pk):
-    doc = selectors.get_document_for_user(request.user, pk)
+    doc = access.get_document_for_user(request.user, pk)
     versions = list(doc.versions.order_by("number"))
     if len(versions) < 2:
         raise Http404("只有一稿，没有可比较的版本")
-    a = selectors.get_version(doc, request.GET.get("a", versions[-2].number))
-    b = selectors.get_version(doc, request.GET.get("b", versions[-1].number))
+    a = access.get_version(doc, request.GET.get("a", versions[-2].number))
+    b = access.get_version(doc, request.GET.get("b", versions[-1].number))
     rows = diff_texts(a.text, b.text)
     return render(
         request,
@@ -389,8 +353,8 @@ def document_diff(request, pk):
 
 @login_required
 def version_original(request, pk, number):
-    doc = selectors.get_document_for_user(request.user, pk)
-    version = selectors.get_version(doc, number)
+    doc = access.get_document_for_user(request.user, pk)
+    version = access.get_version(doc, number)
     if not version.original:
         raise Http404("该版本没有上传原始文件")
     return FileResponse(

@@ -18,7 +18,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from dudao.campaigns.access import visible_participations
-from dudao.orgs.access import _get_or_404, scope_for
+from dudao.core.access import get_in_scope_or_404
+from dudao.orgs.access import scope_for
 
 from .instruments import get_instrument
 from .models import PaperBallotSheet, SurveyRound
@@ -30,12 +31,11 @@ def visible_rounds(user, campaign=None):
 
 
 def get_round_for_user(user, round_id) -> SurveyRound:
-    return _get_or_404(
+    return get_in_scope_or_404(
         visible_rounds(user).select_related(
             "campaign__template", "participation__group", "participation__unit", "subject_person"
         ),
         round_id,
-        "测评",
     )
 
 

@@ -7,6 +7,7 @@ that is not closed, nor any count of a round below the instrument's minimum grou
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import segno
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dudao.core.access import clean_query_text
 from dudao.campaigns.access import (
     get_campaign_for_user,
     get_participation_for_user,
@@ -49,10 +51,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value, default=None):
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
+    """A count typed in a form: ASCII digits (a sign allowed, the action judges the range), at
+    most nine of them; anything else (full-width digits, a NUL byte, 25 nines) is ``default``."""
+    text = str(value if value is not None else "").strip()
+    if not re.fullmatch(r"-?[0-9]{1,9}", text):
         return default
+    return int(text)
 
 
 def _date(value):
@@ -77,7 +81,7 @@ def campaign_surveys(request, campaign_id):
     if not unit_instruments:
         return render(request, "surveys/campaign.html", {"campaign": campaign, "instruments": []})
     codes = [i["code"] for i in unit_instruments]
-    chosen = request.GET.get("instrument")
+    chosen = clean_query_text(request.GET.get("instrument"))
     inst = get_instrument(data, chosen if chosen in codes else codes[0])
     units = (
         visible_participations(request.user, campaign)
@@ -170,7 +174,7 @@ def round_create(request, participation_id):
     participation = get_participation_for_user(request.user, participation_id)
     data = participation.campaign.template.data
     try:
-        inst = get_instrument(data, request.POST.get("instrument", ""))
+        inst = get_instrument(data, clean_query_text(request.POST.get("instrument")))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("surveys:unit", participation_id=participation.pk)
@@ -304,7 +308,7 @@ def round_sample(request, round_id):
             actor=request.user,
             round_=round_,
             size=size,
-            seed=request.POST.get("seed", ""),
+            seed=clean_query_text(request.POST.get("seed")),
             extra_codes=extra,
         ),
         f"已随机抽取 {size} 人，并生成 {size + extra} 个测评码。",
@@ -356,7 +360,7 @@ def round_resurvey(request, round_id):
     round_ = get_round_for_runner(request.user, round_id)
     try:
         new = actions.start_resurvey(
-            actor=request.user, previous=round_, reason=request.POST.get("reason", "")
+            actor=request.user, previous=round_, reason=clean_query_text(request.POST.get("reason"))
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -398,7 +402,7 @@ def paper_enter(request, round_id):
             actor=request.user,
             sheet=sheet,
             counts=counts,
-            reason=request.POST.get("reason", ""),
+            reason=clean_query_text(request.POST.get("reason")),
             **figures,
         ),
         "纸质票已更正，请另一位同志复核。",

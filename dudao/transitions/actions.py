@@ -34,9 +34,8 @@ from dudao.core.audit import record_event
 from dudao.core.errors import AccessDenied, DomainError, TransitionError
 
 from . import rules
-from .access import GROUP, OFFICE, UNIT, capabilities, require
+from .access import capabilities, last_decision, transition_permits, when_text, who_name
 from .models import (
-    OPEN_STATUSES,
     ApplicationStatus,
     ExtensionStatus,
     ParticipationEnd,
@@ -51,29 +50,9 @@ def _evaluate(participation, phase=None):
     return evaluate_unit(participation, phase=phase)
 
 
-def _who(user) -> str:
-    if user is None:
-        return "系统"
-    return (user.get_full_name() or "").strip() or user.username
-
-
-def _when(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
-
-
-def _last_decision(app: TransitionApplication) -> str:
-    """One sentence saying who moved the application into its present state, and when."""
-    s = ApplicationStatus
-    if app.status == s.FORWARDED:
-        return f"{_who(app.group_decided_by)}已于{_when(app.group_decided_at)}转报活动办"
-    if app.status == s.REMEDIAL:
-        return f"{_who(app.group_decided_by)}已于{_when(app.group_decided_at)}责令补课"
-    if app.status == s.APPROVED:
-        return f"{_who(app.office_decided_by)}已于{_when(app.office_decided_at)}批准转段"
-    if app.status == s.SENT_BACK:
-        return f"{_who(app.office_decided_by)}已于{_when(app.office_decided_at)}退回该申请"
-    return f"{_who(app.submitted_by)}已于{_when(app.submitted_at)}提交该申请"
+_who = who_name
+_when = when_text
+_last_decision = last_decision
 
 
 def _conflict(app: TransitionApplication, doing: str) -> TransitionError:
@@ -85,7 +64,9 @@ def _conflict(app: TransitionApplication, doing: str) -> TransitionError:
     )
 
 
-def _lock_application(application, *, expected_version, allowed, doing):
+def _lock_application(application, *, actor, expected_version, action, doing):
+    """Lock the application, then ask ``transition_permits`` again on the locked row: a state
+    another decider left meanwhile is refused with who decided first and when."""
     app = (
         TransitionApplication.objects.select_for_update(of=("self",))
         # Only the non-null join: after waiting for the lock PostgreSQL re-reads the locked row
@@ -97,8 +78,9 @@ def _lock_application(application, *, expected_version, allowed, doing):
     # (e.g. forwarding an application that was sent back and submitted again meanwhile).
     if expected_version is not None and int(expected_version) != app.version:
         raise _conflict(app, doing)
-    if app.status not in allowed:
+    if transition_permits(actor, app).refused_by_state(action):
         raise _conflict(app, doing)
+    transition_permits(actor, app).require(action)
     return app
 
 
@@ -130,26 +112,15 @@ def apply_for_transition(*, actor, participation: Participation, summary: str):
     Refused while an application is open or after the unit has finished. Closes an open
     remedial order (the unit says the work is redone)."""
     summary = _required(summary, "阶段小结（本阶段工作情况）")
-    require(actor, participation, UNIT, "提出转段申请")
+    transition_permits(actor, participation).require("apply", ignore_state=True)
     # Lock the unit's row: two applies at once queue here, the second sees the first's row.
     part = (
         Participation.objects.select_for_update(of=("self",))
         .select_related("campaign__template", "batch")
         .get(pk=participation.pk)
     )
-    if ParticipationEnd.objects.filter(participation=part).exists():
-        raise TransitionError(f"{part.unit_name}已结束集中教育，不能再申请转段。")
-    open_app = (
-        TransitionApplication.objects.filter(participation=part, status__in=OPEN_STATUSES)
-        .select_related("participation", "submitted_by", "group_decided_by", "office_decided_by")
-        .first()
-    )
-    if open_app is not None:
-        raise TransitionError(
-            f"已有一份转段申请尚未办结：{_last_decision(open_app)}"
-            f"（状态：{open_app.get_status_display()}）。请等待审核结果，不要重复申请。",
-            code="open_application",
-        )
+    # The same rule again on the locked row: an application or an end made meanwhile counts.
+    transition_permits(actor, part).require("apply")
     template = part.campaign.template
     if rules.phase_spec(template, part.current_phase) is None:
         raise TransitionError(f"{part.unit_name}的当前阶段“{part.current_phase}”不在活动模板中。")
@@ -205,9 +176,7 @@ def record_transition_meeting(*, actor, application: TransitionApplication, meet
         .select_related("participation__campaign__template")
         .get(pk=application.pk)
     )
-    require(actor, app.participation, UNIT, "登记小结和转段动员会")
-    if app.status != ApplicationStatus.APPROVED or not app.to_phase:
-        raise TransitionError("只有已批准转入下一阶段的申请才能登记小结和转段动员会。")
+    transition_permits(actor, app).require("record_meeting")
     kind = rules.transition_spec(app.participation.campaign.template, app.from_phase).get(
         "meeting_kind"
     )
@@ -241,12 +210,9 @@ def forward_application(
 ):
     """The group forwards the application to the office. Refused while the requirements engine
     reports blocking failures (seed 001: "凡学习不合格的不得转段"); the message lists them."""
-    require(actor, application.participation, GROUP, "转报转段申请")
+    transition_permits(actor, application).require("forward", ignore_state=True)
     app = _lock_application(
-        application,
-        expected_version=expected_version,
-        allowed={ApplicationStatus.SUBMITTED},
-        doing="转报",
+        application, actor=actor, expected_version=expected_version, action="forward", doing="转报"
     )
     report = _evaluate(app.participation, phase=app.from_phase)
     if not report.ready:
@@ -284,11 +250,12 @@ def order_remedial_work(
     and what must be redone; the reason is required. The application closes as ``remedial``."""
     reason = _required(reason, "责令补课的理由")
     work = _required(work, "需要补课的内容")
-    require(actor, application.participation, GROUP, "责令补课")
+    transition_permits(actor, application).require("remedial", ignore_state=True)
     app = _lock_application(
         application,
+        actor=actor,
         expected_version=expected_version,
-        allowed={ApplicationStatus.SUBMITTED},
+        action="remedial",
         doing="责令补课",
     )
     template = app.participation.campaign.template
@@ -340,15 +307,13 @@ def order_remedial_work(
 def propose_extension(*, actor, participation: Participation, days: int, reason: str):
     """The group proposes more days for the unit's current phase (seed 004: 进度服从质量)."""
     reason = _required(reason, "延长的理由")
-    require(actor, participation, GROUP, "建议延长阶段")
+    transition_permits(actor, participation).require("propose_extension", ignore_state=True)
     part = (
         Participation.objects.select_for_update(of=("self",))
         .select_related("campaign__template")
         .get(pk=participation.pk)
     )
-    spec = rules.phase_spec(part.campaign.template, part.current_phase) or {}
-    if not spec.get("extendable", True):
-        raise DomainError(f"活动模板规定“{spec.get('name', part.current_phase)}”阶段不能延长。")
+    transition_permits(actor, part).require("propose_extension")
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -386,20 +351,13 @@ def propose_extension(*, actor, participation: Participation, days: int, reason:
 # --- the campaign office ----------------------------------------------------------------------
 
 
-def _office_allowed(app) -> set[str]:
-    allowed = {ApplicationStatus.FORWARDED}
-    if app.participation.reports_directly:
-        allowed.add(ApplicationStatus.SUBMITTED)
-    return allowed
-
-
 @transaction.atomic
 def approve_transition(
     *, actor, application: TransitionApplication, comment: str = "", expected_version=None
 ):
     """The office approves: the phase is closed (PhasePeriod) and the next one opens
     (``Participation.current_phase`` / ``phase_started_on``), or the participation ends."""
-    require(actor, application.participation, OFFICE, "批准转段")
+    transition_permits(actor, application).require("approve", ignore_state=True)
     # Lock order: participation, then application (the same order as apply_for_transition).
     part = (
         Participation.objects.select_for_update(of=("self",))
@@ -408,8 +366,9 @@ def approve_transition(
     )
     app = _lock_application(
         application,
+        actor=actor,
         expected_version=expected_version,
-        allowed=_office_allowed(application),
+        action="approve",
         doing="批准转段",
     )
     if part.current_phase != app.from_phase:
@@ -480,11 +439,12 @@ def send_back_application(
 ):
     """The office sends the application back to the unit; the reason is required."""
     reason = _required(reason, "退回的理由")
-    require(actor, application.participation, OFFICE, "退回转段申请")
+    transition_permits(actor, application).require("send_back", ignore_state=True)
     app = _lock_application(
         application,
+        actor=actor,
         expected_version=expected_version,
-        allowed=_office_allowed(application),
+        action="send_back",
         doing="退回",
     )
     app.status = ApplicationStatus.SENT_BACK
@@ -505,22 +465,22 @@ def decide_extension(
     reason = (reason or "").strip()
     if not approve and not reason:
         raise DomainError("请填写不同意延长的理由。", code="required")
-    require(actor, extension.participation, OFFICE, "决定阶段延期")
+    transition_permits(actor, extension).require("decide_extension", ignore_state=True)
     ext = (
         PhaseExtension.objects.select_for_update(of=("self",))
         .select_related("participation")
         .get(pk=extension.pk)
     )
+    permits = transition_permits(actor, ext)
     if (
         expected_version is not None and int(expected_version) != ext.version
-    ) or ext.status != ExtensionStatus.PROPOSED:
+    ) or permits.refused_by_state("decide_extension"):
         raise TransitionError(
             f"{_who(ext.decided_by)}已于{_when(ext.decided_at)}{ext.get_status_display()}。"
             "您的操作没有执行，请刷新页面查看。",
             code="conflict",
         )
-    if ext.participation.current_phase != ext.phase:
-        raise TransitionError("该单位已转入下一阶段，这条延期建议不再适用。")
+    permits.require("decide_extension")
     ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     ext.decided_by = actor
     ext.decided_at = timezone.now()
@@ -544,6 +504,7 @@ __all__ = [
     "apply_for_transition",
     "approve_transition",
     "capabilities",
+    "transition_permits",
     "decide_extension",
     "forward_application",
     "order_remedial_work",

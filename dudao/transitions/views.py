@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dudao.campaigns.requirements import evaluate_campaign, evaluate_unit
+from dudao.core.access import get_in_scope_or_404
 from dudao.core.errors import DomainError
 from dudao.orgs.access import scope_for
 from dudao.records.models import Meeting
@@ -18,7 +19,6 @@ from dudao.records.models import Meeting
 from . import actions, rules, selectors
 from .access import (
     GROUP,
-    OFFICE,
     UNIT,
     capabilities,
     get_application_for_user,
@@ -27,6 +27,7 @@ from .access import (
     get_group_dashboard_for_user,
     get_participation,
     get_participation_as,
+    transition_permits,
 )
 from .forms import (
     ApplyForm,
@@ -40,7 +41,14 @@ from .forms import (
 )
 from .models import ApplicationStatus
 
-NOT_FOUND = "页面不存在或您无权访问"
+
+def _permits_or_403(user, obj, action):
+    """The permits on an object the user may see; 403 with the reason when he does not hold the
+    role for ``action``. A refusal by state goes on to the action, which says who decided first."""
+    permits = transition_permits(user, obj)
+    if not permits.may(action) and not permits.refused_by_state(action):
+        raise PermissionDenied(permits.reason(action))
+    return permits
 
 
 def _evaluate_unit(participation, phase=None):
@@ -72,6 +80,7 @@ def unit_report(request, participation_id):
             "report": report,
             "schedule": selectors.schedule_for(p),
             "caps": capabilities(request.user, p),
+            "permits": transition_permits(request.user, p),
         },
     )
 
@@ -82,7 +91,12 @@ def timeline(request, participation_id):
     return render(
         request,
         "transitions/timeline.html",
-        {"p": p, "t": selectors.timeline(p), "caps": capabilities(request.user, p)},
+        {
+            "p": p,
+            "t": selectors.timeline(p),
+            "caps": capabilities(request.user, p),
+            "permits": transition_permits(request.user, p),
+        },
     )
 
 
@@ -94,6 +108,7 @@ def unit_page(request, participation_id):
     open_app = selectors.open_application(p)
     ended = selectors.participation_end(p)
     meeting_app, meetings = selectors.awaiting_meeting(p)
+    permits = transition_permits(request.user, p)
     return render(
         request,
         "transitions/unit.html",
@@ -108,7 +123,8 @@ def unit_page(request, participation_id):
                 for a in selectors.applications_of(p)
             ],
             "ended": ended,
-            "form": ApplyForm() if open_app is None and ended is None else None,
+            "form": ApplyForm() if permits.may("apply") else None,
+            "permits": permits,
             "next_phase": rules.next_phase(p.campaign.template, p.current_phase),
             "meeting_app": meeting_app,
             "meeting_form": MeetingForm(meetings=meetings) if meetings else None,
@@ -121,15 +137,13 @@ def application_detail(request, application_id):
     app = get_application_for_user(request.user, application_id)
     p = app.participation
     caps = capabilities(request.user, p)
+    permits = transition_permits(request.user, app)
     live = _evaluate_unit(p, phase=app.from_phase) if app.is_open else None
     template = p.campaign.template
     names = rules.requirement_names(template, app.from_phase)
     failing = {r.code for r in live.blocking_failures} if live else set()
-    can_group = GROUP in caps and app.status == ApplicationStatus.SUBMITTED
-    office_states = {ApplicationStatus.FORWARDED}
-    if p.reports_directly:
-        office_states.add(ApplicationStatus.SUBMITTED)
-    can_office = OFFICE in caps and app.status in office_states
+    can_group = permits.may("forward")
+    can_office = permits.may("approve")
     version = {"version": app.version}
     return render(
         request,
@@ -138,6 +152,9 @@ def application_detail(request, application_id):
             "app": app,
             "p": p,
             "caps": caps,
+            "permits": permits,
+            # Why a decision the user could take is not offered now (e.g. already forwarded).
+            "refusals": permits.state_reasons() if app.is_open else [],
             "live": live,
             "remedial": getattr(app, "remedial_order", None)
             if app.status == ApplicationStatus.REMEDIAL
@@ -152,10 +169,10 @@ def application_detail(request, application_id):
                 initial={**version, "requirements": sorted(failing)},
                 requirement_choices=list(names.items()),
             )
-            if can_group
+            if permits.may("remedial")
             else None,
             "approve_form": ApproveForm(initial=version) if can_office else None,
-            "send_back_form": SendBackForm(initial=version) if can_office else None,
+            "send_back_form": SendBackForm(initial=version) if permits.may("send_back") else None,
         },
     )
 
@@ -256,7 +273,8 @@ def extension_page(request, participation_id):
 @login_required
 @require_POST
 def apply(request, participation_id):
-    p = get_participation_as(request.user, participation_id, UNIT)
+    p = get_participation(request.user, participation_id)
+    _permits_or_403(request.user, p, "apply")
     form = ApplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -272,10 +290,9 @@ def apply(request, participation_id):
     return redirect("transitions:unit", p.pk)
 
 
-def _application_for(request, application_id, cap):
+def _application_for(request, application_id, action):
     app = get_application_for_user(request.user, application_id)
-    if cap not in capabilities(request.user, app.participation):
-        raise Http404(NOT_FOUND)
+    _permits_or_403(request.user, app, action)
     return app
 
 
@@ -295,7 +312,7 @@ def _decide(request, app, form, call, success: str):
 @login_required
 @require_POST
 def forward(request, application_id):
-    app = _application_for(request, application_id, GROUP)
+    app = _application_for(request, application_id, "forward")
     return _decide(
         request,
         app,
@@ -313,7 +330,7 @@ def forward(request, application_id):
 @login_required
 @require_POST
 def remedial(request, application_id):
-    app = _application_for(request, application_id, GROUP)
+    app = _application_for(request, application_id, "remedial")
     names = rules.requirement_names(app.participation.campaign.template, app.from_phase)
     return _decide(
         request,
@@ -335,7 +352,7 @@ def remedial(request, application_id):
 @login_required
 @require_POST
 def approve(request, application_id):
-    app = _application_for(request, application_id, OFFICE)
+    app = _application_for(request, application_id, "approve")
     return _decide(
         request,
         app,
@@ -353,7 +370,7 @@ def approve(request, application_id):
 @login_required
 @require_POST
 def send_back(request, application_id):
-    app = _application_for(request, application_id, OFFICE)
+    app = _application_for(request, application_id, "send_back")
     return _decide(
         request,
         app,
@@ -371,7 +388,9 @@ def send_back(request, application_id):
 @login_required
 @require_POST
 def record_meeting(request, application_id):
-    app = _application_for(request, application_id, UNIT)
+    from dudao.records.models import Meeting
+
+    app = _application_for(request, application_id, "record_meeting")
     p = app.participation
     meetings = Meeting.objects.filter(participation=p, phase=app.to_phase)
     form = MeetingForm(request.POST, meetings=meetings)
@@ -382,7 +401,7 @@ def record_meeting(request, application_id):
             actions.record_transition_meeting(
                 actor=request.user,
                 application=app,
-                meeting=meetings.get(pk=form.cleaned_data["meeting"]),
+                meeting=get_in_scope_or_404(meetings, form.cleaned_data["meeting"]),
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -395,8 +414,7 @@ def record_meeting(request, application_id):
 @require_POST
 def decide_extension(request, extension_id):
     ext = get_extension_for_user(request.user, extension_id)
-    if OFFICE not in capabilities(request.user, ext.participation):
-        raise Http404(NOT_FOUND)
+    _permits_or_403(request.user, ext, "decide_extension")
     form = DecideExtensionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))

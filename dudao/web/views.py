@@ -13,6 +13,7 @@ from django.utils import timezone
 from dudao.campaigns import access as campaign_access
 from dudao.campaigns import selectors as campaign_selectors
 from dudao.campaigns.models import Campaign, Participation
+from dudao.core.access import clean_query_text, id_or_none
 from dudao.core.models import AuditEvent
 from dudao.core.xlsx import stream_workbook
 from dudao.orgs import access
@@ -171,18 +172,15 @@ def campaign_overview_export(request, campaign_id):
 
 
 def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return id_or_none(value)
 
 
 def _member_filters(params) -> dict:
     """The member-list filters with defaults, so the form can always show them."""
     return {
-        "branch": params.get("branch", ""),
-        "category": params.get("category", ""),
-        "q": params.get("q", "").strip()[:100],
+        "branch": clean_query_text(params.get("branch", "")),
+        "category": clean_query_text(params.get("category", "")),
+        "q": clean_query_text(params.get("q", ""))[:100],
     }
 
 

@@ -140,7 +140,12 @@ def _post_urls(c):
     ]
 
 
-def test_it_answers_404_to_a_decision_posted_by_a_role_that_may_not_take_it(client, cast):
+# Who sees unit A's transition pages (and so is told "403, not yours to decide" rather than 404).
+SEES_UNIT_A = {"office", "leading", "group_leader", "group_member", "unit_head", "liaison"}
+
+
+def test_it_refuses_a_decision_posted_by_a_role_that_may_not_take_it(client, cast):
+    """403 with the reason for who sees the unit, 404 for anyone else; nothing recorded."""
     from dudao.core.models import AuditEvent
 
     before = AuditEvent.objects.count()
@@ -149,5 +154,8 @@ def test_it_answers_404_to_a_decision_posted_by_a_role_that_may_not_take_it(clie
         for role in set(ROLES) - allowed:
             client.force_login(cast.user(role))
             response = client.post(url, data)
-            assert response.status_code == 404, (url, role, response.status_code)
+            expected = 403 if role in SEES_UNIT_A else 404
+            assert response.status_code == expected, (url, role, response.status_code)
+            if expected == 403:
+                assert "只有" in response.content.decode(), (url, role)
         assert AuditEvent.objects.count() == before, url
