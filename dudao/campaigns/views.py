@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dudao.core.access import clean_query_text, id_or_none, parse_id
 from dudao.core.errors import DomainError
-from dudao.orgs.access import scope_for, visible_people
+from dudao.orgs.access import visible_people
 from dudao.orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
 from . import access, actions

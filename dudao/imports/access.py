@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from dudao.core.access import NOT_FOUND, get_in_scope_or_404
 from dudao.campaigns.access import get_campaign_for_manager
+from dudao.core.access import NOT_FOUND, get_in_scope_or_404
 from dudao.orgs.access import scope_for
 
 from .models import ImportJob

@@ -7,14 +7,12 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dudao.campaigns.access import get_campaign_for_manager
 from dudao.core.errors import DomainError
 from dudao.core.xlsx import stream_workbook
-from dudao.orgs.access import scope_for
 
 from . import access, actions, progress, samples
 from .access import get_campaign_for_manager

@@ -22,7 +22,6 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from dudao.core.access import get_in_scope_or_404
 

@@ -60,20 +60,6 @@ def visible_documents(user, campaign=None) -> QuerySet[Document]:
     return qs
 
 
-def get_document_for_user(user, pk) -> Document:
-    """Moved to ``reviews.access``; kept here for older callers."""
-    from .access import get_document_for_user as fetch
-
-    return fetch(user, pk)
-
-
-def get_version(document: Document, number) -> DocumentVersion:
-    """Moved to ``reviews.access``; kept here for older callers."""
-    from .access import get_version as fetch
-
-    return fetch(document, number)
-
-
 def latest_version(document: Document) -> DocumentVersion | None:
     return document.versions.order_by("-number").first()
 

@@ -17,13 +17,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dudao.core.access import clean_query_text
 from dudao.campaigns.access import (
     get_campaign_for_user,
     get_participation_for_user,
     visible_participations,
 )
 from dudao.campaigns.requirements.ports import STATUS_LABELS
+from dudao.core.access import clean_query_text
 from dudao.core.errors import DomainError
 
 from . import actions, exports

@@ -15,15 +15,15 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 
-from dudao.core.access import get_in_scope_or_404
-from dudao.core.permissions import Permits, allow, refuse
 from dudao.campaigns.access import (
     get_campaign_for_user,
     get_group_for_user,
     get_participation_for_user,
     visible_participations,
 )
+from dudao.core.access import get_in_scope_or_404
 from dudao.core.errors import AccessDenied
+from dudao.core.permissions import Permits, allow, refuse
 from dudao.orgs.access import scope_for
 
 from . import rules

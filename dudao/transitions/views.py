@@ -388,7 +388,6 @@ def send_back(request, application_id):
 @login_required
 @require_POST
 def record_meeting(request, application_id):
-    from dudao.records.models import Meeting
 
     app = _application_for(request, application_id, "record_meeting")
     p = app.participation
