@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dudao.reviews",
     "dudao.surveys",
     "dudao.transitions",
+    "dudao.rectification",
     "dudao.web",
     "dudao.demo",
 ]

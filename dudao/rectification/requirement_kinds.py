@@ -1,0 +1,7 @@
+"""Placeholder; filled below."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    return None
