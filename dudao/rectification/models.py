@@ -144,8 +144,12 @@ class Item(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "deadline"]),
-            # Covers the light-by-class counts (status, class and deadline decide a light).
-            models.Index(fields=["campaign", "status", "rect_class", "deadline"]),
+            # Covers the overview's scan: grouped by unit and class, status, deadline and owner
+            # decide the light and the "no owner" count.
+            models.Index(
+                fields=["campaign", "participation", "rect_class", "status", "deadline", "owner"],
+                name="rect_item_overview",
+            ),
             models.Index(fields=["participation", "status"]),
             models.Index(fields=["owner", "status"]),
         ]

@@ -39,42 +39,65 @@ def light_case(template, today: dt.date) -> Case:
 
 
 def _count_exprs(template, today: dt.date) -> dict:
-    exprs = {}
-    for light, by_class in light_q(template, today).items():
-        for code, q in by_class.items():
-            exprs[f"{light}__{code}"] = Count("pk", filter=q)
-    exprs["no_owner"] = Count("pk", filter=NOT_DONE & Q(owner__isnull=True))
-    exprs["total"] = Count("pk")
-    return exprs
-
-
-def _table(row: dict) -> dict:
-    """{"lights": {light: {class: n, "all": n}}, "classes": {class: n}, "no_owner", "total"}."""
-    lights = {}
-    classes = {c.value: 0 for c in RectClass}
-    for light in rules.LIGHTS:
-        per = {c.value: row.get(f"{light}__{c.value}", 0) or 0 for c in RectClass}
-        per["all"] = sum(per.values())
-        lights[light] = per
-        for code in classes:
-            classes[code] += per[code]
+    """Per (…, class) row: total, red, yellow, no owner. Green is what is left (done, or time
+    enough). Few aggregates per row keep a city-wide scan cheap."""
+    yellow = Q(pk__in=[])
+    for code, rule in rules.classes(template).items():
+        until = today + dt.timedelta(days=rule.yellow_days_left)
+        yellow |= Q(rect_class=code, deadline__gte=today, deadline__lte=until)
     return {
-        "lights": lights,
-        "classes": classes,
-        "no_owner": row.get("no_owner", 0) or 0,
-        "total": row.get("total", 0) or 0,
+        "total": Count("pk"),
+        "red": Count("pk", filter=NOT_DONE & Q(deadline__lt=today)),
+        "yellow": Count("pk", filter=NOT_DONE & yellow),
+        "no_owner": Count("pk", filter=NOT_DONE & Q(owner__isnull=True)),
     }
 
 
+def _empty() -> dict:
+    lights = {light: {c.value: 0 for c in RectClass} | {"all": 0} for light in rules.LIGHTS}
+    return {"lights": lights, "classes": {c.value: 0 for c in RectClass}, "no_owner": 0, "total": 0}
+
+
+def _add(table: dict, row: dict) -> None:
+    code = row["rect_class"]
+    green = row["total"] - row["red"] - row["yellow"]
+    for light, n in ((rules.RED, row["red"]), (rules.YELLOW, row["yellow"]), (rules.GREEN, green)):
+        table["lights"][light][code] += n
+        table["lights"][light]["all"] += n
+    table["classes"][code] += row["total"]
+    table["no_owner"] += row["no_owner"]
+    table["total"] += row["total"]
+
+
 def counts(qs: QuerySet[Item], template, today: dt.date) -> dict:
-    """Counts by light and class over ``qs`` (one query)."""
-    return _table(qs.order_by().aggregate(**_count_exprs(template, today)))
+    """{"lights": {light: {class: n, "all": n}}, "classes", "no_owner", "total"} over ``qs``
+    (one query)."""
+    table = _empty()
+    for row in qs.order_by().values("rect_class").annotate(**_count_exprs(template, today)):
+        _add(table, row)
+    return table
 
 
 def counts_by(qs: QuerySet[Item], key: str, template, today: dt.date) -> dict:
     """{key value: counts} over ``qs`` grouped by ``key`` (one query)."""
-    rows = qs.order_by().values(key).annotate(**_count_exprs(template, today))
-    return {row[key]: _table(row) for row in rows}
+    out: dict = {}
+    rows = qs.order_by().values(key, "rect_class").annotate(**_count_exprs(template, today))
+    for row in rows:
+        _add(out.setdefault(row[key], _empty()), row)
+    return out
+
+
+def _merge(tables) -> dict:
+    total = _empty()
+    for table in tables:
+        for light, per in table["lights"].items():
+            for code, n in per.items():
+                total["lights"][light][code] += n
+        for code, n in table["classes"].items():
+            total["classes"][code] += n
+        total["no_owner"] += table["no_owner"]
+        total["total"] += table["total"]
+    return total
 
 
 def oldest_overdue(qs: QuerySet[Item], today: dt.date, limit: int = 10) -> list[Item]:
@@ -86,34 +109,41 @@ def oldest_overdue(qs: QuerySet[Item], today: dt.date, limit: int = 10) -> list[
 
 
 def campaign_overview(campaign, items: QuerySet[Item], today: dt.date) -> dict:
-    """The office's overview: totals, per group, oldest overdue, items without owner. Four
-    queries (and one for the group names) whatever the number of units or items."""
-    from dudao.campaigns.models import SupervisionGroup
+    """The office's overview: totals, per group, oldest overdue, items without owner. One scan
+    of the items grouped by unit (and class), summed per group and campaign here; a handful of
+    queries whatever the number of units or items."""
+    from dudao.campaigns.models import Participation, SupervisionGroup
 
     template = campaign.template
     items = items.filter(campaign=campaign)
-    per_group = counts_by(items, "participation__group_id", template, today)
+    per_unit = counts_by(items, "participation_id", template, today)
+    group_of = dict(
+        Participation.objects.filter(campaign=campaign).values_list("pk", "group_id").order_by()
+    )
+    by_group: dict = {}
+    for pid, table in per_unit.items():
+        by_group.setdefault(group_of.get(pid), []).append(table)
     names = dict(SupervisionGroup.objects.filter(campaign=campaign).values_list("pk", "name"))
     groups = sorted(
-        ((names.get(gid, "未分配督导组"), gid, table) for gid, table in per_group.items()),
+        ((names.get(gid, "未分配督导组"), gid, _merge(tables)) for gid, tables in by_group.items()),
         key=lambda row: (row[1] is None, row[0]),
     )
     return {
-        "totals": counts(items, template, today),
+        "totals": _merge(per_unit.values()),
         "groups": groups,
         "oldest": oldest_overdue(items, today),
     }
 
 
 def group_overview(group, items: QuerySet[Item], today: dt.date) -> dict:
-    template = group.campaign.template
-    items = items.filter(participation__group=group)
-    per_unit = counts_by(items, "participation_id", template, today)
     from dudao.campaigns.models import Participation
 
+    template = group.campaign.template
     names = dict(Participation.objects.filter(group=group).values_list("pk", "unit_name"))
+    items = items.filter(participation_id__in=list(names))
+    per_unit = counts_by(items, "participation_id", template, today)
     return {
-        "totals": counts(items, template, today),
+        "totals": _merge(per_unit.values()),
         "units": sorted(
             ((names.get(pid, ""), pid, table) for pid, table in per_unit.items()),
             key=lambda r: r[0],
