@@ -9,7 +9,8 @@ from dudao.orgs.models import Person
 from . import rules
 from .models import ItemStatus, Level, RectClass, SourceKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO format: a date input only takes YYYY-MM-DD (the Chinese locale would render 2005/4/1).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _text(label: str, *, required: bool = True, rows: int = 3) -> forms.CharField:
