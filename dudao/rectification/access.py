@@ -25,6 +25,7 @@ from . import rules
 from .models import CloseApplication, CloseStatus, Extension, ExtensionStatus, Item, ItemStatus
 
 OWNER, UNIT, HEAD, GROUP, OFFICE = "owner", "unit", "head", "group", "office"
+INSPECTOR = "inspector"
 
 
 def visible_items(user) -> QuerySet[Item]:
@@ -63,6 +64,12 @@ def participation_caps(user, participation) -> set[str]:
         caps.add(GROUP)
     if scope.is_superuser or participation.campaign_id in scope.office_campaigns:
         caps.add(OFFICE)
+    if scope.inspection:
+        # Seed 000: roving inspection groups check the departments assigned to them.
+        path = participation.unit.path
+        for campaign_id, paths in scope.inspection.values():
+            if campaign_id == participation.campaign_id and any(path.startswith(x) for x in paths):
+                caps.add(INSPECTOR)
     return caps
 
 
@@ -126,6 +133,12 @@ def item_permits(user, item: Item) -> Permits:
     )
     gate("apply_close", bool(working), "责任人或本单位", status == ItemStatus.OPEN)
     gate("explain", bool(caps & {UNIT}), "本单位", status == ItemStatus.OPEN)
+    gate(
+        "look_back",
+        UNIT in caps,
+        "本单位",
+        status in (ItemStatus.OPEN, ItemStatus.EXPLAINED),
+    )
     ext = pending_extension(item) if status == ItemStatus.OPEN else None
     gate(
         "request_extension",

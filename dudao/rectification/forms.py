@@ -143,3 +143,45 @@ class ImportForm(forms.Form):
         required=False,
         help_text="默认全部无误才导入。",
     )
+
+
+class RegulationForm(forms.Form):
+    title = forms.CharField(label="制度名称", max_length=200)
+    kind = forms.CharField(
+        label="类别",
+        max_length=100,
+        required=False,
+        help_text="如 学习培训、服务规范、廉政建设、党内民主（seed 001 四(四)）",
+    )
+    adopted_on = forms.DateField(label="制定日期", widget=DATE)
+    adopted_by = forms.CharField(label="制定机关", max_length=200)
+
+
+class CheckRegulationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="检查结果",
+        choices=[("in_force", "有效执行"), ("not_in_force", "未落实")],
+        widget=forms.RadioSelect,
+    )
+    note = _text("检查意见（未落实时必填）", required=False, rows=2)
+
+
+class SpecialActionForm(forms.Form):
+    from .models import ActionKind as _Kinds
+
+    kind = forms.ChoiceField(label="类别", choices=_Kinds.choices)
+    title = forms.CharField(label="名称", max_length=200)
+    held_on = forms.DateField(label="日期", widget=DATE)
+    people = forms.IntegerField(label="涉及人数", min_value=0, initial=0)
+    outcome = _text("结果", required=False, rows=2)
+    resolved = forms.BooleanField(label="已化解/已完成", required=False)
+
+
+class LookBackForm(forms.Form):
+    from .models import LookBackOutcome as _Outcomes
+
+    outcome = forms.ChoiceField(label="回头看结果", choices=_Outcomes.choices)
+    note = _text("说明")
+    new_deadline = forms.DateField(
+        label="新的完成时限（延期整改时填）", required=False, widget=DATE
+    )

@@ -19,9 +19,10 @@ from dudao.core.xlsx import stream_workbook
 from dudao.imports.excel import XLSX_MIME, FileRejected
 from dudao.orgs.access import get_campaign_for_user, get_group_for_user, scope_for
 
-from . import actions, ledger, rules, selectors
+from . import actions, ledger, registers, rules, selectors
 from .access import (
     GROUP,
+    INSPECTOR,
     OFFICE,
     UNIT,
     get_item_for_user,
@@ -35,6 +36,7 @@ from .access import (
     visible_items,
 )
 from .forms import (
+    CheckRegulationForm,
     CloseForm,
     DecideExtensionForm,
     ExplainForm,
@@ -42,10 +44,13 @@ from .forms import (
     FilterForm,
     ImportForm,
     ItemForm,
+    LookBackForm,
     ProgressForm,
+    RegulationForm,
     SignOffForm,
+    SpecialActionForm,
 )
-from .models import Attachment, ItemStatus, Publication
+from .models import ActionKind, Attachment, ItemStatus, Publication, Regulation
 
 PAGE_SIZE = 100
 
@@ -512,3 +517,138 @@ def public_qr(request, token):
     url = request.build_absolute_uri(reverse("rectification_public:list", args=[pub.token]))
     svg = segno.make(url, error="m").svg_inline(scale=6)
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+# --- registers (建章立制, special actions) and the look-back (回头看) ----------------------------
+
+
+@login_required
+def unit_registers(request, participation_id):
+    p = get_participation(request.user, participation_id)
+    caps = participation_caps(request.user, p)
+    regs = list(p.regulations.select_related("checked_by").order_by("adopted_on", "pk"))
+    actions_qs = p.special_actions.order_by("kind", "held_on", "pk")
+    counts = {label: 0 for _v, label in ActionKind.choices}
+    for a in actions_qs:
+        counts[a.get_kind_display()] += 1
+    return render(
+        request,
+        "rectification/registers.html",
+        {
+            "p": p,
+            "caps": caps,
+            "regulations": regs,
+            "special_actions": actions_qs,
+            "action_counts": counts,
+            "may_check": bool(caps & {INSPECTOR, OFFICE}),
+            "regulation_form": RegulationForm(),
+            "action_form": SpecialActionForm(),
+            "check_form": CheckRegulationForm(),
+        },
+    )
+
+
+def _unit_post(request, participation_id, form_class, run, done: str):
+    p = get_participation(request.user, participation_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            run(p, form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+    return redirect("rectification:registers", p.pk)
+
+
+@login_required
+@require_POST
+def regulation_add(request, participation_id):
+    def run(p, data):
+        registers.register_regulation(actor=request.user, participation=p, **data)
+
+    return _unit_post(request, participation_id, RegulationForm, run, "已登记制度。")
+
+
+@login_required
+@require_POST
+def special_action_add(request, participation_id):
+    def run(p, data):
+        registers.record_special_action(actor=request.user, participation=p, **data)
+
+    return _unit_post(request, participation_id, SpecialActionForm, run, "已登记。")
+
+
+@login_required
+@require_POST
+def regulation_check(request, regulation_id):
+    from dudao.campaigns.models import Participation
+    from dudao.orgs.access import scope_for as _scope
+
+    visible = Participation.objects.filter(_scope(request.user).participation_q())
+    reg = get_in_scope_or_404(
+        Regulation.objects.filter(participation__in=visible).select_related("participation"),
+        regulation_id,
+    )
+    form = CheckRegulationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            registers.check_regulation(
+                actor=request.user,
+                regulation=reg,
+                in_force=form.cleaned_data["decision"] == "in_force",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "检查结果已记录。")
+    return redirect("rectification:registers", reg.participation_id)
+
+
+@login_required
+def unit_look_back(request, participation_id):
+    p = get_participation(request.user, participation_id)
+    template = p.campaign.template
+    items = _with_lights(
+        list(
+            visible_items(request.user)
+            .filter(participation=p)
+            .exclude(status=ItemStatus.CLOSED)
+            .prefetch_related("look_backs")
+            .order_by("number")
+        ),
+        template,
+        _today(),
+    )
+    return render(
+        request,
+        "rectification/look_back.html",
+        {
+            "p": p,
+            "items": items,
+            "caps": participation_caps(request.user, p),
+            "form": LookBackForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def item_look_back(request, item_id):
+    item = get_item_for_user(request.user, item_id)
+    form = LookBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            registers.look_back_item(actor=request.user, item=item, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"第 {item.number} 项回头看已记录。")
+    return redirect("rectification:look_back", item.participation_id)

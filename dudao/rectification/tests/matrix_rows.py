@@ -235,3 +235,80 @@ ROWS = [
         extra={"public": True},
     ),
 ]
+
+
+def _regulation(c):
+    import datetime as dt
+
+    from dudao.rectification.models import Regulation
+    from dudao.rectification.registers import register_regulation
+
+    reg = Regulation.objects.filter(participation__unit=c.unit_a).first()
+    if reg is None:
+        reg = register_regulation(
+            actor=c.user("liaison"),
+            participation=_part(c),
+            title="矩阵测试制度",
+            adopted_on=dt.date(2005, 4, 1),
+            adopted_by="财政局党委",
+        )
+    return reg
+
+
+ROWS += [
+    Row(
+        "rect_registers",
+        "rectification:registers",
+        lambda c: f"/rectification/units/{_part(c).pk}/registers/",
+        UNIT_PAGE,
+        lambda c: "建章立制与专项行动",
+    ),
+    Row(
+        "rect_regulation_add",
+        "rectification:regulation_add",
+        lambda c: f"/rectification/units/{_part(c).pk}/regulations/",
+        set(),
+        post=lambda c: {"title": "制度", "adopted_on": "2005-04-01", "adopted_by": "党委"},
+        post_allowed=UNIT_A | ADMIN,
+        extra={"post_only": True},
+    ),
+    Row(
+        "rect_action_add",
+        "rectification:action_add",
+        lambda c: f"/rectification/units/{_part(c).pk}/actions/",
+        set(),
+        post=lambda c: {
+            "kind": "practice",
+            "title": "送温暖",
+            "held_on": "2005-04-01",
+            "people": 1,
+        },
+        post_allowed=UNIT_A | ADMIN,
+        extra={"post_only": True},
+    ),
+    Row(
+        "rect_regulation_check",
+        "rectification:regulation_check",
+        lambda c: f"/rectification/regulations/{_regulation(c).pk}/check/",
+        set(),
+        post=lambda c: {"decision": "in_force"},
+        post_allowed={"office"} | ADMIN,
+        extra={"post_only": True},
+    ),
+    Row(
+        "rect_look_back",
+        "rectification:look_back",
+        lambda c: f"/rectification/units/{_part(c).pk}/look-back/",
+        UNIT_PAGE,
+        lambda c: "东城区财政局 · 回头看",
+    ),
+    Row(
+        "rect_item_look_back",
+        "rectification:item_look_back",
+        lambda c: f"/rectification/items/{_item(c).pk}/look-back/",
+        set(),
+        post=lambda c: {"outcome": "explained", "note": "说明"},
+        post_allowed=UNIT_A | ADMIN,
+        extra={"post_only": True},
+    ),
+]
