@@ -143,12 +143,14 @@ class Item(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["campaign", "status", "deadline"]),
-            # Covers the overview's scan: grouped by unit and class, status, deadline and owner
-            # decide the light and the "no owner" count.
+            # Open items by deadline: red, yellow and the oldest overdue read index ranges.
             models.Index(
-                fields=["campaign", "participation", "rect_class", "status", "deadline", "owner"],
-                name="rect_item_overview",
+                fields=["campaign", "status", "deadline", "participation", "rect_class", "owner"],
+                name="rect_item_open_by_deadline",
+            ),
+            # Totals per unit and class, read from the index alone.
+            models.Index(
+                fields=["campaign", "participation", "rect_class"], name="rect_item_totals"
             ),
             models.Index(fields=["participation", "status"]),
             models.Index(fields=["owner", "status"]),

