@@ -127,64 +127,75 @@ def send_reminders(*, today: dt.date | None = None, actor=None) -> ReminderOutco
     return ReminderOutcome(run.pk, created, mails)
 
 
-def _recipients(rows: list[dict]) -> dict[tuple[str, int], list[int]]:
-    """(recipient kind, scope id) → user ids, looked up once per kind for all rows."""
+MAIL_LIST = 10  # items listed per kind in one mail; the rest are counted ("另有 N 项")
+SCOPE_FIELDS = {
+    "owner": "item__owner_id",
+    "unit_head": "item__participation__unit_id",
+    "group": "item__participation__group_id",
+    "office": "item__campaign_id",
+}
+
+
+def _users_of(kind: str, scopes: set) -> dict[int, list[int]]:
+    """scope id → user ids (for owners the scope is the user)."""
     from dudao.orgs.models import Role, RoleAssignment
 
-    units = {r["item__participation__unit_id"] for r in rows if r["recipient"] == "unit_head"}
-    groups = {r["item__participation__group_id"] for r in rows if r["recipient"] == "group"}
-    campaigns = {r["item__campaign_id"] for r in rows if r["recipient"] == "office"}
-    out: dict[tuple[str, int], list[int]] = defaultdict(list)
-    if units:
-        for uid, org in RoleAssignment.objects.filter(
-            role=Role.UNIT_HEAD, organisation_id__in=units
-        ).values_list("user_id", "organisation_id"):
-            out[("unit_head", org)].append(uid)
-    if groups:
-        for uid, gid in RoleAssignment.objects.filter(
-            role__in=[Role.GROUP_LEADER, Role.GROUP_MEMBER], group_id__in=groups
-        ).values_list("user_id", "group_id"):
-            out[("group", gid)].append(uid)
-    if campaigns:
-        for uid, cid in RoleAssignment.objects.filter(
-            role=Role.OFFICE, campaign_id__in=campaigns
-        ).values_list("user_id", "campaign_id"):
-            out[("office", cid)].append(uid)
+    if kind == "owner":
+        return {uid: [uid] for uid in scopes}
+    if kind == "unit_head":
+        rows = RoleAssignment.objects.filter(role=Role.UNIT_HEAD, organisation_id__in=scopes)
+        pairs = rows.values_list("organisation_id", "user_id")
+    elif kind == "group":
+        rows = RoleAssignment.objects.filter(
+            role__in=[Role.GROUP_LEADER, Role.GROUP_MEMBER], group_id__in=scopes
+        )
+        pairs = rows.values_list("group_id", "user_id")
+    else:
+        rows = RoleAssignment.objects.filter(role=Role.OFFICE, campaign_id__in=scopes)
+        pairs = rows.values_list("campaign_id", "user_id")
+    out: dict[int, list[int]] = defaultdict(list)
+    for scope, uid in pairs:
+        out[scope].append(uid)
     return out
 
 
 def _mail_run(run: ReminderRun) -> int:
+    """One mail per recipient: per kind of reminder, a count and the first items (most overdue
+    first). A fixed number of queries; only the listed rows leave the database."""
     from django.contrib.auth import get_user_model
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
 
-    rows = list(
-        Reminder.objects.filter(run=run).values(
-            "recipient",
-            "days_overdue",
-            "item__number",
-            "item__problem",
-            "item__deadline",
-            "item__owner_id",
-            "item__participation__unit_id",
-            "item__participation__unit_name",
-            "item__participation__group_id",
-            "item__campaign_id",
+    per_user: dict[int, list[tuple[int, list[dict]]]] = defaultdict(list)
+    for kind, field in SCOPE_FIELDS.items():
+        base = Reminder.objects.filter(run=run, recipient=kind, **{f"{field}__isnull": False})
+        totals = dict(base.values(field).annotate(n=Count("pk")).values_list(field, "n").order_by())
+        if not totals:
+            continue
+        listed: dict[int, list[dict]] = defaultdict(list)
+        rows = (
+            base.annotate(
+                rn=Window(
+                    RowNumber(),
+                    partition_by=[F(field)],
+                    order_by=[F("days_overdue").desc(), F("pk").asc()],
+                )
+            )
+            .filter(rn__lte=MAIL_LIST)
+            .values(
+                field,
+                "days_overdue",
+                "item__number",
+                "item__problem",
+                "item__deadline",
+                "item__participation__unit_name",
+            )
         )
-    )
-    scopes = _recipients(rows)
-    per_user: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        kind = row["recipient"]
-        if kind == "owner":
-            users = [row["item__owner_id"]] if row["item__owner_id"] else []
-        else:
-            key = {
-                "unit_head": row["item__participation__unit_id"],
-                "group": row["item__participation__group_id"],
-                "office": row["item__campaign_id"],
-            }[kind]
-            users = scopes.get((kind, key), [])
-        for uid in users:
-            per_user[uid].append(row)
+        for row in rows:
+            listed[row[field]].append(row)
+        for scope, users in _users_of(kind, set(totals)).items():
+            for uid in users:
+                per_user[uid].append((totals[scope], listed.get(scope, [])))
     if not per_user:
         return 0
     emails = dict(
@@ -194,30 +205,34 @@ def _mail_run(run: ReminderRun) -> int:
         .values_list("pk", "email")
     )
     messages = []
-    for uid, items in per_user.items():
+    for uid, parts in per_user.items():
         if uid not in emails:
             continue
         lines = []
-        for row in items[:200]:
-            d = row["item__deadline"]
-            when = (
-                f"逾期 {row['days_overdue']} 天"
-                if row["days_overdue"] > 0
-                else (
-                    "今天到期"
-                    if row["days_overdue"] == 0
-                    else f"还有 {-row['days_overdue']} 天到期"
-                )
-            )
-            lines.append(
-                f"· {row['item__participation__unit_name']} 第{row['item__number']}项："
-                f"{row['item__problem'][:60]}（完成时限 {d.year}年{d.month}月{d.day}日，{when}）"
-            )
-        if len(items) > 200:
-            lines.append(f"……另有 {len(items) - 200} 项，请登录督导通查看。")
+        total = 0
+        for count, rows in parts:
+            total += count
+            for row in rows:
+                lines.append(_line(row))
+            if count > len(rows):
+                lines.append(f"……另有 {count - len(rows)} 项，请登录督导通查看。")
         body = "以下整改事项需要督办：\n\n" + "\n".join(lines) + "\n\n请登录督导通查看并推进。"
         messages.append(
-            EmailMessage(f"【整改催办】{len(items)} 项整改事项需要推进", body, to=[emails[uid]])
+            EmailMessage(f"【整改催办】{total} 项整改事项需要推进", body, to=[emails[uid]])
         )
-    connection_ = get_connection()
-    return connection_.send_messages(messages) or 0
+    return get_connection().send_messages(messages) or 0
+
+
+def _line(row: dict) -> str:
+    d = row["item__deadline"]
+    days = row["days_overdue"]
+    if days > 0:
+        when = f"逾期 {days} 天"
+    elif days == 0:
+        when = "今天到期"
+    else:
+        when = f"还有 {-days} 天到期"
+    return (
+        f"· {row['item__participation__unit_name']} 第{row['item__number']}项："
+        f"{row['item__problem'][:60]}（完成时限 {d.year}年{d.month}月{d.day}日，{when}）"
+    )
