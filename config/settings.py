@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "dudao.reviews",
     "dudao.surveys",
     "dudao.transitions",
+    "dudao.rectification",
     "dudao.web",
     "dudao.demo",
 ]

@@ -18,5 +18,7 @@ urlpatterns = [
     path("surveys/", include("dudao.surveys.urls")),
     path("s/", include("dudao.surveys.public_urls")),
     path("transitions/", include("dudao.transitions.urls")),
+    path("rectification/", include("dudao.rectification.urls")),
+    path("r/", include("dudao.rectification.public_urls")),
     path("", include("dudao.web.urls")),
 ]

@@ -238,6 +238,44 @@ _REFERENCES = {
 }
 
 
+# --- rectification (整改): read by dudao.rectification ----------------------------------------
+
+
+class RectificationClass(Strict):
+    """One of seed 001's three classes (立即整改/近期整改/逐步整改): its name, the deadline an
+    item gets by default, and how many days before it the item's light turns yellow."""
+
+    code: Literal["immediate", "near_term", "gradual"]
+    name: Text
+    default_days: int = Field(ge=0, le=3650)
+    yellow_days_left: int = Field(ge=0, le=3650)
+
+
+class RectificationEscalation(Strict):
+    """催办: from this many days overdue the reminder goes (also) to ``to``."""
+
+    days_overdue: int = Field(ge=0, le=3650)
+    to: Literal["owner", "unit_head", "group", "office"]
+
+
+class RectificationSpec(Strict):
+    classes: list[RectificationClass] = Field(min_length=3, max_length=3)
+    # Who signs off a close application, in order (e.g. the unit head, then the group).
+    close_signoff: list[Literal["unit_head", "group", "office"]] = Field(min_length=1)
+    remind_before_days: list[int] = []
+    escalation: list[RectificationEscalation] = []
+    # An item that cannot be solved now (说明情况) is carried over to a later stage.
+    carry_over_unsolvable: bool = False
+    source: Text
+
+    @model_validator(mode="after")
+    def _each_class_once(self) -> RectificationSpec:
+        codes = sorted(c.code for c in self.classes)
+        if codes != ["gradual", "immediate", "near_term"]:
+            raise ValueError("classes 须恰好各列一次 immediate、near_term、gradual")
+        return self
+
+
 # --- the template ------------------------------------------------------------------------------
 
 
@@ -418,6 +456,7 @@ class TemplateHead(Strict):
     document_kinds: list[Any] = []
     survey_instruments: list[Any] = []
     phases: list[Any] = Field(min_length=1)
+    rectification: RectificationSpec | None = None
     source: str = ""
 
 

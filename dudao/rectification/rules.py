@@ -1,0 +1,81 @@
+"""What the campaign template says about rectification, and the light of an item.
+
+Every number of days comes from the template's ``rectification`` section; a template without
+one (an older file, the test cast's minimal template) uses :data:`DEFAULT_SPEC`, which is the
+2005 template's section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .models import RectClass
+
+DEFAULT_SPEC = {
+    "classes": [
+        {"code": "immediate", "name": "立即整改", "default_days": 7, "yellow_days_left": 2},
+        {"code": "near_term", "name": "近期整改", "default_days": 30, "yellow_days_left": 7},
+        {"code": "gradual", "name": "逐步整改", "default_days": 180, "yellow_days_left": 15},
+    ],
+    "close_signoff": ["unit_head", "group"],
+    "remind_before_days": [3],
+    "escalation": [
+        {"days_overdue": 1, "to": "owner"},
+        {"days_overdue": 7, "to": "unit_head"},
+        {"days_overdue": 14, "to": "group"},
+        {"days_overdue": 30, "to": "office"},
+    ],
+    "carry_over_unsolvable": True,
+    "source": "seed 001",
+}
+
+SIGNOFF_LABELS = {"unit_head": "单位主要负责人", "group": "督导组", "office": "活动办公室"}
+
+RED, YELLOW, GREEN = "red", "yellow", "green"
+LIGHT_LABELS = {RED: "红灯（逾期）", YELLOW: "黄灯（临期）", GREEN: "绿灯"}
+LIGHTS = (RED, YELLOW, GREEN)
+
+
+def spec_of(template) -> dict:
+    """The rectification section of a template (a CampaignTemplate or its data dict)."""
+    data = template.data if hasattr(template, "data") else (template or {})
+    return data.get("rectification") or DEFAULT_SPEC
+
+
+@dataclass(frozen=True)
+class ClassRule:
+    code: str
+    name: str
+    default_days: int
+    yellow_days_left: int
+
+
+def classes(template) -> dict[str, ClassRule]:
+    return {c["code"]: ClassRule(**c) for c in spec_of(template)["classes"]}
+
+
+def class_choices(template) -> list[tuple[str, str]]:
+    rules = classes(template)
+    return [(c.value, rules[c.value].name if c.value in rules else c.label) for c in RectClass]
+
+
+def default_deadline(template, rect_class: str, start: dt.date) -> dt.date:
+    return start + dt.timedelta(days=classes(template)[rect_class].default_days)
+
+
+def signoff_roles(template) -> list[str]:
+    return list(spec_of(template)["close_signoff"])
+
+
+def light(template, *, status: str, rect_class: str, deadline: dt.date, today: dt.date) -> str:
+    """Red: past its deadline and not done. Yellow: at most ``yellow_days_left`` days left.
+    Green: done (closed or explained), or time enough left. Mirrors ``selectors.light_case``."""
+    if status in ("closed", "explained"):
+        return GREEN
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return RED
+    if days_left <= classes(template)[rect_class].yellow_days_left:
+        return YELLOW
+    return GREEN
