@@ -74,7 +74,7 @@ from .bulk import AuditChain, Tables
 # Days before today each batch started (seed 001: three batches by unit type, about six months
 # each; here they overlap so that the demo shows all of them at work). The first batch started
 # with the campaign.
-BATCH_START_DAYS_AGO = {1: 130, 2: 85, 3: 45}
+BATCH_START_DAYS_AGO = {1: 130, 2: 80, 3: 32}
 # Shares of passed phases whose transition had a history (seed 001: 责令补课; the office
 # sending an application back).
 REMEDIAL_SHARE = 0.10
@@ -170,14 +170,10 @@ class U:
     def leaders(self) -> list[M]:
         return [m for m in self.members if m.leader] or self.members[:1]
 
-    def counted(self, *, retired: bool = True) -> list[M]:
+    def counted(self, *, away: bool = False) -> list[M]:
         """Members a per-member requirement counts once exemptions are recorded."""
         return [
-            m
-            for m in self.members
-            if m.id not in self.away
-            and m.id not in self.frail
-            and (retired or m.category != "retired")
+            m for m in self.members if (away or m.id not in self.away) and m.id not in self.frail
         ]
 
 
@@ -674,9 +670,10 @@ class Writer:
                     score = Decimal(min(100, max(62, round(rnd.gauss(87, 7)))))
                     self.result.add_row(self.result.next_id(), tid, m.id, score, "")
 
-    def exempt(self, u: U, span: Span, d: dt.date, requirements: list[str]) -> None:
+    def exempt(self, u: U, span: Span, d: dt.date, requirements: list[str], away=True) -> None:
         at = _moment(d, 16, 0, self.now)
-        for pid, reason, text in [(p, "away", "外出务工，已由流入地党组织安排学习") for p in sorted(u.away)] + [
+        gone = sorted(u.away) if away else []
+        for pid, reason, text in [(p, "away", "外出务工，已由流入地党组织安排学习") for p in gone] + [
             (p, "retired", "年老体弱，不能参加集中学习") for p in sorted(u.frail)
         ]:  # fmt: skip
             for req in requirements:
@@ -733,8 +730,9 @@ class Writer:
                              source="group", text=text)  # fmt: skip
         first = self.day(span, 0.05)
         if self.happened(span, first):
-            self.exempt(u, span, first, ["self_analysis_docs"])
-        counted = u.counted()
+            # Members away send their self-analysis in writing; the frail retired are excused.
+            self.exempt(u, span, first, ["self_analysis_docs"], away=False)
+        counted = u.counted(away=True)
         skip = set()
         if short and span.end is None:
             skip = {m.id for m in rnd.sample(counted, min(len(counted), rnd.randint(1, 2)))}
@@ -775,17 +773,25 @@ class Writer:
                                        critic_id=critic.id, target_id=target.id,
                                        text=rnd.choice(texts.CRITICISMS))  # fmt: skip
         # Satisfaction test on each member's self-analysis (paper, within the branch or team).
-        d = self.day(span, 0.8)
+        d = self.day(span, 0.72)
         if self.happened(span, d) and self.happened(span, d + dt.timedelta(days=2)):
             by_branch = Counter(m.branch_id for m in u.members if m.category != "retired")
             for m in u.members:
-                if m.category == "retired" or m.id in skip or m.id in u.away:
+                if m.category == "retired" or m.id in skip:
                     continue
                 n = len(leaders) if m.leader else by_branch[m.branch_id]
                 n = max(6, min(n, 40))
-                share = rnd.uniform(0.8, 1.0) if rnd.random() > 0.03 else rnd.uniform(0.4, 0.6)
-                self.paper_round(u, span, "self_analysis_test", d, n, share, subject=m,
-                                 audit=False)  # fmt: skip
+                if rnd.random() > 0.01:
+                    self.paper_round(u, span, "self_analysis_test", d, n, rnd.uniform(0.8, 1.0),
+                                     subject=m, audit=False)  # fmt: skip
+                    continue
+                # Seed 001: "满意度不高的…重新撰写党性分析材料", then tested again.
+                first = self.paper_round(u, span, "self_analysis_test", d, n,
+                                         rnd.uniform(0.4, 0.6), subject=m, audit=False)  # fmt: skip
+                again = d + dt.timedelta(days=4)
+                if self.happened(span, again + dt.timedelta(days=2)):
+                    self.paper_round(u, span, "self_analysis_test", again, n, rnd.uniform(0.8, 1.0),
+                                     subject=m, audit=False, number=2, previous=first)  # fmt: skip
             self.event(_moment(d, 9, 0, self.now), u.liaison, "survey.member_rounds.create",
                        "campaigns.participation", u.part_id, u.name, u,
                        data={"instrument": "self_analysis_test", "rounds": len(u.members)})  # fmt: skip
@@ -1053,7 +1059,8 @@ class Writer:
         self.apps.append(row)
         return row
 
-    def transitions(self, u: U, span: Span, short: bool, f: float) -> None:
+    def transitions(self, u: U, span: Span, short: bool, f: float) -> dict | None:
+        """The unit's applications in this phase; returns the approved one of a passed phase."""
         rnd = self.rnd
         staff = self.group_staff(u)
         leader = staff[0]
@@ -1127,7 +1134,7 @@ class Writer:
                 )
             else:
                 a["_meeting_on"] = span.end + dt.timedelta(days=rnd.randint(1, 3))
-            return
+            return a
         # The current phase.
         today = self.today
         due = span.start + dt.timedelta(days=span.duration)
@@ -1140,62 +1147,60 @@ class Writer:
                 self.extension_row(u, span, rnd.choice([10, 15]), "proposed", when)
             elif r < 0.8:
                 self.extension_row(u, span, 10, "refused", when)
-        if f < 0.9:
+        if f < (0.8 if short else 0.9) or rnd.random() < 0.15:
             return
-        r = rnd.random()
         waited = rnd.randint(0, 12)
         applied = _moment(today - dt.timedelta(days=waited), 10, 0, self.now)
-        applied = max(
-            applied,
-            _moment(span.start + dt.timedelta(days=int(span.duration * 0.9)), 10, 0, self.now),
-        )
-        if short:
-            state = "remedial" if r < 0.55 else ("submitted" if r < 0.85 else None)
-        else:
-            state = (
-                "submitted"
-                if r < 0.35
-                else "forwarded"
-                if r < 0.75
-                else "sent_back"
-                if r < 0.82
-                else None
-            )
-        if state is None:
-            return
+        earliest = span.start + dt.timedelta(days=int(span.duration * 0.8))
+        applied = max(applied, _moment(earliest, 10, 0, self.now))
         if applied.date() > today:
             return
-        a = self.app(u, span, 1, applied)
-        self.later(a, applied, u.liaison, "transition.apply", "transitions.transitionapplication",
-                   a["id"], label_of(a), u, data={"from": span.code})  # fmt: skip
+        a = self.app(u, span, 1, applied, snapshot=True)
         decided = min(
             applied + dt.timedelta(days=rnd.randint(1, 4)), self.now - dt.timedelta(hours=1)
         )
-        if state == "submitted":
-            return
-        if state == "remedial":
-            reason, work = texts.REMEDIAL_TEXTS[span.code]
-            a.update(status="remedial", version=2, group_decided_by_id=leader[0], group_decided_at=decided,
-                     group_comment=reason, snapshot=True)  # fmt: skip
+        # Decided once the engine has judged the unit's records (decide_current).
+        a["_decide"] = (rnd.random(), decided, leader, label_of(a))
+        self.later(a, applied, u.liaison, "transition.apply", "transitions.transitionapplication",
+                   a["id"], label_of(a), u, data={"from": span.code})  # fmt: skip
+
+    def decide_current(self, a: dict, report) -> None:
+        """What the group and office have done with an open application by today: a unit that
+        meets every blocking requirement is forwarded (and perhaps sent back by the office);
+        one that does not is ordered to do remedial work naming the failures, or still waits."""
+        r, decided, leader, label = a.pop("_decide")
+        u = a["_unit"]
+        code = a["from_phase"]
+        if not report.ready:
+            if r >= 0.6:
+                return
+            reason, work = texts.REMEDIAL_TEXTS[code]
+            a.update(status="remedial", version=2, group_decided_by_id=leader[0],
+                     group_decided_at=decided, group_comment=reason)  # fmt: skip
+            failures = report.blocking_failures
             self.orders.append({
-                "application_id": a["id"], "participation_id": u.part_id, "phase": span.code,
-                "requirement_codes": None, "requirement_names": None, "reason": reason, "work": work,
+                "application_id": a["id"], "participation_id": u.part_id, "phase": code,
+                "requirement_codes": [x.code for x in failures],
+                "requirement_names": [x.name for x in failures], "reason": reason, "work": work,
                 "deadline": (decided + dt.timedelta(days=14)).date(), "ordered_by_id": leader[0],
                 "ordered_at": decided,
             })  # fmt: skip
             self.later(a, decided, leader, "transition.remedial", "transitions.transitionapplication",
-                       a["id"], label_of(a), u, reason=reason, data={"work": work})  # fmt: skip
+                       a["id"], label, u, reason=reason,
+                       data={"requirements": [x.code for x in failures], "work": work})  # fmt: skip
+            return
+        if r < 0.3:
             return
         a.update(status="forwarded", version=2, group_decided_by_id=leader[0], group_decided_at=decided,
-                 group_comment=rnd.choice(texts.FORWARD_COMMENTS), snapshot=True, waiting_since=decided)  # fmt: skip
+                 group_comment=self.rnd.choice(texts.FORWARD_COMMENTS), waiting_since=decided)  # fmt: skip
         self.later(a, decided, leader, "transition.forward", "transitions.transitionapplication",
-                   a["id"], label_of(a), u)  # fmt: skip
-        if state == "sent_back":
+                   a["id"], label, u)  # fmt: skip
+        if r > 0.88:
             back = min(decided + dt.timedelta(days=2), self.now - dt.timedelta(minutes=30))
-            a.update(status="sent_back", version=3, office_decided_by_id=self.office[0], office_decided_at=back,
-                     office_comment=rnd.choice(texts.SEND_BACK_REASONS))  # fmt: skip
+            a.update(status="sent_back", version=3, office_decided_by_id=self.office[0],
+                     office_decided_at=back, office_comment=self.rnd.choice(texts.SEND_BACK_REASONS))  # fmt: skip
             self.later(a, back, self.office, "transition.send_back", "transitions.transitionapplication",
-                       a["id"], label_of(a), u, reason=a["office_comment"])  # fmt: skip
+                       a["id"], label, u, reason=a["office_comment"])  # fmt: skip
 
     def extension_row(
         self, u: U, span: Span, days: int, status: str, proposed: dt.datetime
@@ -1359,12 +1364,9 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
             if work:
                 getattr(w, work)(u, span, short and current)
             f = (today - span.start).days / span.duration if current else 1.0
-            w.transitions(u, span, short and current, f)
-            if not current and k + 1 < len(spans):
-                approved = [a for a in w.apps if a["participation_id"] == u.part_id
-                            and a["from_phase"] == span.code and a["status"] == "approved"]  # fmt: skip
-                if approved:
-                    w.summary_meeting(u, approved[-1], span, spans[k + 1])
+            approved = w.transitions(u, span, short and current, f)
+            if approved is not None and k + 1 < len(spans):
+                w.summary_meeting(u, approved, span, spans[k + 1])
         w.end_unit()
         if i % 1000 == 0 or i == len(units):
             out.write(f"  工作记录 {i}/{len(units)} 个单位\n")
@@ -1382,29 +1384,16 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
         )
         for a in apps:
             report = reports[a["participation_id"]]
-            current = a["_unit"].timeline.current.code == phase and not a["_unit"].timeline.ended
-            forwarded = a["status"] in ("forwarded", "approved") or (
-                a["status"] == "sent_back" and a.get("group_decided_by_id")
-            )
-            if forwarded and not report.ready:
-                if current:
-                    # The group would not have been able to forward it: still waiting there.
-                    a.update(status="submitted", version=1, group_decided_by_id=None,
-                             group_decided_at=None, group_comment="", office_decided_by_id=None,
-                             office_decided_at=None, office_comment="",
-                             waiting_since=a["submitted_at"])  # fmt: skip
-                    a["_events"] = a.get("_events", [])[:1]
-                    w.stats["forward_withheld"] += 1
+            if "_decide" in a:
+                w.decide_current(a, report)
+                if a["status"] == "submitted":
                     continue
+            elif not report.ready:
                 w.stats["passed_not_ready"] += 1
-            if a["status"] == "remedial":
-                codes = [r.code for r in report.blocking_failures]
-                for order in w.orders:
-                    if order["application_id"] == a["id"]:
-                        order["requirement_codes"] = codes
-                        order["requirement_names"] = [r.name for r in report.blocking_failures]
-            a["report_snapshot"] = report.as_snapshot()
-            a["snapshot_taken_at"] = a.get("group_decided_at") or a.get("office_decided_at")
+            if a["status"] != "remedial" or "_events" in a:
+                # A remedial order of a passed phase was decided on records since completed.
+                a["report_snapshot"] = report.as_snapshot()
+                a["snapshot_taken_at"] = a.get("group_decided_at") or a.get("office_decided_at")
     for a in w.apps:
         w.app_rows.add(**{k: v for k, v in a.items() if k not in APP_PRIVATE})
         w.stats[f"application:{a['status']}"] += 1

@@ -32,7 +32,7 @@ def _prep(field) -> Callable | None:
     if connection.vendor == "postgresql":
         return None  # psycopg's COPY adapts dates, times, decimals and booleans itself
     if internal == "DateTimeField":
-        return ops.adapt_datetimefield_value
+        return _sqlite_datetime
     if internal == "DateField":
         return ops.adapt_datefield_value
     if internal == "TimeField":
@@ -40,6 +40,14 @@ def _prep(field) -> Callable | None:
     if internal == "DecimalField":
         return lambda v: None if v is None else str(v)
     return None
+
+
+def _sqlite_datetime(value):
+    # What the SQLite backend stores for an aware datetime (UTC, no offset), without its
+    # per-value settings lookups: a city writes millions of these.
+    if value is None:
+        return None
+    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 class Rows:
