@@ -821,12 +821,53 @@ class Writer:
                 self.activity.add(**self.record_fields(u, span.code, d, u.liaison), kind=kind, date=d,
                                   description=rnd.choice(texts.ACTIVITY_TEXTS[kind]),
                                   count=rnd.randint(1, 6), person_id=None)  # fmt: skip
+        self.meeting_row(u, span, "branch_meeting", self.day(span, 0.4), attendees=len(u.counted()),
+                         title="支部党员大会：讨论通过党员个人整改方案", branches=u.branches)  # fmt: skip
+        self.simple_session(u, span, "discussion", 0.45, 3, "专题讨论：对照整改方案抓落实")
         self.meeting_row(u, span, "pledge", self.day(span, 0.5), attendees=len(u.counted()),
                          speaker=u.head, role=SpeakerRole.UNIT_HEAD)  # fmt: skip
         failing = short and span.end is None and rnd.random() < 0.5
         self.unit_survey(u, span, "rectification_survey", self.day(span, 0.8), failing)
 
+    def simple_session(self, u: U, span: Span, kind: str, t: float, hours, topic: str) -> None:
+        """A unit-wide session every serving member attends (later phases study too)."""
+        d = self.day(span, t)
+        if not self.happened(span, d):
+            return
+        start, end = dt.time(19, 0), dt.time(21, 0) if hours <= 2 else dt.time(22, 0)
+        sid = self.session.add(
+            **self.record_fields(u, span.code, d, u.liaison),
+            kind=kind,
+            date=d,
+            start_time=start,
+            end_time=end,
+            hours=Decimal(hours),
+            topic=topic,
+            off_hours=is_off_hours(d, start, end),
+        )
+        self.stats["session"] += 1
+        for m in u.members:
+            if m.id not in u.away and m.id not in u.frail and self.rnd.random() < 0.95:
+                self.attendance.add_row(
+                    self.attendance.next_id(), sid, m.id, u.part_id, span.code, kind, Decimal(hours)
+                )
+
     def consolidate(self, u: U, span: Span, short: bool) -> None:
+        rnd = self.rnd
+        self.meeting_row(u, span, "forum", self.day(span, 0.1), attendees=rnd.randint(12, 30),
+                         title="“回头看”征求意见座谈会", group=True,
+                         note="逐项听取群众对整改事项落实情况的意见。")  # fmt: skip
+        self.simple_session(
+            u, span, "discussion", 0.2, 3, "专题讨论：巩固扩大整改成果，建立长效机制"
+        )
+        self.meeting_row(u, span, "branch_meeting", self.day(span, 0.3), attendees=len(u.counted()),
+                         title="支部党员大会：通报整改事项落实情况", branches=u.branches[:1])  # fmt: skip
+        for _ in range(rnd.randint(1, 3)):
+            d = self.day(span, rnd.uniform(0.2, 0.8))
+            if self.happened(span, d):
+                self.activity.add(**self.record_fields(u, span.code, d, u.liaison), kind="service",
+                                  date=d, description=rnd.choice(texts.ACTIVITY_TEXTS["service"]),
+                                  count=rnd.randint(1, 4), person_id=None)  # fmt: skip
         failing = short and span.end is None and self.rnd.random() < 0.5
         self.unit_survey(u, span, "mass_satisfaction", self.day(span, 0.55), failing)
         self.doc(
@@ -1000,8 +1041,11 @@ class Writer:
             return
         inst = self.instruments[code]
         good = self.rnd.uniform(0.78, 0.97)
-        low = 0.45 if inst["rule"]["kind"] == "remedial_when_share_above" else 0.5
-        bad = self.rnd.uniform(low, 0.6)
+        # A failing round: most found it 一般化/走过场 (more than half), or fewer than 2/3 satisfied.
+        if inst["rule"]["kind"] == "remedial_when_share_above":
+            bad = self.rnd.uniform(0.3, 0.45)
+        else:
+            bad = self.rnd.uniform(0.45, 0.62)
         done = d + dt.timedelta(days=5)
         under_way = span.end is None and not self.happened(span, done)
         if code == "mass_satisfaction":
@@ -1156,9 +1200,11 @@ class Writer:
         if applied.date() > today:
             return
         a = self.app(u, span, 1, applied, snapshot=True)
-        decided = min(
-            applied + dt.timedelta(days=rnd.randint(1, 4)), self.now - dt.timedelta(hours=1)
-        )
+        # Decisions are taken in office hours, on a day before today.
+        decided = applied + dt.timedelta(days=rnd.randint(1, 4), hours=rnd.randint(4, 6))
+        if decided.date() >= today:
+            decided = None if applied.date() >= today - dt.timedelta(days=1) else (
+                _moment(today - dt.timedelta(days=1), 15, rnd.randint(0, 59), self.now))  # fmt: skip
         # Decided once the engine has judged the unit's records (decide_current).
         a["_decide"] = (rnd.random(), decided, leader, label_of(a))
         self.later(a, applied, u.liaison, "transition.apply", "transitions.transitionapplication",
@@ -1169,6 +1215,8 @@ class Writer:
         meets every blocking requirement is forwarded (and perhaps sent back by the office);
         one that does not is ordered to do remedial work naming the failures, or still waits."""
         r, decided, leader, label = a.pop("_decide")
+        if decided is None:
+            return  # applied yesterday or today: the group has not looked yet
         u = a["_unit"]
         code = a["from_phase"]
         if not report.ready:
@@ -1196,7 +1244,9 @@ class Writer:
         self.later(a, decided, leader, "transition.forward", "transitions.transitionapplication",
                    a["id"], label, u)  # fmt: skip
         if r > 0.88:
-            back = min(decided + dt.timedelta(days=2), self.now - dt.timedelta(minutes=30))
+            back = decided + dt.timedelta(days=2)
+            if back.date() >= self.today:
+                return
             a.update(status="sent_back", version=3, office_decided_by_id=self.office[0],
                      office_decided_at=back, office_comment=self.rnd.choice(texts.SEND_BACK_REASONS))  # fmt: skip
             self.later(a, back, self.office, "transition.send_back", "transitions.transitionapplication",
