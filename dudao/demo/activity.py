@@ -1171,7 +1171,7 @@ class Writer:
             })  # fmt: skip
             if span.extension:
                 self.extension_row(u, span, span.extension, "approved",
-                                   _moment(span.start + dt.timedelta(days=span.duration - 5), 11, 0, self.now))  # fmt: skip
+                                   _moment(self.day(span, 0.6), 11, 0, self.now))  # fmt: skip
             if a["to_phase"] == "":
                 self.ends.append(
                     {"participation_id": u.part_id, "ended_on": span.end, "application_id": a["id"]}
@@ -1182,14 +1182,19 @@ class Writer:
         # The current phase.
         today = self.today
         due = span.start + dt.timedelta(days=span.duration)
-        if today > due - dt.timedelta(days=2):
+        if today > due - dt.timedelta(days=5):
+            # Seed 004 (进度服从质量): the group proposes more days for a unit near its due date.
             r = rnd.random()
-            when = _moment(due - dt.timedelta(days=8), 11, 0, self.now)
-            if r < 0.5:
+            when = _moment(
+                min(due - dt.timedelta(days=8), today - dt.timedelta(days=3)), 11, 0, self.now
+            )
+            if when.date() <= span.start:
+                pass
+            elif r < 0.4:
                 self.extension_row(u, span, rnd.choice([10, 15, 20]), "approved", when)
-            elif r < 0.7:
+            elif r < 0.75:
                 self.extension_row(u, span, rnd.choice([10, 15]), "proposed", when)
-            elif r < 0.8:
+            elif r < 0.85:
                 self.extension_row(u, span, 10, "refused", when)
         if f < (0.8 if short else 0.9) or rnd.random() < 0.15:
             return

@@ -147,17 +147,23 @@ class Tables:
                 t.flush()
 
     def reset_sequences(self) -> None:
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cur:
-            for t in self.order:
-                table = t.model._meta.db_table
-                if not t.model._meta.pk.get_internal_type().endswith("AutoField"):
-                    continue
-                cur.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
-                )
+        reset_sequences([t.model for t in self.order])
+
+
+def reset_sequences(models) -> None:
+    """Ids were allocated here: PostgreSQL's sequences must move past them before the ORM
+    inserts again."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        for model in models:
+            if not model._meta.pk.get_internal_type().endswith("AutoField"):
+                continue
+            table = model._meta.db_table
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            )
 
 
 def _canonical(value) -> str:
@@ -234,6 +240,7 @@ class AuditChain:
     def close(self) -> None:
         self.rows.flush()
         AuditChainHead.objects.filter(pk=1).update(last_seq=self.seq, last_hash=self.last_hash)
+        reset_sequences([AuditEvent])
 
 
 def stable_hex(*parts) -> str:
