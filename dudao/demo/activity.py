@@ -115,8 +115,10 @@ def plan_timeline(
     for code, duration in phases:
         length = max(10, round(duration * pace))
         r = rnd.random()
-        story = "remedial" if r < REMEDIAL_SHARE else "plain"
-        if REMEDIAL_SHARE <= r < REMEDIAL_SHARE + SENT_BACK_SHARE:
+        # Seed 001's 补课 is mostly about the analysis phase's effectiveness survey.
+        remedial = REMEDIAL_SHARE * (1.5 if code == "analysis" else 1.0)
+        story = "remedial" if r < remedial else "plain"
+        if remedial <= r < remedial + SENT_BACK_SHARE:
             story = "sent_back"
         extension = 0
         if story == "remedial":
@@ -795,7 +797,7 @@ class Writer:
             self.event(_moment(d, 9, 0, self.now), u.liaison, "survey.member_rounds.create",
                        "campaigns.participation", u.part_id, u.name, u,
                        data={"instrument": "self_analysis_test", "rounds": len(u.members)})  # fmt: skip
-        failing = short and span.end is None and rnd.random() < 0.5
+        failing = short and span.end is None and rnd.random() < 0.7
         self.unit_survey(u, span, "phase_effectiveness", self.day(span, 0.84), failing)
 
     def rectify(self, u: U, span: Span, short: bool) -> None:
@@ -1053,7 +1055,7 @@ class Writer:
                 u, span, code, d, closed=not under_way, share=bad if failing else good
             )
             return
-        if under_way:
+        if under_way and not (failing and self.happened(span, d + dt.timedelta(days=2))):
             self.online_round(u, span, code, d, closed=False, share=good)
             return
         staff = self.group_staff(u)
