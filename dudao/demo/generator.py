@@ -541,13 +541,17 @@ def _phase_plan(template_data: dict) -> list[tuple[str, int]]:
     return [(p["code"], int(p.get("duration_days", 30))) for p in phases]
 
 
-def seed(*, scale_name: str, seed_value: int = 2005, out=sys.stdout) -> dict:
+def seed(
+    *, scale_name: str, seed_value: int = 2005, out=sys.stdout, with_records: bool = True
+) -> dict:
     """Generate the demo. Returns the demo accounts {key: (username, role label, where)}.
 
     All or nothing: one outer transaction (the chunks inside are savepoints), so an interrupted
     run leaves no half demo behind that a second run would take for a finished one."""
     with transaction.atomic():
-        accounts = _seed(scale_name=scale_name, seed_value=seed_value, out=out)
+        accounts = _seed(
+            scale_name=scale_name, seed_value=seed_value, out=out, with_records=with_records
+        )
     _update_statistics()
     return accounts
 
@@ -566,7 +570,7 @@ def _update_statistics() -> None:
             cur.execute(f'ANALYZE "{table}"')
 
 
-def _seed(*, scale_name: str, seed_value: int, out) -> dict:
+def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -> dict:
     from dudao.campaigns.template_loader import load_builtin_template
 
     scale = SCALES[scale_name]
@@ -976,14 +980,20 @@ def _seed(*, scale_name: str, seed_value: int, out) -> dict:
         account("member", member.name, member)
         accounts["member"] = ("member", ROLE_LABELS["member"], unit.name)
 
-        out.write("  各单位的学习、会议、文书、测评和转段记录……\n")
-        stats = activity.seed_activity(
-            campaign=campaign,
-            timelines=timelines,
-            seed_value=seed_value,
-            password_hash=password_hash,
-            today=today,
-            out=out,
+        # ``with_records=False``: the city, its people and groups only (benchmarks that add their
+        # own records); unit dates are the same either way.
+        out.write("  各单位的学习、会议、文书、测评和转段记录……\n" if with_records else "")
+        stats = (
+            {}
+            if not with_records
+            else activity.seed_activity(
+                campaign=campaign,
+                timelines=timelines,
+                seed_value=seed_value,
+                password_hash=password_hash,
+                today=today,
+                out=out,
+            )
         )
         record_event(
             actor=admin,

@@ -251,3 +251,14 @@ def test_it_leaves_no_half_demo_behind_when_seeding_fails(monkeypatch):
         demo.seed(scale_name="tiny", seed_value=7, out=io.StringIO())
     assert not demo.demo_exists()
     assert Organisation.objects.count() == 0 and Person.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_can_leave_out_the_units_records_for_benchmarks():
+    demo.seed(scale_name="tiny", seed_value=7, out=io.StringIO(), with_records=False)
+    assert Participation.objects.count() == demo.SCALES["tiny"].units
+    assert not StudySession.objects.exists() and not TransitionApplication.objects.exists()
+    # The unit dates are those of the full demo: each unit is inside its batch's window.
+    for p in Participation.objects.select_related("batch"):
+        assert p.batch.start_date <= p.phase_started_on
+    assert verify_chain()[1] is None
