@@ -247,7 +247,8 @@ def document_text(rnd: random.Random, kind: str, unit: str, person: str = "") ->
 
 def revised(rnd: random.Random, text: str, reason: str) -> str:
     """The next version: the reviewer's point taken up in a new paragraph."""
-    return text + "\n根据审核意见作了修改：" + reason.rstrip("。") + "的内容已补充完善。"
+    point = reason.split("，请")[0].split("：请")[0].rstrip("。")
+    return text + f"\n根据审核意见作了修改：针对“{point}”的问题，已补充完善。"
 
 
 def title(kind: str, *, unit: str = "", person: str = "", phase: str = "") -> str:
