@@ -25,16 +25,25 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from dudao.campaigns import actions as campaign_actions
-from dudao.campaigns.models import Campaign, InspectionGroup, Participation, SupervisionGroup
+from dudao.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    InspectionGroup,
+    Participation,
+    SupervisionGroup,
+)
 from dudao.core.audit import record_event
 from dudao.orgs import actions as org_actions
 from dudao.orgs.models import PATH_WIDTH, Organisation, Person, Role, RoleAssignment
 from dudao.testing import PASSWORD
 
+from . import activity
+
 DEMO_ROOT_CODE = "DEMO-C000"
-# The demo campaign is under way today (the 2005 rules run again): it started four months ago,
-# so that phase dates, overdue flags and waiting times on the pages look like a live campaign.
-CAMPAIGN_AGE_DAYS = 120
+# The demo campaign is under way today (the 2005 rules run again): it started with its first
+# batch some four months ago, so that phase dates, overdue flags and waiting times on the pages
+# look like a live campaign (activity.BATCH_START_DAYS_AGO dates the batches).
+CAMPAIGN_AGE_DAYS = activity.BATCH_START_DAYS_AGO[1]
 
 
 def campaign_start() -> dt.date:
@@ -526,25 +535,23 @@ def _reset_sequences(models) -> None:
             )
 
 
-def _phase_plan(template_data: dict) -> list[tuple[str, dt.date]]:
-    """The template's phases in order, each with the day it starts when none is extended."""
+def _phase_plan(template_data: dict) -> list[tuple[str, int]]:
+    """The template's phases in order, each with its planned days."""
     phases = sorted(template_data["phases"], key=lambda p: p.get("order", 0))
-    starts = list(accumulate([0] + [p.get("duration_days", 30) for p in phases[:-1]]))
-    return [(p["code"], campaign_start() + dt.timedelta(days=d)) for p, d in zip(phases, starts)]
+    return [(p["code"], int(p.get("duration_days", 30))) for p in phases]
 
 
-# How far each batch has come, as weights over the phases in order: the organs are ahead,
-# the villages are still studying — so the overview shows every phase.
-PHASE_WEIGHTS = {1: [2, 4, 3, 1], 2: [6, 3, 1, 0], 3: [9, 1, 0, 0]}
-
-
-def seed(*, scale_name: str, seed_value: int = 2005, out=sys.stdout) -> dict:
+def seed(
+    *, scale_name: str, seed_value: int = 2005, out=sys.stdout, with_records: bool = True
+) -> dict:
     """Generate the demo. Returns the demo accounts {key: (username, role label, where)}.
 
     All or nothing: one outer transaction (the chunks inside are savepoints), so an interrupted
     run leaves no half demo behind that a second run would take for a finished one."""
     with transaction.atomic():
-        accounts = _seed(scale_name=scale_name, seed_value=seed_value, out=out)
+        accounts = _seed(
+            scale_name=scale_name, seed_value=seed_value, out=out, with_records=with_records
+        )
     _update_statistics()
     return accounts
 
@@ -556,16 +563,14 @@ def _update_statistics() -> None:
     a handful of rows where a campaign has 10,000 participations: measured at city scale, the
     bare overview query's p95 went from 22 ms to 3 ms after ANALYZE. SQLite likewise plans
     better with sqlite_stat1. It takes about a second at city scale."""
-    tables = [
-        m._meta.db_table
-        for m in (Organisation, Person, Participation, SupervisionGroup, RoleAssignment)
-    ]
+    models = [Organisation, Person, Participation, SupervisionGroup, RoleAssignment]
+    tables = [m._meta.db_table for m in models + activity.written_tables()]
     with connection.cursor() as cur:
         for table in tables:
             cur.execute(f'ANALYZE "{table}"')
 
 
-def _seed(*, scale_name: str, seed_value: int, out) -> dict:
+def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -> dict:
     from dudao.campaigns.template_loader import load_builtin_template
 
     scale = SCALES[scale_name]
@@ -574,7 +579,10 @@ def _seed(*, scale_name: str, seed_value: int, out) -> dict:
     User = get_user_model()
     template = load_builtin_template("xianjinxing-2005")
     phases = _phase_plan(template.data)
-    durations = {p["code"]: p.get("duration_days", 30) for p in template.data["phases"]}
+    today = dt.date.today()
+    # A Random of its own for the unit timelines and their records, so that the city's shape
+    # drawn above stays what it was for a seed.
+    timeline_rnd = random.Random(f"{seed_value}:timeline")
     out.write(f"生成演示数据：规模 {scale_name}，随机种子 {seed_value}\n")
 
     # --- organisations (ids allocated here so paths are known before insert) ---------------
@@ -756,14 +764,33 @@ def _seed(*, scale_name: str, seed_value: int, out) -> dict:
             admin = User.objects.create_superuser(
                 "admin", password=PASSWORD, first_name="系统管理员"
             )
+        batch_days = {
+            b["number"]: int(b.get("duration_days", 180)) for b in template.data["batches"]
+        }
+        batch_start = {
+            n: today - dt.timedelta(days=activity.BATCH_START_DAYS_AGO[n]) for n in batch_days
+        }
         campaign = campaign_actions.create_campaign(
             actor=admin,
             template=template,
             root=city,
             start_date=campaign_start(),
-            end_date=dt.date(2006, 6, 30),
+            end_date=max(batch_start[n] + dt.timedelta(days=d) for n, d in batch_days.items()),
         )
-        batches = {b.number: b for b in campaign.batches.all()}
+        # Seed 001: each batch about six months; the campaign runs from the first batch's start
+        # to the last one's end. No action starts a campaign yet: the demo's is under way.
+        Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.RUNNING)
+        batches = {}
+        for b in campaign.batches.all():
+            batches[b.number] = campaign_actions.update_batch(
+                actor=admin,
+                batch=b,
+                name=b.name,
+                scope=b.scope,
+                start_date=batch_start[b.number],
+                end_date=batch_start[b.number] + dt.timedelta(days=batch_days[b.number]),
+            )
+        timelines: dict[int, activity.Timeline] = {}
         by_batch_units = {n: [u for u, p in units if p.batch == n] for n in (1, 2, 3)}
         # Groups in proportion to each batch's units; every group covers a run of neighbouring
         # units (one district or department mostly), as a real group covers an area.
@@ -786,13 +813,11 @@ def _seed(*, scale_name: str, seed_value: int, out) -> dict:
             batch_units = by_batch_units[n]
             for i, unit in enumerate(batch_units):
                 group = pool[i * len(pool) // len(batch_units)]
-                weights = PHASE_WEIGHTS[n][: len(phases)] + [0] * (len(phases) - 4)
-                p = rnd.choices(range(len(phases)), weights=weights)[0]
-                code, _planned = phases[p]
-                # Units move at their own pace: each entered its phase some time in the last
-                # phase-length and a bit (about one in ten is now past its due date).
-                duration = durations.get(code, 30)
-                starts = dt.date.today() - dt.timedelta(days=rnd.randint(0, duration * 11 // 10))
+                # Units move at their own pace from their batch's start: the phase that holds
+                # today is the current one (some are past its due date, a few have finished).
+                tl = activity.plan_timeline(timeline_rnd, batches[n].start_date, phases, today)
+                timelines[unit.id] = tl
+                code, starts = tl.current.code, tl.current.start
                 parts.append(
                     Participation(
                         campaign=campaign,
@@ -955,6 +980,21 @@ def _seed(*, scale_name: str, seed_value: int, out) -> dict:
         account("member", member.name, member)
         accounts["member"] = ("member", ROLE_LABELS["member"], unit.name)
 
+        # ``with_records=False``: the city, its people and groups only (benchmarks that add their
+        # own records); unit dates are the same either way.
+        out.write("  各单位的学习、会议、文书、测评和转段记录……\n" if with_records else "")
+        stats = (
+            {}
+            if not with_records
+            else activity.seed_activity(
+                campaign=campaign,
+                timelines=timelines,
+                seed_value=seed_value,
+                password_hash=password_hash,
+                today=today,
+                out=out,
+            )
+        )
         record_event(
             actor=admin,
             action="demo.seed",
@@ -969,6 +1009,7 @@ def _seed(*, scale_name: str, seed_value: int, out) -> dict:
                 "inspection_groups": len(inspections),
                 "organisations": len(orgs),
                 "group_accounts": len(new_users),
+                "activity": stats,
             },
         )
     return accounts

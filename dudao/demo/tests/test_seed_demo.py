@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import F
+from django.db.models import Count, F
 
 from dudao.campaigns.models import Participation, SupervisionGroup
 from dudao.core.audit import verify_chain
@@ -15,7 +15,11 @@ from dudao.core.models import AuditEvent
 from dudao.demo import generator as demo
 from dudao.orgs.access import scope_for
 from dudao.orgs.models import Organisation, Person, RoleAssignment
+from dudao.records.models import Attendance, StudySession
+from dudao.reviews.models import Document
+from dudao.surveys.models import SurveyRound, Tally
 from dudao.testing import PASSWORD
+from dudao.transitions.models import PhaseExtension, TransitionApplication
 
 ACCOUNTS = {
     "admin",
@@ -45,8 +49,48 @@ def _snapshot() -> tuple:
             )
         ),
         list(
-            RoleAssignment.objects.order_by("user__username").values_list(
+            RoleAssignment.objects.order_by("user__username", "role").values_list(
                 "user__username", "role", "user__person__code"
+            )
+        ),
+        # What the units did: records, documents, surveys and transitions, named by codes and
+        # content, never by ids (one-time survey codes are deliberately not reproduced).
+        list(
+            StudySession.objects.order_by("participation__unit__code", "date", "kind").values_list(
+                "participation__unit__code", "phase", "kind", "date", "hours", "topic"
+            )
+        ),
+        Attendance.objects.count(),
+        list(
+            Document.objects.order_by("participation__unit__code", "kind", "author__code", "title")
+            .annotate(n=Count("versions"), r=Count("rounds", distinct=True))
+            .values_list("participation__unit__code", "kind", "author__code", "status", "n", "r")
+        ),
+        list(
+            TransitionApplication.objects.order_by(
+                "participation__unit__code", "from_phase", "attempt"
+            ).values_list("participation__unit__code", "from_phase", "attempt", "status", "summary")
+        ),
+        list(
+            SurveyRound.objects.order_by(
+                "participation__unit__code", "instrument", "subject_person__code", "round_number"
+            ).values_list(  # fmt: skip
+                "participation__unit__code", "instrument", "round_number", "status"
+            )
+        ),
+        sorted(
+            Tally.objects.values_list(
+                "round__participation__unit__code",
+                "round__instrument",
+                "round__subject_person__code",
+                "question",
+                "option",
+                "count",
+            )  # fmt: skip
+        ),
+        list(
+            PhaseExtension.objects.order_by("participation__unit__code", "phase").values_list(
+                "participation__unit__code", "phase", "days", "status"
             )
         ),
     )
@@ -207,3 +251,14 @@ def test_it_leaves_no_half_demo_behind_when_seeding_fails(monkeypatch):
         demo.seed(scale_name="tiny", seed_value=7, out=io.StringIO())
     assert not demo.demo_exists()
     assert Organisation.objects.count() == 0 and Person.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_can_leave_out_the_units_records_for_benchmarks():
+    demo.seed(scale_name="tiny", seed_value=7, out=io.StringIO(), with_records=False)
+    assert Participation.objects.count() == demo.SCALES["tiny"].units
+    assert not StudySession.objects.exists() and not TransitionApplication.objects.exists()
+    # The unit dates are those of the full demo: each unit is inside its batch's window.
+    for p in Participation.objects.select_related("batch"):
+        assert p.batch.start_date <= p.phase_started_on
+    assert verify_chain()[1] is None
