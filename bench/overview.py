@@ -25,7 +25,7 @@ def _ensure_demo(scale: str) -> None:
     if not demo.demo_exists():
         print(f"生成 {scale} 规模演示数据（城市规模需约半分钟到数分钟）……", flush=True)
         started = time.perf_counter()
-        demo.seed(scale_name=scale, seed_value=2005, out=sys.stdout)
+        demo.seed(scale_name=scale, seed_value=2005, out=sys.stdout, with_records=False)
         print(f"演示数据已生成，用时 {time.perf_counter() - started:.1f} 秒。", flush=True)
 
 
