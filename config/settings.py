@@ -33,6 +33,22 @@ if not SECRET_KEY:
             "DUDAO_SECRET_KEY 未设置：关闭 DEBUG 时必须提供密钥（见 .env.example）。"
         )
 
+# The audit chain's HMAC key: from the environment only, never in the database (see
+# docs/decisions/0004-keyed-audit-chain.md). Changing it needs `manage.py rekey_audit`.
+DUDAO_AUDIT_KEY = os.environ.get("DUDAO_AUDIT_KEY", "")
+if not DUDAO_AUDIT_KEY:
+    if DEBUG:
+        DUDAO_AUDIT_KEY = "dev-insecure-audit-key-do-not-use-in-production"
+    else:
+        raise ImproperlyConfigured(
+            "DUDAO_AUDIT_KEY 未设置：关闭 DEBUG 时必须提供审计链密钥（见 .env.example）。"
+        )
+# Where `publish_audit_head` appends the chain's head: a file outside the database, ideally on
+# another machine or a write-once share.
+DUDAO_AUDIT_ANCHOR_FILE = os.environ.get("DUDAO_AUDIT_ANCHOR_FILE") or str(
+    BASE_DIR / "var" / "audit-anchors.jsonl"
+)
+
 ALLOWED_HOSTS = env_list("DUDAO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DUDAO_CSRF_TRUSTED_ORIGINS")
 
