@@ -703,7 +703,8 @@ def apply(
         plan.total_rows,
     )
 
-    # Accounts for people (no password: they are set by an administrator or a reset).
+    # Accounts for people (no password: each sets his first one through a one-time first-login
+    # link that the office prints or sends, see dudao/orgs/first_login.py).
     people_rows = [r for r in plan.people if plan.is_ok(r)]
     counts["skipped"] += len(plan.people) - len(people_rows)
     users: dict[str, dict] = lookups["users"]

@@ -262,3 +262,54 @@ def revoke_role(*, actor, assignment: RoleAssignment, reason: str) -> None:
     data = {"user": assignment.user.username, "role": assignment.role}
     record_event(actor=actor, action="role.revoke", target=assignment, reason=reason, data=data)
     assignment.delete()
+
+
+@transaction.atomic
+def set_first_password(*, actor, user, password: str) -> None:
+    """Set the first password of an account that had none, through its one-time link.
+
+    The row is locked and re-checked, so two submissions of the same link set it once.
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.has_usable_password():
+        raise DomainError("此账号已设置过密码，首次登录链接已失效。")
+    locked.set_password(password)
+    locked.save(update_fields=["password"])
+    record_event(
+        actor=actor,
+        action="auth.first_password",
+        target=locked,
+        target_label=f"首次设置密码：{locked.username}",
+        data={"username": locked.username},
+    )
+
+
+def record_password_reset(*, user) -> None:
+    """Audit a password set through the reset link sent by mail (Django's view saves it)."""
+    record_event(
+        actor=user,
+        action="auth.password_reset",
+        target=user,
+        target_label=f"通过邮件重设密码：{user.username}",
+        data={"username": user.username},
+    )
+
+
+def first_login_accounts(campaign):
+    """Active accounts without a usable password that belong to the campaign: people of its
+    units, and holders of its roles (office, groups, units)."""
+    from django.db.models import Q
+
+    unit_ids = campaign.participations.values("unit_id")
+    return (
+        User.objects.filter(is_active=True, password__startswith="!")
+        .filter(
+            Q(person__unit_id__in=unit_ids)
+            | Q(role_assignments__campaign=campaign)
+            | Q(role_assignments__group__campaign=campaign)
+            | Q(role_assignments__organisation__unit_id__in=unit_ids)
+        )
+        .distinct()
+        .select_related("person", "person__unit")
+        .order_by("username")
+    )
