@@ -9,6 +9,7 @@ from django.db import transaction
 from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
 
+from .independence import find_conflicts
 from .models import GROUP_ROLES, PATH_WIDTH, Organisation, OrgKind, Person, Role, RoleAssignment
 
 User = get_user_model()
@@ -167,14 +168,32 @@ def own_unit_ids(user) -> set[int]:
 
 
 def check_not_supervising_own_unit(*, user, group) -> None:
-    """Nobody supervises his own unit: a group member's unit may not be one of the group's."""
-    clash = (
-        group.participations.filter(unit_id__in=own_unit_ids(user)).select_related("unit").first()
+    """Nobody supervises his own unit: a group member's unit may not be one of the group's
+    (the rule itself: dudao/orgs/independence.py)."""
+    clash = next(
+        (
+            c
+            for c in find_conflicts(extra_staff=[(user.pk, group.pk)])
+            if c.user == user.pk and c.group == group.pk
+        ),
+        None,
     )
     if clash is not None:
         raise DomainError(
-            f"{user.get_full_name() or user.username} 是“{clash.unit.name}”的人员，"
+            f"{clash.user_label} 是“{clash.unit_name}”的人员，"
             f"不能督导本单位：请把该单位分给其他督导组，或换一位组员。"
+        )
+
+
+def check_not_heading_a_supervised_unit(*, user, unit) -> None:
+    """A group's staff may not become head or liaison of a unit the group supervises."""
+    clash = next(
+        (c for c in find_conflicts(extra_own=[(user.pk, unit.pk)]) if c.unit_id == unit.pk), None
+    )
+    if clash is not None:
+        raise DomainError(
+            f"{clash.user_label} 是“{clash.group_name}”的成员，而“{clash.unit_name}”由该组督导，"
+            "不能督导本单位：请先调整督导组成员或该单位的督导组。"
         )
 
 
@@ -201,6 +220,8 @@ def grant_role(
         organisation is None or not organisation.is_unit
     ):
         raise DomainError("单位主要负责人和联络员必须指定一个单位。")
+    if role in {Role.UNIT_HEAD, Role.UNIT_LIAISON}:
+        check_not_heading_a_supervised_unit(user=user, unit=organisation)
     if role == Role.BRANCH_SECRETARY and (
         organisation is None or organisation.kind not in BRANCH_KINDS
     ):
