@@ -35,6 +35,9 @@ class LoginThrottleBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
+        # Marks a login attempted with credentials through a request (a page or the API), the
+        # kind that is audited; ``force_login`` and the test client's ``login`` are not.
+        request.dudao_login_attempt = True
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
@@ -73,10 +76,14 @@ def _audit(*, action: str, actor, username: str, request, extra: dict | None = N
 
 
 def on_logged_in(sender, request, user, **kwargs) -> None:
+    if not getattr(request, "dudao_login_attempt", False):
+        return
     _audit(action="auth.login", actor=user, username=user.get_username(), request=request)
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    if request is None:
+        return
     username = (credentials or {}).get("username") or ""
     # The attempt names an account or it does not; the event points to the account if it exists,
     # but the actor is the anonymous caller.

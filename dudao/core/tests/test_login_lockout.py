@@ -91,3 +91,11 @@ def test_it_resets_the_count_after_a_successful_login(client, cast):
     for _ in range(9):
         _login(client, "liaison", "wrong-password")
     assert _login(client, "liaison", PASSWORD).status_code == 302
+
+
+def test_it_does_not_audit_logins_made_by_code(client, cast):
+    """force_login and the test client's login are not people logging in."""
+    client.force_login(cast.user("office"))
+    client.logout()
+    assert client.login(username="clerk", password=PASSWORD)
+    assert not AuditEvent.objects.filter(action__startswith="auth.").exists()
