@@ -45,7 +45,7 @@ serve: install
 
 ## test: install and run the whole suite (browser tests skip, with a message, without chromium)
 test: install
-	DUDAO_DEBUG=0 DUDAO_SECRET_KEY=test-only-secret DUDAO_FAST_PASSWORD_HASHER=1 \
+	DUDAO_DEBUG=0 DUDAO_SECRET_KEY=test-only-secret DUDAO_AUDIT_KEY=$${DUDAO_AUDIT_KEY:-test-only-audit-key} DUDAO_FAST_PASSWORD_HASHER=1 \
 	  $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ## lint: ruff, and the import-linter contracts of pyproject.toml (dependencies point one way)
@@ -61,7 +61,7 @@ format: install
 ## bench: every benchmark (generates the city-scale demo into var/bench_city.sqlite3 when missing)
 bench: install
 	@mkdir -p var
-	DUDAO_DEBUG=0 DUDAO_SECRET_KEY=bench-only DUDAO_FAST_PASSWORD_HASHER=1 $(PY) -m bench.run_all
+	DUDAO_DEBUG=0 DUDAO_SECRET_KEY=bench-only DUDAO_AUDIT_KEY=$${DUDAO_AUDIT_KEY:-bench-only-audit-key} DUDAO_FAST_PASSWORD_HASHER=1 $(PY) -m bench.run_all
 
 clean:
 	rm -rf var/static .pytest_cache

@@ -19,6 +19,7 @@ def setup_django(db_name: str, *, fresh: bool = False) -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DUDAO_DEBUG", "0")
     os.environ.setdefault("DUDAO_SECRET_KEY", "bench-only")
+    os.environ.setdefault("DUDAO_AUDIT_KEY", "bench-only-audit-key")
     os.environ.setdefault("DUDAO_FAST_PASSWORD_HASHER", "1")
     os.environ["DUDAO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     if os.environ.get("DATABASE_URL"):

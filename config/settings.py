@@ -7,6 +7,8 @@ environment wins over ``.env``, so ``DUDAO_DEBUG=0 make test`` means what it say
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +50,22 @@ if not SECRET_KEY:
             "开发时运行 make demo 会生成本地 .env）。"
         )
 
+# The audit chain's HMAC key: from the environment only, never in the database (see
+# docs/decisions/0004-keyed-audit-chain.md). Changing it needs `manage.py rekey_audit`.
+DUDAO_AUDIT_KEY = os.environ.get("DUDAO_AUDIT_KEY", "")
+if not DUDAO_AUDIT_KEY:
+    if DEBUG:
+        DUDAO_AUDIT_KEY = "dev-insecure-audit-key-do-not-use-in-production"
+    else:
+        raise ImproperlyConfigured(
+            "DUDAO_AUDIT_KEY 未设置：关闭 DEBUG 时必须提供审计链密钥（见 .env.example）。"
+        )
+# Where `publish_audit_head` appends the chain's head: a file outside the database, ideally on
+# another machine or a write-once share.
+DUDAO_AUDIT_ANCHOR_FILE = os.environ.get("DUDAO_AUDIT_ANCHOR_FILE") or str(
+    BASE_DIR / "var" / "audit-anchors.jsonl"
+)
+
 ALLOWED_HOSTS = env_list("DUDAO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DUDAO_CSRF_TRUSTED_ORIGINS")
 
@@ -63,6 +81,8 @@ INSTALLED_APPS = [
     # Listed so that /api/docs serves Swagger UI from our static files, not from a CDN
     # (the docs page works without internet).
     "ninja",
+    "axes",
+    "csp",
     "dudao.core",
     "dudao.orgs",
     "dudao.campaigns",
@@ -89,6 +109,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,6 +175,84 @@ AUTH_PASSWORD_VALIDATORS = [
 if env_bool("DUDAO_FAST_PASSWORD_HASHER", False):
     # Tests and the city-scale demo create many accounts; never set this in production.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Logins ---------------------------------------------------------------------------------
+# django-axes first: it refuses a locked-out user name or address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "dudao.core.logins.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DUDAO_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DUDAO_LOGIN_COOLOFF_MINUTES", "30")))
+# Two separate counters: one per user name (whatever address guesses it) and one per address
+# (whatever user names it tries).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dudao.core.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "dudao.core.logins.client_ip"
+# Our own audit events record every attempt; axes' per-login access log would duplicate them.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+DUDAO_TRUSTED_PROXIES = int(
+    os.environ.get("DUDAO_TRUSTED_PROXIES", "1" if env_bool("DUDAO_BEHIND_TLS_PROXY") else "0")
+)
+
+# Sessions end after this much inactivity: each request moves the expiry forward.
+SESSION_COOKIE_AGE = int(os.environ.get("DUDAO_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Password reset links by mail, and first-login links for imported accounts, expire.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("DUDAO_PASSWORD_RESET_HOURS", "24")) * 3600
+DUDAO_FIRST_LOGIN_DAYS = int(os.environ.get("DUDAO_FIRST_LOGIN_DAYS", "14"))
+
+# Mail: the console in development and the demo; SMTP from the environment otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "DUDAO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or not os.environ.get("DUDAO_EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DUDAO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DUDAO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DUDAO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DUDAO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DUDAO_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("DUDAO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DUDAO_EMAIL_FROM", "督导通 <noreply@localhost>")
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------------
+# Scripts and style sheets only from our own static files. Style *attributes* are allowed
+# (a few pages set a bar's width from data, and Django's admin uses them); they cannot run
+# script. See docs/decisions/0005-logins-and-csp.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": [
+            "'self'",
+            # The attendance tick-list's inline script in records/session_form.html, until it
+            # moves to a static file (records is not ours to edit in this change).
+            "'sha256-kxPOJEjyIrnOI8kD9F01yYdzg5eorhC8BVfDcNlfX0s='",
+        ],
+        "style-src": [
+            "'self'",
+            # The <style> blocks of records/_layout.html (records is not ours to edit in this
+            # change) and of the 500 page (no static files when the server is failing).
+            "'sha256-5+FYo8GCKJtK4TleEClXwDhxQatAoduTod/80D+g2os='",
+            "'sha256-RR+5cHys3xfS9pM0dMHW1YqRgzuD44dpWbwskgwrN30='",
+        ],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -11,6 +11,7 @@ admin.site.site_title = "督导通"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("accounts/", include("dudao.orgs.urls")),
     path("imports/", include("dudao.imports.urls")),
     path("campaigns/", include("dudao.campaigns.urls")),
     path("records/", include("dudao.records.urls")),

@@ -23,6 +23,7 @@ from django.db.models.functions import Concat, Substr
 from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
 from dudao.orgs.actions import BRANCH_KINDS, UNIT_LEVEL_KINDS, grant_role
+from dudao.orgs.independence import find_conflicts
 from dudao.orgs.models import (
     PATH_WIDTH,
     CadreLevel,
@@ -437,7 +438,7 @@ def validate(plan: RosterPlan, progress: Progress = _noop) -> dict:
     codes = [r.values["code"] for r in plan.people if r.values["code"]]
     for i, chunk in enumerate(_chunks(codes)):
         for p in Person.objects.filter(code__in=chunk).values(
-            "id", "code", "branch__code", "user__username", *PERSON_FIELDS
+            "id", "code", "branch__code", "user_id", "user__username", *PERSON_FIELDS
         ):
             existing_people[p["code"]] = p
         progress("校验", min((i + 1) * CHUNK, len(codes)), len(codes))
@@ -516,8 +517,78 @@ def validate(plan: RosterPlan, progress: Progress = _noop) -> dict:
                     v["org"],
                     f"支部书记的组织必须是党支部（或总支、党委），“{v['org']}”是{OrgKind(kind).label}",
                 )
+    _check_independence(plan, file_orgs, db_orgs, existing_people, users)
     _propagate_skips(plan, file_orgs, file_people_users)
     return {"db_orgs": db_orgs, "existing_people": existing_people, "users": users}
+
+
+def _check_independence(
+    plan: RosterPlan,
+    file_orgs: dict[str, Row],
+    db_orgs: dict[str, dict],
+    existing_people: dict[str, dict],
+    users: dict[str, dict],
+) -> None:
+    """Nobody supervises his own unit: a row that moves a supervision group's member into a unit
+    his group supervises, or makes him head or liaison of one, is a bad row (the rule itself:
+    dudao/orgs/independence.py, asked once for the whole file)."""
+
+    def unit_of(code: str) -> int | None:
+        for _ in range(64):
+            if not code:
+                return None
+            if code in file_orgs:
+                if file_orgs[code].values["kind"] == OrgKind.UNIT:
+                    return (db_orgs.get(code) or {}).get("id")  # a new unit has no group yet
+                code = file_orgs[code].values["parent"]
+                continue
+            if code in db_orgs:
+                o = db_orgs[code]
+                return o["id"] if o["kind"] == OrgKind.UNIT else o["unit_id"]
+            return None
+        return None
+
+    moves: dict[int, tuple[Row, str]] = {}
+    person_unit: dict[int, int | None] = {}
+    for row in plan.people:
+        v = row.values
+        if not plan.is_ok(row) or not v["branch"]:
+            continue
+        existing = existing_people.get(v["code"]) or {}
+        user_id = (users.get(v["username"]) or {}).get("id") or existing.get("user_id")
+        if user_id is None:
+            continue
+        person_unit[user_id] = unit_of(v["branch"])
+        moves[user_id] = (row, v["username"] or existing.get("user__username") or "")
+    heads: dict[tuple[int, int], Row] = {}
+    for row in plan.roles:
+        v = row.values
+        if not plan.is_ok(row) or v["role"] not in {Role.UNIT_HEAD, Role.UNIT_LIAISON}:
+            continue
+        user_id = (users.get(v["username"]) or {}).get("id")
+        unit_id = (db_orgs.get(v["org"]) or {}).get("id")
+        if user_id is not None and unit_id is not None:
+            heads[(user_id, unit_id)] = row
+    if not moves and not heads:
+        return
+    for c in find_conflicts(person_unit=person_unit, extra_own=list(heads)):
+        because = f"是“{c.group_name}”的成员，而“{c.unit_name}”由该组督导，不能督导本单位"
+        if (c.user, c.unit_id) in heads:
+            row = heads[(c.user, c.unit_id)]
+            plan.add(
+                row,
+                "组织编码",
+                row.values["org"],
+                f"账号“{row.values['username']}”{because}：请先调整督导组成员或该单位的督导组",
+            )
+        elif c.user in moves and person_unit.get(c.user) == c.unit_id:
+            row, username = moves[c.user]
+            plan.add(
+                row,
+                "所在支部编码",
+                row.values["branch"],
+                f"账号“{username}”{because}：请先调整督导组成员或该单位的督导组",
+            )
 
 
 def _propagate_skips(
@@ -703,7 +774,8 @@ def apply(
         plan.total_rows,
     )
 
-    # Accounts for people (no password: they are set by an administrator or a reset).
+    # Accounts for people (no password: each sets his first one through a one-time first-login
+    # link that the office prints or sends, see dudao/orgs/first_login.py).
     people_rows = [r for r in plan.people if plan.is_ok(r)]
     counts["skipped"] += len(plan.people) - len(people_rows)
     users: dict[str, dict] = lookups["users"]

@@ -9,6 +9,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dudao.core.xlsx import append_row
+
 from . import roster, setup
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E2")
@@ -80,7 +82,7 @@ def _build(sheets: dict, examples: dict, choices: dict, notes: list[str]) -> byt
     for name, spec in sheets.items():
         ws = wb.create_sheet(name)
         headers = list(spec["columns"])
-        ws.append(headers)
+        append_row(ws, headers)
         for i, h in enumerate(headers):
             cell = ws.cell(row=1, column=i + 1)
             cell.font = Font(bold=True)
@@ -101,11 +103,11 @@ def _build(sheets: dict, examples: dict, choices: dict, notes: list[str]) -> byt
                 ws.add_data_validation(dv)
                 dv.add(f"{cell.column_letter}2:{cell.column_letter}100000")
         for row in examples.get(name, []):
-            ws.append(row)
+            append_row(ws, row)
         ws.freeze_panes = "A2"
     info = wb.create_sheet("说明")
     for line in notes:
-        info.append([line])
+        append_row(info, [line])
     info.column_dimensions["A"].width = 100
     buf = io.BytesIO()
     wb.save(buf)

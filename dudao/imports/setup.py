@@ -15,6 +15,7 @@ from dudao.campaigns.models import Participation
 from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
 from dudao.orgs.actions import grant_role
+from dudao.orgs.independence import find_conflicts
 from dudao.orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
 from .excel import (
@@ -196,54 +197,45 @@ def _validate(plan: SetupPlan, campaign) -> dict:
                 f"“{org.name}”已在{existing[org.pk].batch.name}，一个单位只能参加一个批次",
             )
 
-    # Nobody supervises his own unit: the units each group will have vs. its people's units.
-    group_units: dict[str, set[int]] = defaultdict(set)
-    code_of_group = dict(campaign.groups.values_list("id", "code"))
-    for p in existing.values():
-        if p.group_id:
-            group_units[code_of_group[p.group_id]].add(p.unit_id)
-    for row in plan.units:
-        org = units.get(row.values["unit"])
-        if org is not None and row.values["group"]:
-            group_units[row.values["group"]].add(org.pk)
-    staff: dict[str, list[tuple[str, int | None, Row | None]]] = defaultdict(list)
-    for ra in RoleAssignment.objects.filter(group__campaign=campaign).select_related(
-        "user__person", "group"
-    ):
-        staff[ra.group.code].append(
-            (ra.user.username, getattr(getattr(ra.user, "person", None), "unit_id", None), None)
-        )
+    # Nobody supervises his own unit: ask the one rule (dudao/orgs/independence.py) about the
+    # state after this file, and report each conflict on the row that would cause it.
+    group_ids = dict(campaign.groups.values_list("code", "id"))
+
+    def group_key(code: str):
+        return group_ids.get(code, ("new", code))
+
+    staff_rows: dict[tuple, tuple[Row, str]] = {}
     for row in plan.groups:
         for name in [row.values["leader"], *row.values["members"]]:
             user = users.get(name)
             if user is not None:
-                staff[row.values["code"]].append(
-                    (name, getattr(getattr(user, "person", None), "unit_id", None), row)
-                )
-    unit_rows = {units[r.values["unit"]].pk: r for r in plan.units if r.values["unit"] in units}
-    names = dict(
-        Organisation.objects.filter(
-            pk__in={u for _c, s in staff.items() for _n, u, _r in s if u}
-        ).values_list("id", "name")
+                staff_rows.setdefault((user.pk, group_key(row.values["code"])), (row, name))
+    unit_rows: dict[tuple, Row] = {}
+    for row in plan.units:
+        org = units.get(row.values["unit"])
+        if org is not None and row.values["group"]:
+            unit_rows.setdefault((org.pk, group_key(row.values["group"])), row)
+    new_groups = {group_key(r.values["code"]): r for r in plan.groups if r.values["code"]}
+    conflicts = find_conflicts(
+        extra_staff=list(staff_rows),
+        assignments=list(unit_rows),
+        group_campaign={k: campaign.pk for k in new_groups if not isinstance(k, int)},
+        group_names={k: r.values["name"] or r.values["code"] for k, r in new_groups.items()},
     )
-    for code, people in staff.items():
-        for username, unit_id, group_row in people:
-            if unit_id and unit_id in group_units.get(code, set()):
-                message = f"账号“{username}”是“{names.get(unit_id, '')}”的人员，不能督导本单位"
-                if group_row is not None:
-                    plan.add(
-                        group_row,
-                        "组员账号",
-                        username,
-                        message + "：请换一位组员，或把该单位分给其他组",
-                    )
-                elif unit_id in unit_rows:
-                    plan.add(
-                        unit_rows[unit_id],
-                        "督导组编号",
-                        code,
-                        message + "：请把该单位分给其他督导组",
-                    )
+    usernames_by_id = {u.pk: u.username for u in users.values()}
+    for c in conflicts:
+        username = usernames_by_id.get(c.user) or get_user_model().objects.get(pk=c.user).username
+        message = f"账号“{username}”是“{c.unit_name}”的人员，不能督导本单位"
+        if (c.user, c.group) in staff_rows:
+            plan.add(
+                staff_rows[(c.user, c.group)][0],
+                "组员账号",
+                username,
+                message + "：请换一位组员，或把该单位分给其他组",
+            )
+        elif (c.unit_id, c.group) in unit_rows:
+            row = unit_rows[(c.unit_id, c.group)]
+            plan.add(row, "督导组编号", row.values["group"], message + "：请把该单位分给其他督导组")
     return {"users": users, "units": units}
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
 
+from .independence import find_conflicts
 from .models import GROUP_ROLES, PATH_WIDTH, Organisation, OrgKind, Person, Role, RoleAssignment
 
 User = get_user_model()
@@ -180,14 +181,32 @@ def own_unit_ids(user) -> set[int]:
 
 
 def check_not_supervising_own_unit(*, user, group) -> None:
-    """Nobody supervises his own unit: a group member's unit may not be one of the group's."""
-    clash = (
-        group.participations.filter(unit_id__in=own_unit_ids(user)).select_related("unit").first()
+    """Nobody supervises his own unit: a group member's unit may not be one of the group's
+    (the rule itself: dudao/orgs/independence.py)."""
+    clash = next(
+        (
+            c
+            for c in find_conflicts(extra_staff=[(user.pk, group.pk)])
+            if c.user == user.pk and c.group == group.pk
+        ),
+        None,
     )
     if clash is not None:
         raise DomainError(
-            f"{user.get_full_name() or user.username} 是“{clash.unit.name}”的人员，"
+            f"{clash.user_label} 是“{clash.unit_name}”的人员，"
             f"不能督导本单位：请把该单位分给其他督导组，或换一位组员。"
+        )
+
+
+def check_not_heading_a_supervised_unit(*, user, unit) -> None:
+    """A group's staff may not become head or liaison of a unit the group supervises."""
+    clash = next(
+        (c for c in find_conflicts(extra_own=[(user.pk, unit.pk)]) if c.unit_id == unit.pk), None
+    )
+    if clash is not None:
+        raise DomainError(
+            f"{clash.user_label} 是“{clash.group_name}”的成员，而“{clash.unit_name}”由该组督导，"
+            "不能督导本单位：请先调整督导组成员或该单位的督导组。"
         )
 
 
@@ -214,6 +233,8 @@ def grant_role(
         organisation is None or not organisation.is_unit
     ):
         raise DomainError("单位主要负责人和联络员必须指定一个单位。")
+    if role in {Role.UNIT_HEAD, Role.UNIT_LIAISON}:
+        check_not_heading_a_supervised_unit(user=user, unit=organisation)
     if role == Role.BRANCH_SECRETARY and (
         organisation is None or organisation.kind not in BRANCH_KINDS
     ):
@@ -275,3 +296,54 @@ def revoke_role(*, actor, assignment: RoleAssignment, reason: str) -> None:
     data = {"user": assignment.user.username, "role": assignment.role}
     record_event(actor=actor, action="role.revoke", target=assignment, reason=reason, data=data)
     assignment.delete()
+
+
+@transaction.atomic
+def set_first_password(*, actor, user, password: str) -> None:
+    """Set the first password of an account that had none, through its one-time link.
+
+    The row is locked and re-checked, so two submissions of the same link set it once.
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.has_usable_password():
+        raise DomainError("此账号已设置过密码，首次登录链接已失效。")
+    locked.set_password(password)
+    locked.save(update_fields=["password"])
+    record_event(
+        actor=actor,
+        action="auth.first_password",
+        target=locked,
+        target_label=f"首次设置密码：{locked.username}",
+        data={"username": locked.username},
+    )
+
+
+def record_password_reset(*, user) -> None:
+    """Audit a password set through the reset link sent by mail (Django's view saves it)."""
+    record_event(
+        actor=user,
+        action="auth.password_reset",
+        target=user,
+        target_label=f"通过邮件重设密码：{user.username}",
+        data={"username": user.username},
+    )
+
+
+def first_login_accounts(campaign):
+    """Active accounts without a usable password that belong to the campaign: people of its
+    units, and holders of its roles (office, groups, units)."""
+    from django.db.models import Q
+
+    unit_ids = campaign.participations.values("unit_id")
+    return (
+        User.objects.filter(is_active=True, password__startswith="!")
+        .filter(
+            Q(person__unit_id__in=unit_ids)
+            | Q(role_assignments__campaign=campaign)
+            | Q(role_assignments__group__campaign=campaign)
+            | Q(role_assignments__organisation__unit_id__in=unit_ids)
+        )
+        .distinct()
+        .select_related("person", "person__unit")
+        .order_by("username")
+    )

@@ -21,7 +21,8 @@ from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
 
 from . import actions
-from .models import GROUP_ROLES, Organisation, Person, RoleAssignment
+from .independence import find_conflicts
+from .models import Organisation, Person, RoleAssignment
 
 SENSITIVE = {"id_number", "phone"}
 
@@ -169,18 +170,10 @@ class PersonRulesMixin:
             return data
         # Nobody supervises his own unit: moving a group member into a supervised unit (or
         # linking such a person to a group member's account) would break the rule silently.
-        clash = (
-            RoleAssignment.objects.filter(
-                user=user,
-                role__in=GROUP_ROLES,
-                group__participations__unit_id=branch.unit_id,
-            )
-            .select_related("group")
-            .first()
-        )
+        clash = next(iter(find_conflicts(person_unit={user.pk: branch.unit_id})), None)
         if clash is not None:
             raise ValidationError(
-                f"该账号是“{clash.group.name}”的成员，而“{branch.name}”所在单位由该组督导，"
+                f"该账号是“{clash.group_name}”的成员，而“{branch.name}”所在单位由该组督导，"
                 "不能督导本单位：请先调整督导组成员或该单位的督导组。"
             )
         return data

@@ -16,10 +16,11 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from dudao.campaigns.access import get_participation_for_user
 from dudao.campaigns.models import Participation
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404
 from dudao.core.permissions import Permits, allow, refuse
-from dudao.orgs.access import get_participation_for_user, scope_for
+from dudao.orgs.access import scope_for
 
 from . import rules
 from .models import CloseApplication, CloseStatus, Extension, ExtensionStatus, Item, ItemStatus

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dudao.campaigns.access import get_campaign_for_user, get_group_for_user
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404
 from dudao.core.errors import DomainError
 from dudao.core.xlsx import stream_workbook
 from dudao.imports.excel import XLSX_MIME, FileRejected
-from dudao.orgs.access import get_campaign_for_user, get_group_for_user, scope_for
+from dudao.orgs.access import scope_for
 
 from . import actions, ledger, registers, rules, selectors
 from .access import (

@@ -8,7 +8,8 @@ from django.db import transaction
 from dudao.core.audit import record_event
 from dudao.core.errors import ConflictError, DomainError
 from dudao.orgs.actions import grant_role, revoke_role
-from dudao.orgs.models import Organisation, Person, Role, RoleAssignment
+from dudao.orgs.independence import find_conflicts
+from dudao.orgs.models import Organisation, Role, RoleAssignment
 
 from ..models import (
     Batch,
@@ -36,28 +37,14 @@ def create_group(
 
 def _check_group_members_not_from(*, unit: Organisation, group: SupervisionGroup) -> None:
     """Nobody supervises his own unit (checked from the unit's side): no member of the group
-    may be a person of the unit, nor its head or liaison."""
-    staff = RoleAssignment.objects.filter(
-        group=group, role__in=[Role.GROUP_LEADER, Role.GROUP_MEMBER]
-    )
-    clash = (
-        Person.objects.filter(unit=unit, user__in=staff.values("user")).first()
-        or RoleAssignment.objects.filter(
-            organisation=unit,
-            role__in=[Role.UNIT_HEAD, Role.UNIT_LIAISON],
-            user__in=staff.values("user"),
-        )
-        .select_related("user")
-        .first()
+    may be a person of the unit, nor its head or liaison (the rule: dudao/orgs/independence.py)."""
+    clash = next(
+        (c for c in find_conflicts(assignments=[(unit.pk, group.pk)]) if c.group == group.pk),
+        None,
     )
     if clash is not None:
-        name = (
-            clash.name
-            if isinstance(clash, Person)
-            else (clash.user.get_full_name() or clash.user.username)
-        )
         raise DomainError(
-            f"{group.name}的成员{name}属于“{unit.name}”，不能督导本单位：请换一个督导组。"
+            f"{group.name}的成员{clash.user_label}属于“{unit.name}”，不能督导本单位：请换一个督导组。"
         )
 
 

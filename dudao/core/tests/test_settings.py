@@ -28,11 +28,20 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "DUDAO_SECRET_KEY" in result.stderr
 
 
+def test_it_refuses_to_start_without_an_audit_key_when_debug_is_off():
+    result = _run(
+        {"DUDAO_DEBUG": "0", "DUDAO_SECRET_KEY": "x" * 64}, "import django; django.setup()"
+    )
+    assert result.returncode != 0
+    assert "DUDAO_AUDIT_KEY" in result.stderr
+
+
 def test_it_passes_the_deploy_check_in_production_settings():
     result = _run(
         {
             "DUDAO_DEBUG": "0",
             "DUDAO_SECRET_KEY": "x" * 64 + "-production-like-secret-key-value",
+            "DUDAO_AUDIT_KEY": "y" * 64,
             "DUDAO_SSL_REDIRECT": "1",
             "DUDAO_HSTS_SECONDS": "31536000",
         },
