@@ -240,7 +240,7 @@ def _find(
     common = [(w, k) for ws in interiors for w, k, h in ws if frequency.get(h, 0) >= limit]
     stock = ps.stock_mask(len(prep.norm), common) if common else None
     out: list[Found] = []
-    for n, (version_id, reference_id, other_text, other_norm, found) in enumerate(grown):
+    for version_id, reference_id, other_text, other_norm, found in grown:
         found = [p for p in found if ps.effective_length(p, prep.boiler, stock) >= PASSAGE_FLOOR]
         measured = _measure(prep, other_norm, found, stock)
         if measured is None:
