@@ -201,12 +201,24 @@ def _build_index(corpus: Corpus, campaign_id: int, user_id: int, chunk: int = 50
                 f"INSERT INTO {freq_table} (campaign_id, hash, documents) VALUES ({campaign_id}, %s, %s)",
                 batch,
             )
+    with connection.schema_editor() as editor:
+        for index in fp_indexes:
+            editor.add_index(PassageFingerprint, index)
+        for constraint in freq_constraints:
+            editor.add_constraint(FingerprintFrequency, constraint)
     PassageIndex.objects.update_or_create(
         campaign_id=campaign_id, defaults={"documents": corpus.docs}
     )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     spent += time.perf_counter() - t0
+    names = {
+        c["index"] and n
+        for n, c in connection.introspection.get_constraints(
+            connection.cursor(), PassageFingerprint._meta.db_table
+        ).items()
+    }
+    assert "fingerprint_lookup" in names, "the fingerprint lookup index is missing"
     return {"fingerprints": fingerprints, "distinct": len(values), "index_s": spent}
 
 
