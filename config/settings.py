@@ -280,6 +280,14 @@ DUDAO_IMPORT_SYNC = env_bool("DUDAO_IMPORT_SYNC", False)
 # Transition applications waiting longer than this many days are flagged (one weekly cycle).
 DUDAO_TRANSITION_WAIT_DAYS = env.int("DUDAO_TRANSITION_WAIT_DAYS", default=7)
 
+# Copy detection (docs/reviews.md): a pair is reported when it shares a passage of this many
+# characters, or this share of the smaller text; wording in this many texts (and this share of
+# them) is a stock phrase of the campaign, not copying.
+DUDAO_COPY_MIN_PASSAGE = int(os.environ.get("DUDAO_COPY_MIN_PASSAGE", "20"))
+DUDAO_COPY_MIN_SHARE = float(os.environ.get("DUDAO_COPY_MIN_SHARE", "0.3"))
+DUDAO_COPY_STOCK_MIN_DOCS = int(os.environ.get("DUDAO_COPY_STOCK_MIN_DOCS", "8"))
+DUDAO_COPY_STOCK_SHARE = float(os.environ.get("DUDAO_COPY_STOCK_SHARE", "0.01"))
+
 SESSION_COOKIE_HTTPONLY = True
 # Empty (as in .env.example) means the default.
 SESSION_COOKIE_SECURE = (

@@ -1,106 +1,330 @@
-"""The copy-detection index kept in the database, so every process (web workers, commands)
-answers the same: a ``TextSignature`` per indexed text and its ``SignatureBand`` keys.
+"""The passage index kept in the database, so every process (web workers, commands, the task
+worker) answers the same: winnowed fingerprints (``PassageFingerprint``) of the latest version
+of every document and of every web reference text, and how many texts each fingerprint occurs
+in (``FingerprintFrequency``).
 
-Only the latest version of each document is indexed (an earlier draft is not another
-document to be copied from); web reference texts are indexed too; boilerplate reference texts
-are not indexed but removed from everything. Called inside the submitting action's
-transaction, so a version and its signature exist together.
+A new text is checked against the whole campaign with one index lookup on its fingerprints;
+the texts sharing any of them are candidates, and the shared passages are then grown exactly
+over both texts (``dudao.reviews.passages``). A pair is reported when it shares a passage of at
+least ``DUDAO_COPY_MIN_PASSAGE`` characters, or when at least ``DUDAO_COPY_MIN_SHARE`` of the
+smaller text lies in passages found in the larger, whatever their whole-document similarity.
+
+Boilerplate is not copying: every k-gram of the superior's texts (reference texts of the kind
+"boilerplate") is excluded, and so is any fingerprint that occurs in many texts of the campaign
+(stock phrases: at least ``DUDAO_COPY_STOCK_MIN_DOCS`` texts and ``DUDAO_COPY_STOCK_SHARE`` of
+them). Only the latest version of a document is indexed (an earlier draft is not another
+document to copy from). Called inside the submitting action's transaction, so a version and its
+fingerprints exist together.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import math
+from collections import defaultdict
+from dataclasses import dataclass
 
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+
+from . import passages as ps
 from . import similarity as sim
 from .models import (
     DocumentVersion,
+    FingerprintFrequency,
+    PassageFingerprint,
+    PassageIndex,
     ReferenceKind,
     ReferenceText,
-    SignatureBand,
     SimilarityMatch,
-    TextSignature,
 )
+
+# Passages shorter than this (normalised characters, boilerplate excluded) are chance matches
+# of common wording and count for nothing.
+PASSAGE_FLOOR = 12
+# At most this many candidate texts (those sharing the most fingerprints) are grown exactly.
+MAX_CANDIDATES = 50
+# A hash occurring many times in one text (a repeated slogan) seeds at most this many positions.
+MAX_SEEDS_PER_HASH = 8
+
+
+def min_passage() -> int:
+    return int(getattr(settings, "DUDAO_COPY_MIN_PASSAGE", 20))
+
+
+def min_share() -> float:
+    return float(getattr(settings, "DUDAO_COPY_MIN_SHARE", 0.3))
+
+
+def stock_limit(indexed: int) -> int:
+    """Texts a fingerprint must occur in to count as a stock phrase of the campaign."""
+    floor = int(getattr(settings, "DUDAO_COPY_STOCK_MIN_DOCS", 8))
+    share = float(getattr(settings, "DUDAO_COPY_STOCK_SHARE", 0.01))
+    return max(floor, math.ceil(share * indexed))
+
+
+# --- boilerplate and stock phrases --------------------------------------------------------------
 
 
 def boilerplate_ids(campaign_id: int) -> np.ndarray:
+    """Every k-gram hash of the campaign's boilerplate texts, sorted and unique."""
     parts = [
-        sim.shingles(text)
+        ps.all_kgram_set(text)
         for text in ReferenceText.objects.filter(
             campaign_id=campaign_id, kind=ReferenceKind.BOILERPLATE
         ).values_list("text", flat=True)
     ]
-    return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
+    return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
 
 
-def _store(*, campaign_id: int, sig: np.ndarray, count: int, version=None, reference=None):
-    row = TextSignature.objects.create(
-        campaign_id=campaign_id,
-        version=version,
-        reference=reference,
-        minhash=sim.to_bytes(sig),
-        shingle_count=count,
+def indexed_count(campaign_id: int) -> int:
+    row = PassageIndex.objects.filter(campaign_id=campaign_id).values_list("documents", flat=True)
+    return next(iter(row), 0)
+
+
+def _stock_hashes(campaign_id: int, hashes: list[int]) -> set[int]:
+    limit = stock_limit(indexed_count(campaign_id))
+    return set(
+        FingerprintFrequency.objects.filter(
+            campaign_id=campaign_id, hash__in=hashes, documents__gte=limit
+        ).values_list("hash", flat=True)
     )
-    SignatureBand.objects.bulk_create(
-        [
-            SignatureBand(signature=row, campaign_id=campaign_id, band=i, key=int(k))
-            for i, k in enumerate(sim.band_keys(sig))
-        ]
+
+
+# --- a text's fingerprints -----------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """A text ready to match: normalised, with its fingerprints minus boilerplate."""
+
+    text: str
+    norm: str
+    hashes: np.ndarray  # int64
+    positions: np.ndarray  # int64, in ``norm``
+    boiler: np.ndarray  # bool per character of ``norm``
+
+    @classmethod
+    def of(cls, text: str, exclude: np.ndarray) -> Prepared:
+        norm = ps.normalise(text)
+        hashes, positions = ps.winnow(ps.kgram_hashes(ps.codepoints(norm)))
+        if len(exclude) and len(hashes):
+            keep = ~np.isin(hashes, exclude)
+            hashes, positions = hashes[keep], positions[keep]
+        return cls(text, norm, hashes, positions, ps.boilerplate_mask(norm, exclude))
+
+
+@dataclass
+class Found:
+    """One text sharing passages with the checked text."""
+
+    version_id: int | None
+    reference_id: int | None
+    passages: list[ps.Passage]
+    other_norm: str
+    other_text: str
+    shared_chars: int
+    other_shared: int
+    longest: int
+    share: float  # of the checked text
+    other_share: float
+
+
+def _measure(prep: Prepared, other_norm: str, found: list[ps.Passage], stock) -> tuple | None:
+    """Shares and the longest passage, or None when the pair is not reportable."""
+    if not found:
+        return None
+    longest = max(ps.effective_length(p, prep.boiler, stock) for p in found)
+    mine = ps.coverage(found, len(prep.norm), "a")
+    theirs = ps.coverage(found, len(other_norm), "b")
+    share = mine / len(prep.norm) if prep.norm else 0.0
+    other_share = theirs / len(other_norm) if other_norm else 0.0
+    smaller_share = share if len(prep.norm) <= len(other_norm) else other_share
+    if longest < min_passage() and smaller_share < min_share():
+        return None
+    return mine, theirs, longest, share, other_share
+
+
+def _frequencies(campaign_id: int, hashes: set[int]) -> dict[int, int]:
+    if not hashes:
+        return {}
+    return dict(
+        FingerprintFrequency.objects.filter(
+            campaign_id=campaign_id, hash__in=sorted(hashes)
+        ).values_list("hash", "documents")
     )
-    return row
 
 
-def _candidates(campaign_id: int, sig: np.ndarray, *, skip_document: int | None):
-    keys = [int(k) for k in sim.band_keys(sig)]
-    ids = set(
-        SignatureBand.objects.filter(campaign_id=campaign_id, key__in=keys).values_list(
-            "signature_id", flat=True
-        )
-    )
-    rows = list(
-        TextSignature.objects.filter(pk__in=ids).values(
-            "pk", "minhash", "version_id", "reference_id", "version__document_id"
-        )
-    )
-    if skip_document is not None:
-        rows = [r for r in rows if r["version__document_id"] != skip_document]
-    if not rows:
-        return []
-    matrix = np.vstack([sim.from_bytes(r["minhash"]) for r in rows])
-    est = sim.estimate(sig, matrix)
-    return [r for r, e in zip(rows, est, strict=True) if e >= sim.ESTIMATE_FLOOR]
-
-
-def find_similar(campaign_id: int, text: str, *, skip_document: int | None = None, exclude=None):
-    """Confirmed similar texts: [(version_id | None, reference_id | None, jaccard, containment)]
-    sorted by Jaccard, highest first."""
+def find_passages(
+    campaign_id: int,
+    text: str,
+    *,
+    skip_document: int | None = None,
+    skip_reference: int | None = None,
+    exclude: np.ndarray | None = None,
+) -> list[Found]:
+    """Texts of the campaign sharing reportable passages with ``text``, most shared first
+    (``skip_document`` / ``skip_reference``: the text's own entry in the index)."""
     exclude = boilerplate_ids(campaign_id) if exclude is None else exclude
-    ids = sim.shingles(text, exclude)
-    if len(ids) < sim.MIN_SHINGLES:
+    return _find(campaign_id, Prepared.of(text, exclude), skip_document, exclude, skip_reference)
+
+
+def _find(
+    campaign_id: int, prep: Prepared, skip_document, exclude, skip_reference=None
+) -> list[Found]:
+    if not len(prep.hashes):
         return []
-    return _confirm(campaign_id, ids, sim.signature(ids), skip_document, exclude)
-
-
-def _confirm(campaign_id, ids, sig, skip_document, exclude):
-    found = []
-    cands = _candidates(campaign_id, sig, skip_document=skip_document)
-    versions = dict(
-        DocumentVersion.objects.filter(
-            pk__in=[c["version_id"] for c in cands if c["version_id"]]
-        ).values_list("pk", "text")
+    unique = sorted({int(h) for h in prep.hashes})
+    stock = _stock_hashes(campaign_id, unique)
+    wanted = [h for h in unique if h not in stock]
+    if not wanted:
+        return []
+    mine: dict[int, list[int]] = defaultdict(list)
+    for h, p in zip(prep.hashes.tolist(), prep.positions.tolist(), strict=True):
+        if h not in stock and len(mine[h]) < MAX_SEEDS_PER_HASH:
+            mine[h].append(p)
+    postings: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    rows = PassageFingerprint.objects.filter(campaign_id=campaign_id, hash__in=wanted).values_list(
+        "hash", "pos", "version_id", "reference_id"
     )
+    for h, pos, version_id, reference_id in rows:
+        if reference_id is not None and reference_id == skip_reference:
+            continue
+        postings[(version_id, reference_id)].append((h, pos))
+    if not postings:
+        return []
+    versions = {}
+    version_ids = [v for v, _r in postings if v]
+    if version_ids:
+        versions = {
+            pk: (doc, txt)
+            for pk, doc, txt in DocumentVersion.objects.filter(pk__in=version_ids).values_list(
+                "pk", "document_id", "text"
+            )
+        }
+    if skip_document is not None:
+        for key in [
+            k for k in postings if k[0] and versions.get(k[0], (None,))[0] == skip_document
+        ]:
+            del postings[key]
+    ranked = sorted(postings.items(), key=lambda kv: -len({h for h, _p in kv[1]}))
+    ranked = ranked[:MAX_CANDIDATES]
     refs = dict(
-        ReferenceText.objects.filter(
-            pk__in=[c["reference_id"] for c in cands if c["reference_id"]]
-        ).values_list("pk", "text")
+        ReferenceText.objects.filter(pk__in=[r for (_v, r), _x in ranked if r]).values_list(
+            "pk", "text"
+        )
     )
-    for c in cands:
-        other_text = versions.get(c["version_id"]) or refs.get(c["reference_id"]) or ""
-        other = sim.shingles(other_text, exclude)
-        j = sim.jaccard(ids, other)
-        if j >= sim.REPORT_THRESHOLD:
-            found.append((c["version_id"], c["reference_id"], j, sim.containment(ids, other)))
-    found.sort(key=lambda x: -x[2])
-    return found
+    grown = []
+    for (version_id, reference_id), hits in ranked:
+        other_text = versions[version_id][1] if version_id else refs.get(reference_id, "")
+        other_norm = ps.normalise(other_text)
+        seeds = []
+        per_hash: dict[int, int] = defaultdict(int)
+        for h, pos in hits:
+            if per_hash[h] >= MAX_SEEDS_PER_HASH:
+                continue
+            per_hash[h] += 1
+            seeds.extend((i, pos) for i in mine[h])
+        found = ps.shared_passages(prep.norm, other_norm, seeds, min_length=ps.K)
+        found = [p for p in found if ps.effective_length(p, prep.boiler) >= PASSAGE_FLOOR]
+        if found:
+            grown.append((version_id, reference_id, other_text, other_norm, found))
+    # A passage that many texts of the campaign contain is a stock phrase, even where the
+    # fingerprints at its edges (chosen by windows reaching into the text around it) are rare:
+    # the fingerprints of the windows wholly inside it are kept by every text that has it.
+    # Its stock stretch (between such common fingerprints) does not count as shared.
+    interiors = [ps.interior_windows(prep.norm, p) for *_rest, found in grown for p in found]
+    frequency = _frequencies(campaign_id, {h for ws in interiors for _w, _k, h in ws})
+    limit = stock_limit(indexed_count(campaign_id))
+    common = [(w, k) for ws in interiors for w, k, h in ws if frequency.get(h, 0) >= limit]
+    stock = ps.stock_mask(len(prep.norm), common) if common else None
+    out: list[Found] = []
+    for version_id, reference_id, other_text, other_norm, found in grown:
+        found = [p for p in found if ps.effective_length(p, prep.boiler, stock) >= PASSAGE_FLOOR]
+        measured = _measure(prep, other_norm, found, stock)
+        if measured is None:
+            continue
+        shared, other_shared, longest, share, other_share = measured
+        out.append(
+            Found(
+                version_id,
+                reference_id,
+                found,
+                other_norm,
+                other_text,
+                shared,
+                other_shared,
+                longest,
+                share,
+                other_share,
+            )
+        )
+    out.sort(key=lambda f: (-f.shared_chars, -f.longest))
+    return out
+
+
+# --- the index ------------------------------------------------------------------------------------
+
+
+def _frequency_upsert(campaign_id: int, hashes: list[int]) -> None:
+    """Count one more text for each hash (one statement; safe under concurrent submissions)."""
+    if not hashes:
+        return
+    table = connection.ops.quote_name(FingerprintFrequency._meta.db_table)
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {table} (campaign_id, hash, documents) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (campaign_id, hash) DO UPDATE SET documents = {table}.documents + 1",
+            [(campaign_id, h) for h in hashes],
+        )
+
+
+def _count_texts(campaign_id: int, delta: int) -> None:
+    if not PassageIndex.objects.filter(campaign_id=campaign_id).update(
+        documents=F("documents") + delta
+    ):
+        PassageIndex.objects.get_or_create(campaign_id=campaign_id)
+        PassageIndex.objects.filter(campaign_id=campaign_id).update(
+            documents=F("documents") + delta
+        )
+
+
+def _unindex(campaign_id: int, **source) -> None:
+    rows = PassageFingerprint.objects.filter(campaign_id=campaign_id, **source)
+    old = sorted(set(rows.values_list("hash", flat=True)))
+    if not old:
+        return
+    rows.delete()
+    for start in range(0, len(old), 5000):
+        FingerprintFrequency.objects.filter(
+            campaign_id=campaign_id, hash__in=old[start : start + 5000]
+        ).update(documents=F("documents") - 1)
+    _count_texts(campaign_id, -1)
+
+
+def _index(campaign_id: int, prep: Prepared, **source) -> None:
+    if not len(prep.hashes):
+        return
+    PassageFingerprint.objects.bulk_create(
+        [
+            PassageFingerprint(campaign_id=campaign_id, hash=int(h), pos=int(p), **source)
+            for h, p in zip(prep.hashes.tolist(), prep.positions.tolist(), strict=True)
+        ],
+        batch_size=2000,
+    )
+    _frequency_upsert(campaign_id, sorted({int(h) for h in prep.hashes}))
+    _count_texts(campaign_id, 1)
+
+
+def _passages_json(prep: Prepared, found: Found) -> list[list[int]]:
+    _norm, where_a = ps.normalise_with_positions(prep.text)
+    _other, where_b = ps.normalise_with_positions(found.other_text)
+    out = []
+    for p in found.passages:
+        a0, a1, b0, b1 = ps.to_original(p, where_a, where_b)
+        out.append([a0, a1, b0, b1, p.length])
+    return out
 
 
 def index_version(version: DocumentVersion, *, exclude=None) -> list[SimilarityMatch]:
@@ -108,58 +332,65 @@ def index_version(version: DocumentVersion, *, exclude=None) -> list[SimilarityM
     document = version.document
     campaign_id = document.campaign_id
     exclude = boilerplate_ids(campaign_id) if exclude is None else exclude
-    TextSignature.objects.filter(version__document=document).delete()
-    ids = sim.shingles(version.text, exclude)
-    if len(ids) < sim.MIN_SHINGLES:
-        return []
-    sig = sim.signature(ids)
-    found = _confirm(campaign_id, ids, sig, document.pk, exclude)
-    _store(campaign_id=campaign_id, sig=sig, count=len(ids), version=version)
+    earlier = list(
+        DocumentVersion.objects.filter(document=document)
+        .exclude(pk=version.pk)
+        .values_list("pk", flat=True)
+    )
+    if earlier and PassageFingerprint.objects.filter(version_id__in=earlier).exists():
+        _unindex(campaign_id, version_id__in=earlier)
+    prep = Prepared.of(version.text, exclude)
+    found = _find(campaign_id, prep, document.pk, exclude)
+    _index(campaign_id, prep, version=version)
     SimilarityMatch.objects.filter(version=version).delete()
+    mine_ids = sim.shingles(version.text)
     return SimilarityMatch.objects.bulk_create(
         [
             SimilarityMatch(
                 version=version,
-                other_version_id=v,
-                other_reference_id=r,
-                jaccard=round(j, 4),
-                containment=round(c, 4),
+                other_version_id=f.version_id,
+                other_reference_id=f.reference_id,
+                jaccard=round(sim.jaccard(mine_ids, sim.shingles(f.other_text)), 4),
+                containment=round(f.share, 4),
+                other_share=round(f.other_share, 4),
+                shared_chars=f.shared_chars,
+                longest=f.longest,
+                passages=_passages_json(prep, f),
             )
-            for v, r, j, c in found
+            for f in found
         ]
     )
 
 
 def index_reference(reference: ReferenceText, *, exclude=None) -> None:
-    TextSignature.objects.filter(reference=reference).delete()
+    _unindex(reference.campaign_id, reference=reference)
     if reference.kind != ReferenceKind.WEB:
         return
     exclude = boilerplate_ids(reference.campaign_id) if exclude is None else exclude
-    ids = sim.shingles(reference.text, exclude)
-    if len(ids) >= sim.MIN_SHINGLES:
-        _store(
-            campaign_id=reference.campaign_id,
-            sig=sim.signature(ids),
-            count=len(ids),
-            reference=reference,
-        )
+    _index(reference.campaign_id, Prepared.of(reference.text, exclude), reference=reference)
+
+
+def clear_campaign(campaign_id: int) -> None:
+    PassageFingerprint.objects.filter(campaign_id=campaign_id).delete()
+    FingerprintFrequency.objects.filter(campaign_id=campaign_id).delete()
+    PassageIndex.objects.filter(campaign_id=campaign_id).delete()
 
 
 def reindex_campaign(campaign_id: int) -> int:
-    """Rebuild the whole index of a campaign (after the boilerplate changed): every signature
-    depends on what is excluded. Matches are recomputed in submission order."""
+    """Rebuild the whole index of a campaign (after the boilerplate changed): every fingerprint
+    set depends on what is excluded. Matches are recomputed in submission order."""
     exclude = boilerplate_ids(campaign_id)
-    TextSignature.objects.filter(campaign_id=campaign_id).delete()
+    clear_campaign(campaign_id)
     for ref in ReferenceText.objects.filter(campaign_id=campaign_id, kind=ReferenceKind.WEB):
         index_reference(ref, exclude=exclude)
     latest = (
         DocumentVersion.objects.filter(document__campaign_id=campaign_id)
         .order_by("document_id", "-number")
-        .distinct()
+        .select_related("document")
     )
     seen: set[int] = set()
     chosen = []
-    for v in latest.select_related("document"):
+    for v in latest:
         if v.document_id not in seen:
             seen.add(v.document_id)
             chosen.append(v)

@@ -307,68 +307,91 @@ class ReferenceText(models.Model):
         return self.title
 
 
-class TextSignature(models.Model):
-    """The MinHash signature of one version or one web reference text, persisted so that any
-    process can answer a similarity query (no in-process index). Exactly one source is set."""
+class PassageFingerprint(models.Model):
+    """One winnowed k-gram fingerprint of the latest version of a document, or of a web
+    reference text, with its position in the normalised text (``dudao.reviews.passages``).
+    Kept in the database so that any process checks a new text against the whole campaign with
+    one index lookup (``campaign, hash``). Exactly one source is set."""
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", verbose_name="活动", on_delete=models.CASCADE, related_name="+"
     )
-    version = models.OneToOneField(
+    version = models.ForeignKey(
         DocumentVersion,
         verbose_name="文书版本",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="signature",
+        related_name="fingerprints",
+        db_index=False,
     )
-    reference = models.OneToOneField(
+    reference = models.ForeignKey(
         ReferenceText,
         verbose_name="参考文本",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="signature",
+        related_name="fingerprints",
+        db_index=False,
     )
-    # num_perm little-endian uint64 values.
-    minhash = models.BinaryField("MinHash 签名")
-    shingle_count = models.PositiveIntegerField("片段数")
+    hash = models.BigIntegerField("指纹")
+    pos = models.PositiveIntegerField("位置")
 
     class Meta:
-        verbose_name = "文本签名"
-        verbose_name_plural = "文本签名"
+        verbose_name = "文本指纹"
+        verbose_name_plural = "文本指纹"
+        indexes = [
+            models.Index(fields=["campaign", "hash"], name="fingerprint_lookup"),
+            models.Index(fields=["version"], name="fingerprint_version"),
+            models.Index(fields=["reference"], name="fingerprint_reference"),
+        ]
         constraints = [
             models.CheckConstraint(
-                name="signature_one_source",
+                name="fingerprint_one_source",
                 condition=Q(version__isnull=False, reference__isnull=True)
                 | Q(version__isnull=True, reference__isnull=False),
             )
         ]
 
     def __str__(self) -> str:
-        return f"签名 {self.pk}"
+        return f"{self.hash}@{self.pos}"
 
 
-class SignatureBand(models.Model):
-    """One LSH band key of a signature: texts sharing any (band, key) are candidates."""
+class FingerprintFrequency(models.Model):
+    """In how many indexed texts of a campaign a fingerprint occurs: a fingerprint in many of
+    them is a stock phrase of the campaign ("以邓小平理论和‘三个代表’重要思想为指导"), not copying."""
 
-    signature = models.ForeignKey(
-        TextSignature, verbose_name="签名", on_delete=models.CASCADE, related_name="bands"
-    )
     campaign = models.ForeignKey(
         "campaigns.Campaign", verbose_name="活动", on_delete=models.CASCADE, related_name="+"
     )
-    band = models.PositiveSmallIntegerField("分带")
-    key = models.BigIntegerField("分带键")
+    hash = models.BigIntegerField("指纹")
+    documents = models.IntegerField("文本数", default=0)
 
     class Meta:
-        verbose_name = "签名分带"
-        verbose_name_plural = "签名分带"
-        # Keys include the band number, so a lookup is one `key IN (...)` on this index.
-        indexes = [models.Index(fields=["campaign", "key"])]
+        verbose_name = "指纹频次"
+        verbose_name_plural = "指纹频次"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "hash"], name="fingerprint_frequency_once")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.band}:{self.key}"
+        return f"{self.hash}×{self.documents}"
+
+
+class PassageIndex(models.Model):
+    """How many texts of a campaign are indexed (the base of the stock-phrase share)."""
+
+    campaign = models.OneToOneField(
+        "campaigns.Campaign", verbose_name="活动", on_delete=models.CASCADE, related_name="+"
+    )
+    documents = models.IntegerField("已索引文本数", default=0)
+
+    class Meta:
+        verbose_name = "指纹索引"
+        verbose_name_plural = "指纹索引"
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.documents}"
 
 
 class SimilarityMatch(models.Model):
@@ -393,14 +416,19 @@ class SimilarityMatch(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    jaccard = models.FloatField("相似度")
-    containment = models.FloatField("本文被覆盖比例", default=0)
+    jaccard = models.FloatField("整体相似度")
+    containment = models.FloatField("本文相同段落占比", default=0)
+    other_share = models.FloatField("对方相同段落占比", default=0)
+    shared_chars = models.PositiveIntegerField("相同字数", default=0)
+    longest = models.PositiveIntegerField("最长相同段落字数", default=0)
+    # [[start, end, other_start, other_end, normalised length], ...] in the original texts.
+    passages = models.JSONField("相同段落", default=list)
     computed_at = models.DateTimeField("比对时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "相似比对结果"
         verbose_name_plural = "相似比对结果"
-        ordering = ["version", "-jaccard"]
+        ordering = ["version", "-shared_chars"]
         constraints = [
             models.CheckConstraint(
                 name="match_one_other",
@@ -410,4 +438,4 @@ class SimilarityMatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.version_id}~{self.other_version_id or self.other_reference_id}: {self.jaccard:.0%}"
+        return f"{self.version_id}~{self.other_version_id or self.other_reference_id}: {self.shared_chars}"

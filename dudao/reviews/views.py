@@ -16,7 +16,7 @@ from dudao.core.access import clean_query_text
 from dudao.core.errors import AccessDenied, DomainError
 from dudao.orgs.access import scope_for, visible_people
 
-from . import access, actions, rules, selectors
+from . import access, actions, copies, detection, rules, selectors
 from .diff import diff_texts, summary
 from .forms import (
     CheckForm,
@@ -193,7 +193,7 @@ def _detail_context(request, doc, **forms):
         "comments": comments,
         "open_count": sum(1 for c in comments if c.comment.status == "open"),
         "rounds": rounds,
-        "similar": selectors.similar_for_version(request.user, latest) if latest else [],
+        "similar": copies.similar_for_version(request.user, latest) if latest else [],
         "milestones": list(doc.milestones.order_by("kind")),
         "reviewer": reviewer,
         "submitter": submitter,
@@ -370,8 +370,8 @@ def copy_report(request, campaign_id):
     campaign = _campaign_for(request.user, campaign_id)
     if not _may_see_reports(request.user, campaign):
         raise Http404("页面不存在或您无权访问")
-    clusters = selectors.copy_clusters(request.user, campaign)
-    per_unit, per_group = selectors.cluster_counts(clusters)
+    clusters = copies.copy_clusters(request.user, campaign)
+    per_unit, per_group = copies.cluster_counts(clusters)
     kinds = rules.kinds(campaign)
     for c in clusters:
         for d in c.documents:
@@ -379,7 +379,14 @@ def copy_report(request, campaign_id):
     return render(
         request,
         "reviews/copies.html",
-        {"campaign": campaign, "clusters": clusters, "per_unit": per_unit, "per_group": per_group},
+        {
+            "campaign": campaign,
+            "clusters": clusters,
+            "per_unit": per_unit,
+            "per_group": per_group,
+            "min_passage": detection.min_passage(),
+            "min_share": round(detection.min_share() * 100),
+        },
     )
 
 

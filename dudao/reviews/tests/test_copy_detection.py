@@ -1,11 +1,11 @@
 """Copy detection on submission: a near-copy of another unit's plan and of a web text is found
-with its percentage and shared passages; the superior's template (boilerplate) is not copying;
+with its shares and shared passages; the superior's template (boilerplate) is not copying;
 the index lives in the database so a fresh query (another process) finds the same."""
 
 from __future__ import annotations
 
-from dudao.reviews import actions, detection, selectors
-from dudao.reviews.models import SignatureBand, SimilarityMatch, TextSignature
+from dudao.reviews import actions, copies, detection
+from dudao.reviews.models import PassageFingerprint, SimilarityMatch
 
 from .helpers import chinese_text, participation
 
@@ -30,15 +30,20 @@ def test_a_near_copy_of_another_units_plan_is_found(cast05):
     (match,) = SimilarityMatch.objects.filter(version__document=a)
     assert match.other_version.document_id == b.pk
     assert 0.5 < match.jaccard < 1.0
-    # The group of unit A sees the percentage and the passages, not the other unit's title.
-    views = selectors.similar_for_version(cast05.user("group_leader"), a.versions.get())
+    assert match.containment > 0.9 and match.longest >= 250
+    # The group of unit A sees the shares and the passages, not the other unit's title.
+    views = copies.similar_for_version(cast05.user("group_leader"), a.versions.get())
     (view,) = views
-    assert view.percent == round(match.jaccard * 100)
+    assert view.share == round(match.containment * 100)
     assert not view.visible and "东城区教育局" in view.label
     shared = "".join(piece for piece, is_shared in view.spans if is_shared)
     assert OWN_B[:300] in shared and "结合本局实际" not in shared
-    # The other side sees it too.
-    assert selectors.similar_for_version(cast05.user("office"), b.versions.get())
+    assert [p.text for p in view.passages][0] == OWN_B[:300]
+    assert "对方先提交" in view.direction
+    # The other side sees it too, with the passage at its place in its own text.
+    (other,) = copies.similar_for_version(cast05.user("office"), b.versions.get())
+    assert other.passages[0].start == 1 and other.passages[0].text == OWN_B[:300]
+    assert "本文先提交" in other.direction
 
 
 def test_the_superiors_template_is_not_reported_as_copying(cast05):
@@ -52,7 +57,7 @@ def test_the_superiors_template_is_not_reported_as_copying(cast05):
     _submit(cast05, cast05.unit_b, TEMPLATE + "\n" + OWN_B[:250])
     a = _submit(cast05, cast05.unit_a, TEMPLATE + "\n" + OWN_A[:250])
     assert not SimilarityMatch.objects.exists()
-    assert selectors.similar_for_version(cast05.user("office"), a.versions.get()) == []
+    assert copies.similar_for_version(cast05.user("office"), a.versions.get()) == []
 
 
 def test_boilerplate_uploaded_later_reindexes_and_clears_the_hint(cast05):
@@ -80,12 +85,11 @@ def test_a_text_from_the_web_is_found_from_the_stored_index(cast05):
         title="网上范文",
         text=web,
     )
-    assert TextSignature.objects.filter(reference=ref).exists()
-    assert SignatureBand.objects.filter(signature__reference=ref).count() == 42
+    assert PassageFingerprint.objects.filter(reference=ref).count() > 50
     # What another process sees: only the database.
-    found = detection.find_similar(cast05.campaign.pk, web[:700])
-    assert [(v, r) for v, r, _j, _c in found] == [(None, ref.pk)]
-    assert found[0][2] > 0.8
+    found = detection.find_passages(cast05.campaign.pk, web[:700])
+    assert [(f.version_id, f.reference_id) for f in found] == [(None, ref.pk)]
+    assert found[0].share > 0.95
 
 
 def test_only_the_latest_version_of_a_document_is_indexed(cast05):
@@ -100,7 +104,7 @@ def test_only_the_latest_version_of_a_document_is_indexed(cast05):
         text=OWN_A + "补充",
         document=a,
     )
-    assert list(TextSignature.objects.values_list("version__number", flat=True)) == [2]
+    assert set(PassageFingerprint.objects.values_list("version__number", flat=True)) == {2}
 
 
 def test_the_campaign_report_lists_clusters_per_unit_and_group(cast05):
@@ -112,15 +116,20 @@ def test_the_campaign_report_lists_clusters_per_unit_and_group(cast05):
         text=OWN_B[:600] + "档案馆",
     )
     a = _submit(cast05, cast05.unit_a, OWN_B[50:700])
-    clusters = selectors.copy_clusters(cast05.user("office"), cast05.campaign)
+    clusters = copies.copy_clusters(cast05.user("office"), cast05.campaign)
     (cluster,) = clusters
     assert {d.pk for d in cluster.documents} == {a.pk, b.pk, c.pk}
     assert cluster.groups == ["第一督导组", "第二督导组"]
-    per_unit, per_group = selectors.cluster_counts(clusters)
+    per_unit, per_group = copies.cluster_counts(clusters)
     assert dict(per_group) == {"第二督导组": 2, "第一督导组": 1}
     assert dict(per_unit) == {"东城区教育局": 1, "市档案馆": 1, "东城区财政局": 1}
-    # Group 1 sees only its own unit's document, so no cluster of two.
-    assert selectors.copy_clusters(cast05.user("group_leader"), cast05.campaign) == []
+    # Group 1 sees the cluster because its unit A is in it; the others by unit name only.
+    (seen,) = copies.copy_clusters(cast05.user("group_leader"), cast05.campaign)
+    assert {m.document.pk: m.visible for m in seen.members} == {
+        a.pk: True,
+        b.pk: False,
+        c.pk: False,
+    }
 
 
 def test_the_reindex_command_rebuilds_the_same_matches(cast05):
@@ -128,8 +137,10 @@ def test_the_reindex_command_rebuilds_the_same_matches(cast05):
 
     _submit(cast05, cast05.unit_b, OWN_B)
     _submit(cast05, cast05.unit_a, OWN_B[:650] + "财政局")
-    before = list(SimilarityMatch.objects.values_list("jaccard", flat=True))
-    TextSignature.objects.all().delete()
+    fields = ("jaccard", "shared_chars", "longest", "passages")
+    before = list(SimilarityMatch.objects.values_list(*fields))
+    count = PassageFingerprint.objects.count()
+    detection.clear_campaign(cast05.campaign.pk)
     call_command("reindex_similarity", cast05.campaign.pk)
-    assert TextSignature.objects.count() == 2
-    assert list(SimilarityMatch.objects.values_list("jaccard", flat=True)) == before
+    assert PassageFingerprint.objects.count() == count
+    assert list(SimilarityMatch.objects.values_list(*fields)) == before
