@@ -35,6 +35,7 @@ from dudao.orgs.models import (
 )
 
 from .excel import (
+    CSV_SHEET,
     CellError,
     FileRejected,
     Problem,
@@ -45,6 +46,8 @@ from .excel import (
     clean_id_number,
     clean_text,
     column_letter,
+    header_row,
+    normal_text,
     read_workbook,
 )
 
@@ -188,35 +191,59 @@ def read_tables(
     field. Header problems (unknown, doubled or missing columns) and Excel error cells become
     problems; blank rows are skipped. Raises FileRejected for an unreadable file."""
     sheets, error_cells = read_workbook(data)
+    if set(sheets) == {CSV_SHEET} and CSV_SHEET not in specs:
+        # A .csv file is one sheet without a name: it is the sheet whose headers it has.
+        rows = sheets[CSV_SHEET]
+        best = max(
+            specs,
+            key=lambda n: _header_hits(rows, specs[n]["columns"]),
+        )
+        if _header_hits(rows, specs[best]["columns"]) < 2:
+            raise FileRejected(
+                "这个 CSV 文件里找不到可导入的表头。CSV 文件只能放一张表（"
+                f"{'、'.join(specs)}之一），第一行（或标题行下面）应是模板中的列名。"
+            )
+        sheets = {best: rows}
     known = [s for s in specs if s in sheets]
     if not known:
         raise FileRejected(
             f"文件中没有可导入的工作表。工作表名应为：{'、'.join(specs)}（可下载{what}模板对照）。"
         )
+    found_rows = 0
     for name in known:
         spec, rows = specs[name], sheets[name]
-        if not rows:
+        if not rows or all(all(v in ("", None) for v in row) for row in rows):
             continue
+        head = header_row(rows, spec["columns"])
+        if head is None:
+            raise FileRejected(
+                f"工作表“{name}”的前 15 行中找不到表头（应有 {'、'.join(list(spec['columns'])[:4])} 等列）。"
+                "请检查是否选错了文件，或按下载的模板填写后再上传；本次没有导入任何内容。"
+            )
+        labels_by_text = {normal_text(h): h for h in spec["columns"]}
         cols: dict[int, str] = {}
-        for i, h in enumerate(clean_text(h) for h in rows[0]):
-            key = spec["columns"].get(h)
+        header_no = head + 1  # as Excel shows it
+        for i, h in enumerate(clean_text(h) for h in rows[head]):
+            key = spec["columns"].get(labels_by_text.get(normal_text(h), h))
             if not h:
                 continue
             if key is None:
                 plan.problems.append(
                     Problem(
                         name,
-                        1,
+                        header_no,
                         h,
                         h,
                         f"不认识的列“{h}”（第 {column_letter(i)} 列）。"
                         f"本表可用的列：{'、'.join(spec['columns'])}",
                     )
                 )
-                plan.bad.add((name, 1))
+                plan.bad.add((name, header_no))
             elif key in cols.values():
-                plan.problems.append(Problem(name, 1, h, h, f"列“{h}”出现了两次，请删去一列"))
-                plan.bad.add((name, 1))
+                plan.problems.append(
+                    Problem(name, header_no, h, h, f"列“{h}”出现了两次，请删去一列")
+                )
+                plan.bad.add((name, header_no))
             else:
                 cols[i] = key
         missing = [
@@ -225,12 +252,14 @@ def read_tables(
             if k in spec["required"] and k not in cols.values()
         ]
         if missing:
-            plan.problems.append(Problem(name, 1, "", "", f"缺少必需的列：{'、'.join(missing)}"))
-            plan.bad.add((name, 1))
+            plan.problems.append(
+                Problem(name, header_no, "", "", f"缺少必需的列：{'、'.join(missing)}")
+            )
+            plan.bad.add((name, header_no))
             continue
         labels = {k: h for h, k in spec["columns"].items()}
         errors = error_cells.get(name, {})
-        for r in range(1, len(rows)):
+        for r in range(head + 1, len(rows)):
             raw = rows[r]
             if all(v in ("", None) for v in raw) and not any((r, c) in errors for c in cols):
                 continue
@@ -247,8 +276,21 @@ def read_tables(
                     value = ""
                 row.values[key] = value
             targets[name].append(row)
+            found_rows += 1
             if r % CHUNK == 0:
                 progress("读取", r, len(rows))
+    if not found_rows and not plan.problems:
+        raise FileRejected(
+            f"文件中的{'、'.join(known)}表没有任何数据行（表头下面是空的），本次没有导入任何内容。"
+        )
+
+
+def _header_hits(rows: list[list], columns) -> int:
+    head = header_row(rows, columns)
+    if head is None:
+        return 0
+    wanted = {normal_text(c) for c in columns}
+    return len({normal_text(v) for v in rows[head]} & wanted)
 
 
 def parse(data: bytes, progress: Progress = _noop) -> RosterPlan:
