@@ -12,8 +12,9 @@ import re
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -29,11 +30,12 @@ from dudao.core.errors import DomainError
 from . import actions, exports
 from .access import (
     get_paper_sheet_for_runner,
+    get_round_for,
     get_round_for_runner,
     get_round_for_user,
     may_run,
-    may_sample,
     round_instrument,
+    survey_permits,
 )
 from .instruments import RUNNER_LABELS, get_instrument, instruments_of, question_results
 from .models import PaperBallotSheet, SampledPerson, SurveyRound
@@ -179,7 +181,9 @@ def round_create(request, participation_id):
         messages.error(request, exc.message)
         return redirect("surveys:unit", participation_id=participation.pk)
     if not may_run(request.user, participation, inst):
-        raise Http404("测评不存在或您无权操作")
+        # The unit is visible to him (404 otherwise, above); the round is not his to run.
+        runner = RUNNER_LABELS.get(inst["run_by"], inst["run_by"])
+        raise PermissionDenied(f"“{inst['name']}”由{runner}组织实施。")
     try:
         if inst["subject"] == "member":
             n = actions.create_member_rounds(
@@ -212,7 +216,8 @@ def round_detail(request, round_id):
     results = None
     if outcome.status in ("passed", "failed"):
         results = question_results(inst, counts_for_rounds([round_.pk]).get(round_.pk, {}))
-    runner = may_run(request.user, round_.participation, inst)
+    permits = survey_permits(request.user, round_)
+    runner = permits.may("open")
     sheet = (
         PaperBallotSheet.objects.filter(round=round_)
         .select_related("entered_by", "confirmed_by")
@@ -248,7 +253,8 @@ def round_detail(request, round_id):
             "results": results,
             "codes": code_counts([round_.pk])[round_.pk],
             "runner": runner,
-            "sampler": may_sample(request.user, round_.participation, inst),
+            "sampler": permits.may("sample"),
+            "permits": permits,
             "sheet": sheet,
             "questions": questions,
             "sample_size": sample_size,
@@ -282,9 +288,7 @@ def _act(request, round_, fn, success: str):
 @login_required
 @require_POST
 def round_open_link(request, round_id):
-    round_ = get_round_for_user(request.user, round_id)
-    if not may_run(request.user, round_.participation, round_instrument(round_)):
-        raise Http404
+    round_ = get_round_for(request.user, round_id, "open_link")
     return _act(
         request,
         round_,
@@ -296,9 +300,7 @@ def round_open_link(request, round_id):
 @login_required
 @require_POST
 def round_sample(request, round_id):
-    round_ = get_round_for_user(request.user, round_id)
-    if not may_sample(request.user, round_.participation, round_instrument(round_)):
-        raise Http404("测评不存在或您无权操作")
+    round_ = get_round_for(request.user, round_id, "sample")
     size = _int(request.POST.get("size"), 0)
     extra = _int(request.POST.get("extra_codes"), 0)
     return _act(
@@ -318,7 +320,7 @@ def round_sample(request, round_id):
 @login_required
 @require_POST
 def round_codes(request, round_id):
-    round_ = get_round_for_runner(request.user, round_id)
+    round_ = get_round_for(request.user, round_id, "issue_codes")
     count = _int(request.POST.get("count"), 0)
     return _act(
         request,
@@ -331,7 +333,7 @@ def round_codes(request, round_id):
 @login_required
 @require_POST
 def round_open(request, round_id):
-    round_ = get_round_for_runner(request.user, round_id)
+    round_ = get_round_for(request.user, round_id, "open")
     return _act(
         request,
         round_,
@@ -345,7 +347,7 @@ def round_open(request, round_id):
 @login_required
 @require_POST
 def round_close(request, round_id):
-    round_ = get_round_for_runner(request.user, round_id)
+    round_ = get_round_for(request.user, round_id, "close")
     return _act(
         request,
         round_,
@@ -357,7 +359,7 @@ def round_close(request, round_id):
 @login_required
 @require_POST
 def round_resurvey(request, round_id):
-    round_ = get_round_for_runner(request.user, round_id)
+    round_ = get_round_for(request.user, round_id, "resurvey")
     try:
         new = actions.start_resurvey(
             actor=request.user, previous=round_, reason=clean_query_text(request.POST.get("reason"))
@@ -382,7 +384,7 @@ def _paper_input(request, inst):
 @login_required
 @require_POST
 def paper_enter(request, round_id):
-    round_ = get_round_for_runner(request.user, round_id)
+    round_ = get_round_for(request.user, round_id, "paper")
     inst = round_instrument(round_)
     figures, counts = _paper_input(request, inst)
     sheet = PaperBallotSheet.objects.filter(round=round_).first()
@@ -466,9 +468,7 @@ def codes_xlsx(request, round_id):
 
 @login_required
 def sample_xlsx(request, round_id):
-    round_ = get_round_for_user(request.user, round_id)
-    if not may_sample(request.user, round_.participation, round_instrument(round_)):
-        raise Http404("测评不存在或您无权操作")
+    round_ = get_round_for_runner(request.user, round_id, "sample")
     people = [
         (i, name, code, branch)
         for i, (name, code, branch) in enumerate(

@@ -68,7 +68,17 @@ class Row:
 
 # Apps whose ``tests/matrix_rows.py`` the matrix collects. A new app adds its name here and the
 # completeness test then asks for a row per URL pattern it serves.
-MATRIX_APPS = ["web", "campaigns", "imports", "records", "reviews", "surveys", "transitions"]
+MATRIX_APPS = [
+    "web",
+    "orgs",
+    "campaigns",
+    "imports",
+    "records",
+    "reviews",
+    "surveys",
+    "transitions",
+    "rectification",
+]
 
 
 def collect_rows() -> list[Row]:

@@ -82,6 +82,10 @@ def test_it_allows_exactly_the_roles_in_scope(client, cast05, name, url, allowed
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
+# Who sees unit A's surveys: the office, the leading group, its group and the unit.
+SEES_UNIT_A = {"office", "leading"} | GROUP1 | UNIT_A
+
+
 @pytest.mark.parametrize(
     "instrument, runners",
     [
@@ -101,7 +105,10 @@ def test_only_the_runners_may_open_a_round(client, cast05, instrument, runners):
         if role in runners:
             assert response.status_code == 302 and round_.status == RoundStatus.OPEN, role
         else:
-            assert response.status_code == 404 and round_.status == RoundStatus.PREPARING, role
+            # Who sees the unit is told why (403); anyone else does not learn the round exists.
+            expected = 403 if role in SEES_UNIT_A else 404
+            assert response.status_code == expected, role
+            assert round_.status == RoundStatus.PREPARING, role
         SurveyRound.objects.filter(pk=round_.pk).delete()
 
 
@@ -114,7 +121,7 @@ def test_only_the_group_may_draw_the_sample(client, cast05):
         if role in GROUP1:
             assert response.status_code == 302 and round_.sample_seed, role
             break
-        assert response.status_code in (404,), role
+        assert response.status_code == (403 if role in SEES_UNIT_A else 404), role
         assert not round_.sample_seed
 
 
@@ -123,5 +130,6 @@ def test_the_leading_group_sees_results_but_cannot_create_rounds(client, cast05)
     response = client.post(
         f"/surveys/units/{participation(cast05).pk}/new/", {"instrument": "phase_effectiveness"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "由活动办公室组织实施" in response.content.decode()
     assert not SurveyRound.objects.exists()
