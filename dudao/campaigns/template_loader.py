@@ -49,11 +49,17 @@ def builtin_template_paths() -> list[Path]:
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key written twice in one mapping.
+    """A YAML loader that notes a key written twice in one mapping.
 
     Plain YAML keeps the last value silently: a second ``min_hours:`` under the same
-    requirement would change a rule without anyone noticing.
+    requirement would change a rule without anyone noticing. The repeat is recorded (in
+    ``duplicates``) rather than raised, so that the rest of the file is still checked and every
+    other error reported with it; a file with a repeated key is never loaded.
     """
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self.duplicates: list[TemplateError] = []
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
@@ -61,18 +67,35 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
             key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"键“{key}”重复（第一次在第 {seen[key] + 1} 行）",
-                    key_node.start_mark,
-                )
             try:
-                seen[key] = key_node.start_mark.line
+                first = seen.get(key)
             except TypeError:  # an unhashable key: let the normal loader report it
                 break
+            mark = key_node.start_mark
+            if first is not None:
+                self.duplicates.append(
+                    TemplateError(
+                        "",
+                        f"键“{key}”重复（第一次在第 {first + 1} 行）；YAML 只保留后写的值，"
+                        "请删去其中一个",
+                        line=mark.line + 1,
+                        column=mark.column + 1,
+                    )
+                )
+            else:
+                seen[key] = mark.line
         return super().construct_mapping(node, deep=deep)
+
+
+# Errors PyYAML notices only lines after the mistake: an unclosed quote or bracket, a key
+# without its colon. Their "context" mark is where the mistake is.
+_CONTEXT_IS_THE_LINE = (
+    "while scanning a simple key",
+    "while scanning a quoted scalar",
+    "while parsing a flow mapping",
+    "while parsing a flow sequence",
+    "while scanning a block scalar",
+)
 
 
 # PyYAML's messages are English; the common ones get a Chinese explanation in front.
@@ -91,8 +114,6 @@ _YAML_HINTS = (
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     original = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
-    if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem and "重复" in exc.problem:
-        return exc.problem
     for needle, hint in _YAML_HINTS:
         if needle in original:
             return f"{hint}（{original}）"
@@ -103,46 +124,74 @@ def read_template_file(path: Path | str) -> tuple[object | None, list[TemplateEr
     """The parsed YAML of a file, or the reasons it cannot be read (each naming the file)."""
     path = Path(path)
     name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [TemplateError("", "文件不存在，请检查路径", file=name)]
+    except IsADirectoryError:
+        return None, [TemplateError("", "这是一个目录，不是模板文件", file=name)]
+    except OSError as exc:
+        return None, [TemplateError("", f"无法读取文件：{exc.strerror}", file=name)]
+    return read_template_bytes(raw, name=name)
+
+
+def read_template_bytes(raw: bytes, *, name: str = "") -> tuple[object | None, list[TemplateError]]:
+    """The parsed YAML of a file's bytes (a file on disk or one uploaded in the browser).
+
+    ``(data, [])``; ``(None, [error])`` when the text cannot be parsed at all; or
+    ``(data, errors)`` when it parsed but repeats a key (the data is then checked too, so that
+    the repeat does not hide the file's other errors, and is never loaded).
+    """
 
     def fail(message: str, line: int | None = None, column: int | None = None):
         return None, [TemplateError("", message, file=name, line=line, column=column)]
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return fail("文件不存在，请检查路径")
-    except IsADirectoryError:
-        return fail("这是一个目录，不是模板文件")
-    except OSError as exc:
-        return fail(f"无法读取文件：{exc.strerror}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return fail("文件不是 UTF-8 编码，请用 UTF-8 保存")
     if not text.strip():
         return fail("文件是空的")
+    loader = _UniqueKeyLoader(text)
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = _yaml_problem(exc)
+        if exc.context_mark is not None and (exc.context or "") in _CONTEXT_IS_THE_LINE:
+            if exc.problem_mark is not None and exc.problem_mark.line != exc.context_mark.line:
+                problem += f"（到第 {exc.problem_mark.line + 1} 行才发现）"
+            mark = exc.context_mark
         if mark is None:
             return fail(f"YAML 格式错误：{problem}")
         return fail(f"YAML 格式错误：{problem}", mark.line + 1, mark.column + 1)
     except yaml.YAMLError as exc:
         return fail(f"YAML 格式错误：{exc}")
+    finally:
+        loader.dispose()
     if data is None:
         return fail("文件里只有注释，没有内容")
-    return data, []
+    return data, [dataclasses.replace(e, file=name) for e in loader.duplicates]
 
 
 def validate_template_file(path: Path | str) -> tuple[dict | None, list[TemplateError]]:
     """``(clean data, [])`` for a valid file, or ``(None, errors)`` with every error at once."""
     data, errors = read_template_file(path)
-    if errors:
-        return None, errors
+    return _validate_read(data, errors, str(path))
+
+
+def validate_template_bytes(raw: bytes, *, name: str) -> tuple[dict | None, list[TemplateError]]:
+    """:func:`validate_template_file` for a file's content (an upload)."""
+    data, errors = read_template_bytes(raw, name=name)
+    return _validate_read(data, errors, name)
+
+
+def _validate_read(data, read_errors: list[TemplateError], name: str):
+    if data is None:
+        return None, read_errors
     clean, errors = validate_template_data(data)
-    return clean, [dataclasses.replace(e, file=str(path)) for e in errors]
+    errors = read_errors + [dataclasses.replace(e, file=name) for e in errors]
+    return (None, errors) if errors else (clean, [])
 
 
 def content_digest(clean: dict) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Annotated, Any, Literal
@@ -601,10 +602,38 @@ def _parse(model: type[Strict], raw: Any, prefix: tuple, errors: list[TemplateEr
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        errors.extend(
-            TemplateError(_loc_path(prefix + tuple(e["loc"])), _translate(e)) for e in exc.errors()
-        )
+        for e in exc.errors():
+            message = _translate(e)
+            if e["type"] == "extra_forbidden":
+                allowed = _allowed_keys(model, tuple(e["loc"])[:-1])
+                if allowed:
+                    message = f"不认识的字段“{e['loc'][-1]}”（检查拼写，或删去）；此处可用的字段：{'、'.join(allowed)}"
+            errors.append(TemplateError(_loc_path(prefix + tuple(e["loc"])), message))
         return None
+
+
+def _model_in(annotation) -> type[BaseModel] | None:
+    """The model an annotation holds (through Optional, list, dict and Annotated), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names of the model found at ``loc`` inside ``model`` (list indexes and dict
+    keys skipped)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return []
+        if isinstance(part, int) or part not in current.model_fields:
+            continue
+        current = _model_in(current.model_fields[part].annotation)
+    return list(current.model_fields) if current is not None else []
 
 
 def _duplicates(

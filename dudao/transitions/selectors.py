@@ -84,7 +84,7 @@ def schedules(participations: list[Participation], *, campaign: Campaign | None 
             phase=p.current_phase,
             phase_name=template.phase_name(p.current_phase),
             started_on=start,
-            due_on=rules.due_date(start, spec, days),
+            due_on=rules.due_date(start, spec, days, batch=p.batch, template=template),
             extension_days=days,
             ended=p.pk in ended,
         )

@@ -782,3 +782,8 @@ EVALUATORS: dict[str, Callable[[Context, dict, str, list[Unit]], Results]] = {
 }
 
 __all__ = ["EVALUATORS", "make"]
+
+# Kinds of later campaigns live in their own module (imported last: it builds on the helpers above).
+from .kinds_research import EVALUATORS as _LATER_KINDS  # noqa: E402
+
+EVALUATORS.update(_LATER_KINDS)
