@@ -123,6 +123,7 @@ def term(obj: Any, key: str) -> str:
 # Context names under which pages pass the object a page is about, most specific first.
 CONTEXT_NAMES = (
     "terms",
+    "dudao_campaign_terms",
     "campaign",
     "participation",
     "p",
@@ -135,6 +136,8 @@ CONTEXT_NAMES = (
 
 
 def terms_in_context(context) -> Terms:
+    """The terms of the campaign a page is about; else of the one campaign the user works in
+    (``dudao_user_terms``, from the context processor, looked up only when needed)."""
     for name in CONTEXT_NAMES:
         try:
             value = context.get(name)
@@ -147,4 +150,55 @@ def terms_in_context(context) -> Terms:
         found = _template_of(value)
         if found is not None:
             return terms_of(found)
+    fallback = context.get("dudao_user_terms")
+    if isinstance(fallback, UserTerms):
+        return fallback.get()
     return DEFAULT_TERMS
+
+
+class UserTerms:
+    """The terms of the only campaign a user's roles are in (or the only campaign there is);
+    today's wording when there are several. Read from the database once, and only if a page
+    that names no campaign asks."""
+
+    def __init__(self, campaign_ids) -> None:
+        self._ids = campaign_ids
+        self._terms: Terms | None = None
+
+    def get(self) -> Terms:
+        if self._terms is None:
+            from .models import Campaign
+
+            ids = self._ids() if callable(self._ids) else self._ids
+            qs = Campaign.objects.select_related("template")
+            if ids:
+                qs = qs.filter(pk__in=ids)
+            found = list(qs[:2])
+            self._terms = terms_of(found[0]) if len(found) == 1 else DEFAULT_TERMS
+        return self._terms
+
+
+# Today's wording → the term it is; used to put labels written in today's wording (status and
+# role labels, audit labels, messages) into a campaign's terms. Longest first.
+_DEFAULT_WORDS = sorted(
+    ((TERM_DEFAULTS[key], key) for key in TERM_SPECS if key not in ("phase", "step", "measure")),
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def reword(text: Any, terms: Terms | None = None) -> str:
+    """``text`` (written in today's wording) in the campaign's terms: "待督导组审核" becomes
+    "待指导组审核" where the template calls the group 指导组."""
+    text = "" if text is None else str(text)
+    terms = terms or DEFAULT_TERMS
+    if terms is DEFAULT_TERMS or not text:
+        return text
+    changed = [(word, terms[key]) for word, key in _DEFAULT_WORDS if terms[key] != word]
+    if not changed:
+        return text
+    import re
+
+    mapping = dict(changed)
+    # Every default word is matched (so a longer one wins over its part), unchanged ones stay.
+    pattern = re.compile("|".join(re.escape(w) for w, _k in _DEFAULT_WORDS))
+    return pattern.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
