@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -177,21 +178,62 @@ def read_template_bytes(raw: bytes, *, name: str = "") -> tuple[object | None, l
 def validate_template_file(path: Path | str) -> tuple[dict | None, list[TemplateError]]:
     """``(clean data, [])`` for a valid file, or ``(None, errors)`` with every error at once."""
     data, errors = read_template_file(path)
-    return _validate_read(data, errors, str(path))
+    raw = b""
+    if data is not None:
+        raw = Path(path).read_bytes()
+    return _validate_read(data, errors, str(path), raw)
 
 
 def validate_template_bytes(raw: bytes, *, name: str) -> tuple[dict | None, list[TemplateError]]:
     """:func:`validate_template_file` for a file's content (an upload)."""
     data, errors = read_template_bytes(raw, name=name)
-    return _validate_read(data, errors, name)
+    return _validate_read(data, errors, name, raw)
 
 
-def _validate_read(data, read_errors: list[TemplateError], name: str):
+def _validate_read(data, read_errors: list[TemplateError], name: str, raw: bytes):
     if data is None:
         return None, read_errors
     clean, errors = validate_template_data(data)
-    errors = read_errors + [dataclasses.replace(e, file=name) for e in errors]
+    lines = _field_lines(raw)
+    errors = read_errors + [
+        dataclasses.replace(e, file=name, field_line=lines(e.path)) for e in errors
+    ]
     return (None, errors) if errors else (clean, [])
+
+
+_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _field_lines(raw: bytes):
+    """``path -> line`` for the file's fields ("phases[0].requirements[3].params.min_hours" →
+    the line of ``min_hours``; a missing field → the line of its parent)."""
+    try:
+        root = yaml.compose(raw.decode("utf-8-sig"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, UnicodeDecodeError):
+        root = None
+
+    def line_of(path: str) -> int | None:
+        if root is None or not path:
+            return None
+        node, line = root, root.start_mark.line + 1
+        for key, index in _PATH_TOKEN.findall(path):
+            if index and isinstance(node, yaml.SequenceNode):
+                i = int(index)
+                if i >= len(node.value):
+                    break
+                node = node.value[i]
+                line = node.start_mark.line + 1
+            elif key and isinstance(node, yaml.MappingNode):
+                found = next((kv for kv in node.value if kv[0].value == key), None)
+                if found is None:
+                    break
+                line = found[0].start_mark.line + 1
+                node = found[1]
+            else:
+                break
+        return line
+
+    return line_of
 
 
 def content_digest(clean: dict) -> str:
@@ -216,6 +258,39 @@ def load_template_file(*, actor, path: Path | str) -> LoadResult:
     clean, errors = validate_template_file(path)
     if errors or clean is None:
         raise TemplateInvalid(path, errors)
+    return _store(actor=actor, clean=clean, name=str(path), file=Path(path).name)
+
+
+@transaction.atomic
+def load_template_upload(
+    *, actor, raw: bytes, name: str, expected_digest: str | None = None
+) -> LoadResult:
+    """Validate and store a template uploaded in the browser (``raw``: the file's bytes).
+
+    ``expected_digest``: the digest of the content the office previewed; other content (the
+    file changed between preview and load) is refused rather than loaded unseen.
+    """
+    clean, errors = validate_template_bytes(raw, name=name)
+    if errors or clean is None:
+        raise TemplateInvalid(name, errors)
+    if expected_digest is not None and content_digest(clean) != expected_digest:
+        raise TemplateInvalid(
+            name,
+            [TemplateError("", "要载入的内容与预览时不同，请重新上传并预览。", file=name)],
+        )
+    return _store(actor=actor, clean=clean, name=name, file=name, via="upload")
+
+
+def stored_state(clean: dict) -> str:
+    """``new``, ``same`` (this code, version and content are stored) or ``conflict`` (the code
+    and version are stored with other content)."""
+    existing = _stored(clean["code"], clean["version"])
+    if existing is None:
+        return "new"
+    return "same" if existing.sha256 == content_digest(clean) else "conflict"
+
+
+def _store(*, actor, clean: dict, name: str, file: str, via: str = "") -> LoadResult:
     digest = content_digest(clean)
     code, version = clean["code"], clean["version"]
     existing = _stored(code, version)
@@ -230,23 +305,21 @@ def load_template_file(*, actor, path: Path | str) -> LoadResult:
         except IntegrityError:
             existing = CampaignTemplate.objects.get(code=code, version=version)
         else:
-            record_event(
-                actor=actor,
-                action="template.load",
-                target=template,
-                data={"code": code, "version": version, "sha256": digest, "file": Path(path).name},
-            )
+            data = {"code": code, "version": version, "sha256": digest, "file": file}
+            if via:
+                data["via"] = via
+            record_event(actor=actor, action="template.load", target=template, data=data)
             return LoadResult(template, True)
     if existing.sha256 != digest:
         raise TemplateInvalid(
-            path,
+            name,
             [
                 TemplateError(
                     "version",
                     f"版本号相同但内容不同：请提高 version。模板 {code} 的版本“{version}”"
                     "已经载入，内容与本文件不同；已载入的版本不能修改，改了规则请把 version "
                     "改为新的版本号后再载入。",
-                    file=str(path),
+                    file=name,
                 )
             ],
         )

@@ -67,15 +67,22 @@ class TemplateError:
     file: str = ""
     line: int | None = None
     column: int | None = None
+    # For an error of a field: the line the field (or, when it is missing, its parent) is on.
+    field_line: int | None = None
 
     def where(self) -> str:
         if self.line is not None:
             return f"第 {self.line} 行第 {self.column or 1} 列"
         return f"字段 {self.path}" if self.path else "整个文件"
 
+    @property
+    def shown_line(self) -> int | None:
+        return self.line if self.line is not None else self.field_line
+
     def __str__(self) -> str:
         head = f"文件 {self.file}，" if self.file else ""
-        return f"{head}{self.where()}：{self.message}"
+        tail = f"（第 {self.field_line} 行）" if self.line is None and self.field_line else ""
+        return f"{head}{self.where()}：{self.message}{tail}"
 
 
 # --- value types -----------------------------------------------------------------------------

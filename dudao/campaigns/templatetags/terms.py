@@ -33,3 +33,20 @@ def reword(context, value):
 def reword_filter(value, obj):
     """``{{ label|reword:campaign }}``."""
     return reword_text(value, terms_of(obj))
+
+
+@register.simple_tag(takes_context=True)
+def report_sections(context, report):
+    """``{% report_sections report as sections %}``: the report by measure and step
+    (dudao.campaigns.report_layout), for the campaign the page is about."""
+    from dudao.campaigns.report_layout import report_sections as layout
+    from dudao.campaigns.terms import CONTEXT_NAMES, _template_of
+
+    template = None
+    for name in CONTEXT_NAMES:
+        template = _template_of(context.get(name))
+        if template is not None:
+            break
+    results = report.get("results") if isinstance(report, dict) else report.results
+    phase = report.get("phase") if isinstance(report, dict) else report.phase
+    return layout(results or [], template.data if template else {}, phase)
