@@ -22,8 +22,8 @@ TERM_SPECS: dict[str, tuple[str, str]] = {
     "phase": ("阶段", "顺序进行的阶段"),
     "measure": ("措施", "并行推进的重点措施（不划阶段时）"),
     "step": ("环节", "阶段或措施中的环节"),
-    "transition": ("转段", "单位结束一个阶段、进入下一阶段"),
-    "application": ("转段申请", "单位提出的转段（或结束）申请"),
+    "transition": ("转段", "单位结束一个阶段、进入下一阶段（或结束活动）"),
+    "application": ("转段申请", "单位为此提出的申请"),
     "transition_meeting": ("小结和转段动员会", "批准后召开的会议"),
     "end": ("结束集中教育", "最后一个阶段结束、单位结束参加活动"),
     "end_review": ("结束验收", "单位结束活动时的审核"),
@@ -191,7 +191,7 @@ def reword(text: Any, terms: Terms | None = None) -> str:
     "待指导组审核" where the template calls the group 指导组."""
     text = "" if text is None else str(text)
     terms = terms or DEFAULT_TERMS
-    if terms is DEFAULT_TERMS or not text:
+    if not text or all(terms[k] == TERM_DEFAULTS[k] for k in TERM_DEFAULTS):
         return text
     changed = [(word, terms[key]) for word, key in _DEFAULT_WORDS if terms[key] != word]
     if not changed:

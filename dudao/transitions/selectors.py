@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from dudao.campaigns.models import Campaign, Participation, SupervisionGroup
+from dudao.campaigns.terms import terms_of
 
 from . import rules
 from .models import (
@@ -129,7 +130,9 @@ def _queue_rows(apps) -> list[QueueRow]:
                 days=days,
                 too_long=days > rules.wait_days_limit(),
                 phase_name=template.phase_name(app.from_phase),
-                to_phase_name=template.phase_name(app.to_phase) if app.to_phase else "结束集中教育",
+                to_phase_name=template.phase_name(app.to_phase)
+                if app.to_phase
+                else terms_of(template)["end"],
                 at_office=app.status == ApplicationStatus.FORWARDED
                 or app.participation.reports_directly,
             )

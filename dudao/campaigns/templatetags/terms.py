@@ -8,9 +8,11 @@ The tag finds the campaign in the page's context (``campaign``, ``participation`
 from __future__ import annotations
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeData, mark_safe
 
+from dudao.campaigns.terms import Terms, terms_in_context, terms_of
 from dudao.campaigns.terms import reword as reword_text
-from dudao.campaigns.terms import terms_in_context, terms_of
 
 register = template.Library()
 
@@ -26,13 +28,21 @@ def term(context, key: str, _for: str | None = None, obj=None):
 def reword(context, value):
     """``{% reword app.get_status_display %}``: a label written in today's wording, in the
     campaign's terms."""
-    return reword_text(value, terms_in_context(context))
+    return _reworded(value, terms_in_context(context))
+
+
+def _reworded(value, terms):
+    """Safe HTML (a form's ``as_p``) stays safe: the words put in are escaped."""
+    if isinstance(value, SafeData):
+        escaped = Terms({k: escape(v) for k, v in terms.items()})
+        return mark_safe(reword_text(value, escaped))  # noqa: S308 - input safe, words escaped
+    return reword_text(value, terms)
 
 
 @register.filter(name="reword")
 def reword_filter(value, obj):
     """``{{ label|reword:campaign }}``."""
-    return reword_text(value, terms_of(obj))
+    return _reworded(value, terms_of(obj))
 
 
 @register.simple_tag(takes_context=True)
