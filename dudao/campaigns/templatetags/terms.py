@@ -2,7 +2,7 @@
 
 Registered as a template builtin (settings TEMPLATES builtins), so pages need no ``{% load %}``.
 The tag finds the campaign in the page's context (``campaign``, ``participation``, ``p`` …);
-``{% term "group" for obj %}`` names the object explicitly.
+``{% term "group" of=obj %}`` names the object explicitly.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def term(context, key: str, _for: str | None = None, obj=None):
-    if _for == "for" and obj is not None:
-        return terms_of(obj)[key]
+def term(context, key: str, of=None):
+    if of is not None:
+        return terms_of(of)[key]
     return terms_in_context(context)[key]
 
 

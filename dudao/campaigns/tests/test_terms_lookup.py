@@ -38,7 +38,7 @@ def test_the_tag_finds_the_campaign_in_the_page():
     cast = build_cast(template=load_builtin_template("buwang-chuxin-2019"))
     page = '新建{% term "group" %} · {% term "application" %}'
     assert _render(page, campaign=cast.campaign) == "新建指导组 · 总结评估申请"
-    assert _render('{% term "group" for g %}', g=cast.group1) == "指导组"
+    assert _render('{% term "group" of=g %}', g=cast.group1) == "指导组"
     assert _render('{% term "group" %}', group=cast.group1) == "指导组"
     assert _render('{% term "group" %}') == "督导组"
 
