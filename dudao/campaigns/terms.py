@@ -132,6 +132,8 @@ CONTEXT_NAMES = (
     "application",
     "group",
     "batch",
+    "doc",
+    "round",
 )
 
 
