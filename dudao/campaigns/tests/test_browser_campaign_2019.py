@@ -195,7 +195,7 @@ def test_a_unit_runs_the_2019_campaign_from_enrolment_to_its_end_review(browser_
         # 3. The guiding group checks and forwards.
         group = _login(browser_page, "group_leader")
         group.goto(f"/transitions/groups/{cast2019.group1.pk}/")
-        visit(group, "9-group", "待审核的总结评估申请", "东城区财政局")
+        visit(group, "9-group", "待审核的总结评估申请", "东城区财政局", "学习教育 2/2")
         group.click("table >> text=东城区财政局 >> nth=0")
         visit(group, "10-group-application", "第1次总结评估申请")
         group.fill("form[action$='/forward/'] textarea[name=comment]", "经审核，各项要求均已达到。")
