@@ -128,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dudao.web.context_processors.roles",
             ],
+            # {% term "group" %}: the campaign's wording (dudao.campaigns.terms), on every page.
+            "builtins": ["dudao.campaigns.templatetags.terms"],
         },
     },
 ]

@@ -13,6 +13,7 @@ from dudao.orgs.access import visible_organisations
 from dudao.orgs.models import Organisation, OrgKind, Person
 
 from .models import Batch, CampaignTemplate, SupervisionGroup
+from .terms import terms_of
 
 SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -188,6 +189,7 @@ class GroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.fields["batch"].queryset = campaign.batches.order_by("number")
+        self.fields["name"].label = f"{terms_of(campaign)['group']}名称"
 
     def clean_leader(self):
         text = self.cleaned_data["leader"]
@@ -235,6 +237,9 @@ class EnrolForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = campaign.batches.order_by("number")
         self.fields["group"].queryset = campaign.groups.order_by("code")
+        group = terms_of(campaign)["group"]
+        self.fields["group"].label = group
+        self.fields["group"].error_messages["invalid_choice"] = f"请选择本活动的{group}。"
         self.fields["units"].queryset = Organisation.objects.filter(
             kind=OrgKind.UNIT, path__startswith=campaign.root.path
         )

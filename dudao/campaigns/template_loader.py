@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -49,11 +50,17 @@ def builtin_template_paths() -> list[Path]:
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key written twice in one mapping.
+    """A YAML loader that notes a key written twice in one mapping.
 
     Plain YAML keeps the last value silently: a second ``min_hours:`` under the same
-    requirement would change a rule without anyone noticing.
+    requirement would change a rule without anyone noticing. The repeat is recorded (in
+    ``duplicates``) rather than raised, so that the rest of the file is still checked and every
+    other error reported with it; a file with a repeated key is never loaded.
     """
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self.duplicates: list[TemplateError] = []
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
@@ -61,18 +68,35 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
             key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"键“{key}”重复（第一次在第 {seen[key] + 1} 行）",
-                    key_node.start_mark,
-                )
             try:
-                seen[key] = key_node.start_mark.line
+                first = seen.get(key)
             except TypeError:  # an unhashable key: let the normal loader report it
                 break
+            mark = key_node.start_mark
+            if first is not None:
+                self.duplicates.append(
+                    TemplateError(
+                        "",
+                        f"键“{key}”重复（第一次在第 {first + 1} 行）；YAML 只保留后写的值，"
+                        "请删去其中一个",
+                        line=mark.line + 1,
+                        column=mark.column + 1,
+                    )
+                )
+            else:
+                seen[key] = mark.line
         return super().construct_mapping(node, deep=deep)
+
+
+# Errors PyYAML notices only lines after the mistake: an unclosed quote or bracket, a key
+# without its colon. Their "context" mark is where the mistake is.
+_CONTEXT_IS_THE_LINE = (
+    "while scanning a simple key",
+    "while scanning a quoted scalar",
+    "while parsing a flow mapping",
+    "while parsing a flow sequence",
+    "while scanning a block scalar",
+)
 
 
 # PyYAML's messages are English; the common ones get a Chinese explanation in front.
@@ -91,8 +115,6 @@ _YAML_HINTS = (
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     original = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
-    if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem and "重复" in exc.problem:
-        return exc.problem
     for needle, hint in _YAML_HINTS:
         if needle in original:
             return f"{hint}（{original}）"
@@ -103,46 +125,115 @@ def read_template_file(path: Path | str) -> tuple[object | None, list[TemplateEr
     """The parsed YAML of a file, or the reasons it cannot be read (each naming the file)."""
     path = Path(path)
     name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [TemplateError("", "文件不存在，请检查路径", file=name)]
+    except IsADirectoryError:
+        return None, [TemplateError("", "这是一个目录，不是模板文件", file=name)]
+    except OSError as exc:
+        return None, [TemplateError("", f"无法读取文件：{exc.strerror}", file=name)]
+    return read_template_bytes(raw, name=name)
+
+
+def read_template_bytes(raw: bytes, *, name: str = "") -> tuple[object | None, list[TemplateError]]:
+    """The parsed YAML of a file's bytes (a file on disk or one uploaded in the browser).
+
+    ``(data, [])``; ``(None, [error])`` when the text cannot be parsed at all; or
+    ``(data, errors)`` when it parsed but repeats a key (the data is then checked too, so that
+    the repeat does not hide the file's other errors, and is never loaded).
+    """
 
     def fail(message: str, line: int | None = None, column: int | None = None):
         return None, [TemplateError("", message, file=name, line=line, column=column)]
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return fail("文件不存在，请检查路径")
-    except IsADirectoryError:
-        return fail("这是一个目录，不是模板文件")
-    except OSError as exc:
-        return fail(f"无法读取文件：{exc.strerror}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return fail("文件不是 UTF-8 编码，请用 UTF-8 保存")
     if not text.strip():
         return fail("文件是空的")
+    loader = _UniqueKeyLoader(text)
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = _yaml_problem(exc)
+        if exc.context_mark is not None and (exc.context or "") in _CONTEXT_IS_THE_LINE:
+            if exc.problem_mark is not None and exc.problem_mark.line != exc.context_mark.line:
+                problem += f"（到第 {exc.problem_mark.line + 1} 行才发现）"
+            mark = exc.context_mark
         if mark is None:
             return fail(f"YAML 格式错误：{problem}")
         return fail(f"YAML 格式错误：{problem}", mark.line + 1, mark.column + 1)
     except yaml.YAMLError as exc:
         return fail(f"YAML 格式错误：{exc}")
+    finally:
+        loader.dispose()
     if data is None:
         return fail("文件里只有注释，没有内容")
-    return data, []
+    return data, [dataclasses.replace(e, file=name) for e in loader.duplicates]
 
 
 def validate_template_file(path: Path | str) -> tuple[dict | None, list[TemplateError]]:
     """``(clean data, [])`` for a valid file, or ``(None, errors)`` with every error at once."""
     data, errors = read_template_file(path)
-    if errors:
-        return None, errors
+    raw = b""
+    if data is not None:
+        raw = Path(path).read_bytes()
+    return _validate_read(data, errors, str(path), raw)
+
+
+def validate_template_bytes(raw: bytes, *, name: str) -> tuple[dict | None, list[TemplateError]]:
+    """:func:`validate_template_file` for a file's content (an upload)."""
+    data, errors = read_template_bytes(raw, name=name)
+    return _validate_read(data, errors, name, raw)
+
+
+def _validate_read(data, read_errors: list[TemplateError], name: str, raw: bytes):
+    if data is None:
+        return None, read_errors
     clean, errors = validate_template_data(data)
-    return clean, [dataclasses.replace(e, file=str(path)) for e in errors]
+    lines = _field_lines(raw)
+    errors = read_errors + [
+        dataclasses.replace(e, file=name, field_line=lines(e.path)) for e in errors
+    ]
+    return (None, errors) if errors else (clean, [])
+
+
+_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _field_lines(raw: bytes):
+    """``path -> line`` for the file's fields ("phases[0].requirements[3].params.min_hours" →
+    the line of ``min_hours``; a missing field → the line of its parent)."""
+    try:
+        root = yaml.compose(raw.decode("utf-8-sig"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, UnicodeDecodeError):
+        root = None
+
+    def line_of(path: str) -> int | None:
+        if root is None or not path:
+            return None
+        node, line = root, root.start_mark.line + 1
+        for key, index in _PATH_TOKEN.findall(path):
+            if index and isinstance(node, yaml.SequenceNode):
+                i = int(index)
+                if i >= len(node.value):
+                    break
+                node = node.value[i]
+                line = node.start_mark.line + 1
+            elif key and isinstance(node, yaml.MappingNode):
+                found = next((kv for kv in node.value if kv[0].value == key), None)
+                if found is None:
+                    break
+                line = found[0].start_mark.line + 1
+                node = found[1]
+            else:
+                break
+        return line
+
+    return line_of
 
 
 def content_digest(clean: dict) -> str:
@@ -167,6 +258,39 @@ def load_template_file(*, actor, path: Path | str) -> LoadResult:
     clean, errors = validate_template_file(path)
     if errors or clean is None:
         raise TemplateInvalid(path, errors)
+    return _store(actor=actor, clean=clean, name=str(path), file=Path(path).name)
+
+
+@transaction.atomic
+def load_template_upload(
+    *, actor, raw: bytes, name: str, expected_digest: str | None = None
+) -> LoadResult:
+    """Validate and store a template uploaded in the browser (``raw``: the file's bytes).
+
+    ``expected_digest``: the digest of the content the office previewed; other content (the
+    file changed between preview and load) is refused rather than loaded unseen.
+    """
+    clean, errors = validate_template_bytes(raw, name=name)
+    if errors or clean is None:
+        raise TemplateInvalid(name, errors)
+    if expected_digest is not None and content_digest(clean) != expected_digest:
+        raise TemplateInvalid(
+            name,
+            [TemplateError("", "要载入的内容与预览时不同，请重新上传并预览。", file=name)],
+        )
+    return _store(actor=actor, clean=clean, name=name, file=name, via="upload")
+
+
+def stored_state(clean: dict) -> str:
+    """``new``, ``same`` (this code, version and content are stored) or ``conflict`` (the code
+    and version are stored with other content)."""
+    existing = _stored(clean["code"], clean["version"])
+    if existing is None:
+        return "new"
+    return "same" if existing.sha256 == content_digest(clean) else "conflict"
+
+
+def _store(*, actor, clean: dict, name: str, file: str, via: str = "") -> LoadResult:
     digest = content_digest(clean)
     code, version = clean["code"], clean["version"]
     existing = _stored(code, version)
@@ -181,23 +305,21 @@ def load_template_file(*, actor, path: Path | str) -> LoadResult:
         except IntegrityError:
             existing = CampaignTemplate.objects.get(code=code, version=version)
         else:
-            record_event(
-                actor=actor,
-                action="template.load",
-                target=template,
-                data={"code": code, "version": version, "sha256": digest, "file": Path(path).name},
-            )
+            data = {"code": code, "version": version, "sha256": digest, "file": file}
+            if via:
+                data["via"] = via
+            record_event(actor=actor, action="template.load", target=template, data=data)
             return LoadResult(template, True)
     if existing.sha256 != digest:
         raise TemplateInvalid(
-            path,
+            name,
             [
                 TemplateError(
                     "version",
                     f"版本号相同但内容不同：请提高 version。模板 {code} 的版本“{version}”"
                     "已经载入，内容与本文件不同；已载入的版本不能修改，改了规则请把 version "
                     "改为新的版本号后再载入。",
-                    file=str(path),
+                    file=name,
                 )
             ],
         )

@@ -11,7 +11,9 @@ one requirement does not hide a dangling reference in another phase.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import typing
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Annotated, Any, Literal
@@ -23,8 +25,11 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    create_model,
     model_validator,
 )
+
+from .terms import TERM_SPECS
 
 CODE_PATTERN = r"^[a-z][a-z0-9_\-]*$"
 # Mirrors dudao.orgs.models.PersonCategory (a test keeps them equal); kept here as plain values
@@ -62,15 +67,22 @@ class TemplateError:
     file: str = ""
     line: int | None = None
     column: int | None = None
+    # For an error of a field: the line the field (or, when it is missing, its parent) is on.
+    field_line: int | None = None
 
     def where(self) -> str:
         if self.line is not None:
             return f"第 {self.line} 行第 {self.column or 1} 列"
         return f"字段 {self.path}" if self.path else "整个文件"
 
+    @property
+    def shown_line(self) -> int | None:
+        return self.line if self.line is not None else self.field_line
+
     def __str__(self) -> str:
         head = f"文件 {self.file}，" if self.file else ""
-        return f"{head}{self.where()}：{self.message}"
+        tail = f"（第 {self.field_line} 行）" if self.line is None and self.field_line else ""
+        return f"{head}{self.where()}：{self.message}{tail}"
 
 
 # --- value types -----------------------------------------------------------------------------
@@ -102,6 +114,22 @@ def _compact_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def _date_value(value: Any) -> dt.date:
+    """YAML reads 2019-06-01 as a date; "2019-06-01" in quotes is text: both are accepted."""
+    bad = f"应为日期，写成 2019-06-01 的形式，实际为 {value!r}"
+    if isinstance(value, dt.datetime):
+        raise ValueError(bad)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(bad) from None
+    raise ValueError(bad)
+
+
+DateValue = Annotated[dt.date, BeforeValidator(_date_value)]
 FractionText = Annotated[str, BeforeValidator(_fraction_text)]
 Number = Annotated[float, PlainSerializer(_compact_number)]
 CodeText = Annotated[str, Field(pattern=CODE_PATTERN, max_length=64)]
@@ -182,6 +210,36 @@ class ReviewRoundsParams(Strict):
     min_rounds: int | None = Field(default=None, ge=1, le=50)
 
 
+class ResearchTopicsParams(Strict):
+    """Seed-free, 2019 主题教育: each leadership member takes a research topic (领题) and reports on
+    it. The topic and its report are documents of ``document_kind`` written by the member: a
+    document in any state is a topic taken, a reviewed and approved one is a topic reported."""
+
+    document_kind: str
+    min_topics: int = Field(default=1, ge=1, le=20)
+
+
+class ProblemListParams(Strict):
+    """Items of the unit's problem list (检视问题清单), kept by the rectification app: at least
+    ``min_items`` items listed, and at least ``done_share`` of them rectified."""
+
+    min_items: int = Field(default=1, ge=1, le=10000)
+    done_share: FractionText | None = None
+
+
+class RectificationArea(Strict):
+    code: CodeText
+    name: Text
+
+
+class RectificationAreasParams(Strict):
+    """Special rectification of named problem areas (专项整治), each with a status kept by the
+    rectification app; passes when every area has reached ``done_status``."""
+
+    areas: list[RectificationArea] = Field(min_length=1)
+    done_status: Literal["in_progress", "done"] = "done"
+
+
 @dataclass(frozen=True)
 class RequirementKind:
     label: str
@@ -226,6 +284,15 @@ REQUIREMENT_KINDS: dict[str, RequirementKind] = {
     ),
     "criticisms_per_person": RequirementKind(
         "每人最少批评意见条数", CountParams, ("per_person", "per_member")
+    ),
+    "research_topics": RequirementKind(
+        "班子成员领题调研并报告", ResearchTopicsParams, ("per_person",)
+    ),
+    "problem_list_items": RequirementKind(
+        "检视问题清单（条目与整改进度）", ProblemListParams, ("per_unit", "per_leadership_team")
+    ),
+    "rectification_areas": RequirementKind(
+        "专项整治（各领域的整治状态）", RectificationAreasParams, ("per_unit",)
     ),
 }
 
@@ -293,11 +360,43 @@ class Names(OfficialName):
     office: OfficialName | None = None
 
 
+# Every term a template may rename (dudao.campaigns.terms.TERM_SPECS); none is required.
+Terms = create_model(
+    "Terms",
+    __base__=Strict,
+    **{key: (Text | None, None) for key in TERM_SPECS},
+)
+
+
+class Display(Strict):
+    """Texts shown on the campaign's pages: its general requirement (总要求), goals and slogans."""
+
+    general_requirement: str = ""
+    goals: list[Text] = []
+    slogans: list[Text] = []
+    source: str = ""
+
+
 class BatchSpec(Strict):
+    """A batch; its window (``start_date``, ``end_date``) and durations are optional. Phase
+    durations of a batch (``phase_durations``: phase code → days) replace the phase's own; a
+    unit's stage is never due after its batch's window closes."""
+
     number: int = Field(ge=1, le=99)
     name: Text
     scope: str = ""
     duration_days: int | None = Field(default=None, ge=1, le=3650)
+    start_date: DateValue | None = None
+    end_date: DateValue | None = None
+    phase_durations: dict[str, Annotated[int, Field(ge=1, le=3650)]] = {}
+
+    @model_validator(mode="after")
+    def _window(self) -> BatchSpec:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError(
+                f"结束日期 {self.end_date.isoformat()} 早于开始日期 {self.start_date.isoformat()}"
+            )
+        return self
 
 
 class ChecklistItem(Strict):
@@ -433,15 +532,33 @@ class Transition(Strict):
     ends_participation: bool = False
 
 
+class MeasureHead(Coded):
+    """A measure (track) of a stage: runs side by side with the stage's other measures, with
+    its own steps and requirements; all are gated together when the stage ends."""
+
+    steps: list[Step] = Field(min_length=1)
+    requirements: list[Any] = []
+    source: str = ""
+
+
 class PhaseHead(Coded):
     order: int = Field(ge=1)
     kind: Literal["phase", "consolidation"] = "phase"
-    duration_days: int = Field(ge=1, le=3650)
+    # Optional when every batch gives the phase a length or a window end (phase_durations).
+    duration_days: int | None = Field(default=None, ge=1, le=3650)
     extendable: bool = False
-    steps: list[Step] = Field(min_length=1)
+    # A phase has steps (sequential campaigns) or measures running in parallel, or both.
+    steps: list[Step] = []
+    measures: list[Any] = []
     requirements: list[Any] = []
     transition: Transition = Transition()
     source: str = ""
+
+    @model_validator(mode="after")
+    def _steps_or_measures(self) -> PhaseHead:
+        if not self.steps and not self.measures:
+            raise ValueError("阶段须有 steps（环节）或 measures（并行措施），至少一项")
+        return self
 
 
 class TemplateHead(Strict):
@@ -449,6 +566,8 @@ class TemplateHead(Strict):
     version: str
     name: Text
     names: Names
+    terms: Terms = Terms()  # type: ignore[valid-type]
+    display: Display = Display()
     batches: list[BatchSpec] = Field(min_length=1)
     session_kinds: list[Coded] = []
     meeting_kinds: list[Coded] = []
@@ -529,10 +648,38 @@ def _parse(model: type[Strict], raw: Any, prefix: tuple, errors: list[TemplateEr
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        errors.extend(
-            TemplateError(_loc_path(prefix + tuple(e["loc"])), _translate(e)) for e in exc.errors()
-        )
+        for e in exc.errors():
+            message = _translate(e)
+            if e["type"] == "extra_forbidden":
+                allowed = _allowed_keys(model, tuple(e["loc"])[:-1])
+                if allowed:
+                    message = f"不认识的字段“{e['loc'][-1]}”（检查拼写，或删去）；此处可用的字段：{'、'.join(allowed)}"
+            errors.append(TemplateError(_loc_path(prefix + tuple(e["loc"])), message))
         return None
+
+
+def _model_in(annotation) -> type[BaseModel] | None:
+    """The model an annotation holds (through Optional, list, dict and Annotated), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names of the model found at ``loc`` inside ``model`` (list indexes and dict
+    keys skipped)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return []
+        if isinstance(part, int) or part not in current.model_fields:
+            continue
+        current = _model_in(current.model_fields[part].annotation)
+    return list(current.model_fields) if current is not None else []
 
 
 def _duplicates(
@@ -584,37 +731,43 @@ def validate_template_data(data: Any) -> tuple[dict | None, list[TemplateError]]
         SurveyInstrument, _list_of(data, "survey_instruments"), "survey_instruments", errors
     )
     phases = _parse_items(PhaseHead, _list_of(data, "phases"), "phases", errors)
-    requirements: dict[tuple[int, int], tuple[Requirement, Strict | None]] = {}
+    measures: dict[tuple[int, int], MeasureHead] = {}
+    # Key (phase, measure, requirement); measure -1 = the phase's own requirements.
+    requirements: dict[tuple[int, int, int], tuple[Requirement, Strict | None]] = {}
     for i, raw_phase in enumerate(_list_of(data, "phases")):
         # A phase whose own fields are wrong still has its requirements checked, so that one
         # typo does not hide the rest of that phase's errors.
-        if i in phases:
-            raw_requirements = phases[i].requirements
-        elif isinstance(raw_phase, dict) and isinstance(raw_phase.get("requirements"), list):
-            raw_requirements = raw_phase["requirements"]
-        else:
-            raw_requirements = []
-        for j, raw in enumerate(raw_requirements):
-            req = _parse(Requirement, raw, ("phases", i, "requirements", j), errors)
-            if req is None:
-                continue
-            spec = REQUIREMENT_KINDS.get(req.kind)
-            params = None
-            if spec is None:
-                errors.append(
-                    TemplateError(
-                        f"phases[{i}].requirements[{j}].kind",
-                        f"未知的要求类型“{req.kind}”；可用的类型：{'、'.join(REQUIREMENT_KINDS)}",
+        lists: list[tuple[int, list, tuple]] = [
+            (-1, _raw_list(phases.get(i), raw_phase, "requirements"), ("phases", i))
+        ]
+        for m, raw_measure in enumerate(_raw_list(phases.get(i), raw_phase, "measures")):
+            prefix = ("phases", i, "measures", m)
+            measure = _parse(MeasureHead, raw_measure, prefix, errors)
+            if measure is not None:
+                measures[(i, m)] = measure
+            lists.append((m, _raw_list(measure, raw_measure, "requirements"), prefix))
+        for m, raw_requirements, prefix in lists:
+            for j, raw in enumerate(raw_requirements):
+                where = (*prefix, "requirements", j)
+                req = _parse(Requirement, raw, where, errors)
+                if req is None:
+                    continue
+                spec = REQUIREMENT_KINDS.get(req.kind)
+                params = None
+                if spec is None:
+                    errors.append(
+                        TemplateError(
+                            f"{_loc_path(where)}.kind",
+                            f"未知的要求类型“{req.kind}”；可用的类型：{'、'.join(REQUIREMENT_KINDS)}",
+                        )
                     )
-                )
-            else:
-                params = _parse(
-                    spec.params, req.params, ("phases", i, "requirements", j, "params"), errors
-                )
-            requirements[(i, j)] = (req, params)
+                else:
+                    params = _parse(spec.params, req.params, (*where, "params"), errors)
+                requirements[(i, m, j)] = (req, params)
 
     refs = None if head is not None else _references_only(data)
     ctx = _Context(head or refs, docs, instruments, phases, len(_list_of(data, "phases")))
+    ctx.measures = measures
     # Items that failed to parse are still "defined": their own errors say what is wrong, and
     # every reference to them should not be reported a second time.
     ctx.unparsed = {
@@ -626,6 +779,11 @@ def validate_template_data(data: Any) -> tuple[dict | None, list[TemplateError]]
         for section, parsed in (("document_kinds", docs), ("survey_instruments", instruments))
     }
     _check_header(head, errors)
+    _check_batch_durations(
+        head.batches if head else _lenient(BatchSpec, _list_of(data, "batches")),
+        _list_of(data, "phases"),
+        errors,
+    )
     _check_documents(ctx, errors)
     _check_instruments(ctx, errors)
     _check_phases(ctx, requirements, errors)
@@ -639,17 +797,61 @@ def validate_template_data(data: Any) -> tuple[dict | None, list[TemplateError]]
     for i, phase in phases.items():
         dumped = phase.model_dump(mode="json")
         dumped["requirements"] = []
-        for j in range(len(phase.requirements)):
-            req, params = requirements[(i, j)]
-            item = req.model_dump(mode="json")
-            item["params"] = params.model_dump(mode="json")
-            if req.kind == "review_rounds_min" and item["params"]["min_rounds"] is None:
-                item["params"]["min_rounds"] = ctx.doc_by_code[
-                    params.document_kind
-                ].min_review_rounds
-            dumped["requirements"].append(item)
+        dumped["measures"] = []
+        # Measures are flattened for the engine: their steps and requirements join the phase's,
+        # each marked with its measure; ``measures`` keeps their order, names and steps.
+        groups = [(-1, None, phase.requirements)]
+        for m in range(len(phase.measures)):
+            measure = measures[(i, m)]
+            groups.append((m, measure, measure.requirements))
+            mdump = measure.model_dump(mode="json", exclude={"requirements"})
+            mdump["requirements"] = []
+            dumped["measures"].append(mdump)
+            dumped["steps"].extend(
+                {**step.model_dump(mode="json"), "measure": measure.code} for step in measure.steps
+            )
+        for m, measure, raw_list in groups:
+            for j in range(len(raw_list)):
+                req, params = requirements[(i, m, j)]
+                item = req.model_dump(mode="json")
+                item["params"] = params.model_dump(mode="json")
+                if req.kind == "review_rounds_min" and item["params"]["min_rounds"] is None:
+                    item["params"]["min_rounds"] = ctx.doc_by_code[
+                        params.document_kind
+                    ].min_review_rounds
+                if measure is not None:
+                    item["measure"] = measure.code
+                    dumped["measures"][m]["requirements"].append(req.code)
+                dumped["requirements"].append(item)
+        if not dumped["measures"]:
+            del dumped["measures"]  # the format before measures: the same digest as before
         clean["phases"].append(dumped)
+    _drop_new_defaults(clean)
     return clean, []
+
+
+def _raw_list(parsed, raw, key: str) -> list:
+    if parsed is not None:
+        return list(getattr(parsed, key))
+    return _list_of(raw, key)
+
+
+def _drop_new_defaults(clean: dict) -> None:
+    """Keys added to the format after templates were stored are left out while they hold their
+    default, so that a stored template's digest (and its version) still matches its file."""
+    terms = {k: v for k, v in (clean.get("terms") or {}).items() if v}
+    if terms:
+        clean["terms"] = terms
+    else:
+        clean.pop("terms", None)
+    if clean.get("display") == Display().model_dump(mode="json"):
+        clean.pop("display", None)
+    for batch in clean.get("batches", []):
+        for key in ("start_date", "end_date"):
+            if batch.get(key) is None:
+                batch.pop(key, None)
+        if not batch.get("phase_durations"):
+            batch.pop("phase_durations", None)
 
 
 class _References(BaseModel):
@@ -700,6 +902,7 @@ class _Context:
     doc_by_code: dict = field(init=False)
     instrument_by_code: dict = field(init=False)
     unparsed: dict = field(default_factory=dict)
+    measures: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.doc_by_code = {d.code: d for d in self.docs.values()}
@@ -766,6 +969,46 @@ def _check_header(head: TemplateHead | None, errors: list[TemplateError]) -> Non
         _duplicates(
             [item.code for item in checklist.items], "清单项编码", f"checklists.{key}.items", errors
         )
+
+
+def _lenient(model, raws: list) -> list:
+    """The items that parse, for checks that need them when their section has errors."""
+    out = []
+    for raw in raws:
+        item = _parse(model, raw, (), [])
+        if item is not None:
+            out.append(item)
+    return out
+
+
+def _check_batch_durations(batches: list[BatchSpec], raw_phases: list, errors) -> None:
+    """Per-batch phase lengths name phases that exist; a phase without ``duration_days`` gets
+    its length from every batch (``phase_durations`` or the batch's window ``end_date``)."""
+    codes = [p.get("code") for p in raw_phases if isinstance(p, dict)]
+    for b, batch in enumerate(batches):
+        for code in batch.phase_durations:
+            if code not in codes:
+                errors.append(
+                    TemplateError(
+                        f"batches[{b}].phase_durations.{code}",
+                        f"阶段“{code}”未在 phases 中定义；已定义的有：{'、'.join(map(str, codes))}",
+                    )
+                )
+    for i, phase in enumerate(raw_phases):
+        if not isinstance(phase, dict) or phase.get("duration_days") is not None:
+            continue
+        code = phase.get("code")
+        lacking = [b.name for b in batches if code not in b.phase_durations and b.end_date is None]
+        if not batches or len(lacking) == len(batches):
+            errors.append(TemplateError(f"phases[{i}].duration_days", "缺少必填字段"))
+        elif lacking:
+            errors.append(
+                TemplateError(
+                    f"phases[{i}].duration_days",
+                    f"缺少必填字段：{'、'.join(lacking)}没有为本阶段规定时间（batches 的 "
+                    "phase_durations 或 end_date），本阶段须写 duration_days",
+                )
+            )
 
 
 def _is_code(value: str) -> bool:
@@ -869,7 +1112,7 @@ def _check_instruments(ctx: _Context, errors: list[TemplateError]) -> None:
 
 def _check_phases(
     ctx: _Context,
-    requirements: dict[tuple[int, int], tuple[Requirement, Strict | None]],
+    requirements: dict[tuple[int, int, int], tuple[Requirement, Strict | None]],
     errors: list[TemplateError],
 ) -> None:
     phases = ctx.phases
@@ -890,6 +1133,16 @@ def _check_phases(
         for k, step in enumerate(phase.steps):
             step_codes.append(step.code)
             step_paths.append(f"phases[{i}].steps[{k}]")
+        own = {
+            m: ctx.measures[(i, m)] for m in range(len(phase.measures)) if (i, m) in ctx.measures
+        }
+        _duplicates(
+            {m: x.code for m, x in own.items()}, "措施编码", f"phases[{i}].measures", errors
+        )
+        for m, measure in own.items():
+            for k, step in enumerate(measure.steps):
+                step_codes.append(step.code)
+                step_paths.append(f"phases[{i}].measures[{m}].steps[{k}]")
         _check_ref(
             ctx,
             "document_kind",
@@ -911,19 +1164,30 @@ def _check_phases(
         seen.setdefault(code, path)
 
     req_seen: dict[str, str] = {}
-    for (i, j), (req, params) in sorted(requirements.items()):
-        path = f"phases[{i}].requirements[{j}]"
+    for (i, m, j), (req, params) in sorted(requirements.items()):
+        if m < 0:
+            path = f"phases[{i}].requirements[{j}]"
+            owner = phases.get(i)
+            where = "本阶段"
+        else:
+            path = f"phases[{i}].measures[{m}].requirements[{j}]"
+            owner = ctx.measures.get((i, m))
+            where = "本措施"
         if req.code in req_seen:
             errors.append(
                 TemplateError(f"{path}.code", f"要求编码“{req.code}”与 {req_seen[req.code]} 重复")
             )
         req_seen.setdefault(req.code, path)
-        if (
-            i in phases
-            and req.step is not None
-            and req.step not in {s.code for s in phases[i].steps}
-        ):
-            errors.append(TemplateError(f"{path}.step", f"环节“{req.step}”不是本阶段的环节"))
+        if owner is not None and req.step is not None:
+            steps = {s.code: s.name for s in owner.steps}
+            if req.step not in steps:
+                listed = "、".join(f"{c}（{n}）" for c, n in steps.items()) or "（无）"
+                errors.append(
+                    TemplateError(
+                        f"{path}.step",
+                        f"环节“{req.step}”不是{where}的环节；{where}的环节有：{listed}",
+                    )
+                )
         overlap = set(req.applies_to.exclude_categories) & set(req.applies_to.exemptable_categories)
         if overlap:
             errors.append(

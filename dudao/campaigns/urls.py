@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_templates
 
 urlpatterns = [
     path("new/", views.campaign_new, name="campaign_new"),
+    path("templates/", views_templates.templates_page, name="campaign_templates"),
+    path("templates/load/", views_templates.template_load, name="campaign_template_load"),
     path("<int:campaign_id>/setup/", views.campaign_setup, name="campaign_setup"),
     path("<int:campaign_id>/edit/", views.campaign_edit, name="campaign_edit"),
     path("<int:campaign_id>/batches/", views.batch_save, name="campaign_batch_save"),

@@ -96,7 +96,12 @@ class MeetingForm(RecordForm):
 
 class TestForm(RecordForm):
     date = forms.DateField(label="日期", widget=DATE)
-    title = forms.CharField(label="名称", max_length=200, initial="党的先进性基本知识检测")
+    # No default title: each campaign names its own test (2005: 党的先进性基本知识检测).
+    title = forms.CharField(
+        label="名称",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "如：党的基本知识检测"}),
+    )
     full_score = forms.IntegerField(label="满分", min_value=1, max_value=1000, initial=100)
     pass_score = forms.IntegerField(label="及格分", min_value=0, max_value=1000, initial=60)
 

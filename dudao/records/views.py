@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dudao.campaigns.terms import terms_of
 from dudao.core.errors import DomainError
 from dudao.core.xlsx import stream_workbook
 from dudao.imports.excel import XLSX_MIME, FileRejected
@@ -499,7 +500,7 @@ def meeting_export(request, participation_id):
             "主讲人身份",
             "参加支部",
             "参会人数",
-            "督导组到会",
+            f"{terms_of(rights.participation)['group']}到会",
             "会议情况",
         ],
         rows,

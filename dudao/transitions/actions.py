@@ -402,7 +402,7 @@ def approve_transition(
         phase_name=template.phase_name(app.from_phase),
         order=(spec or {}).get("order", 0),
         started_on=started,
-        due_on=rules.due_date(started, spec, extra),
+        due_on=rules.due_date(started, spec, extra, batch=part.batch, template=template),
         ended_on=today,
         application=app,
     )

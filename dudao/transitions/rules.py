@@ -62,11 +62,50 @@ def phase_start(participation) -> dt.date:
     )
 
 
-def due_date(start: dt.date | None, spec: dict | None, extension_days: int = 0) -> dt.date | None:
-    """Start + the template's ``duration_days`` + approved extensions; None without a duration."""
-    if start is None or not spec or not spec.get("duration_days"):
+def batch_spec(template, number: int | None) -> dict:
+    """The template's entry for batch ``number`` ({} when the template has none)."""
+    for spec in (template.data if template is not None else {}).get("batches", []):
+        if spec.get("number") == number:
+            return spec
+    return {}
+
+
+def phase_days(spec: dict | None, batch_data: dict | None = None) -> int | None:
+    """The phase's length for a batch: the batch's ``phase_durations`` entry, else the phase's
+    ``duration_days``; None when neither gives one (the batch's window then decides)."""
+    if not spec:
         return None
-    return start + dt.timedelta(days=int(spec["duration_days"]) + extension_days)
+    own = (batch_data or {}).get("phase_durations", {}).get(spec.get("code"))
+    days = own or spec.get("duration_days")
+    return int(days) if days else None
+
+
+def due_date(
+    start: dt.date | None,
+    spec: dict | None,
+    extension_days: int = 0,
+    *,
+    batch=None,
+    template=None,
+) -> dt.date | None:
+    """When a unit's phase is due: start + the phase's length for the unit's batch, never after
+    the batch's window closes (``Batch.end_date``, from the template's ``end_date``), plus
+    approved extensions. A phase with no length of its own is due when the window closes.
+    None when there is neither a length nor a window."""
+    if start is None or not spec:
+        return None
+    batch_data = batch_spec(template, batch.number) if batch is not None else {}
+    days = phase_days(spec, batch_data)
+    window_end = getattr(batch, "end_date", None)
+    if days is not None:
+        due = start + dt.timedelta(days=days)
+        if window_end is not None and window_end >= start and due > window_end:
+            due = window_end
+    elif window_end is not None:
+        due = window_end
+    else:
+        return None
+    return due + dt.timedelta(days=extension_days)
 
 
 def is_overdue(due: dt.date | None, today: dt.date) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from dudao.campaigns.models import Campaign, Participation, SupervisionGroup
 from dudao.campaigns.requirements import evaluate_campaign
+from dudao.campaigns.terms import terms_of
 from dudao.records.models import Meeting
 
 from . import rules
@@ -86,7 +87,7 @@ def schedules(participations: list[Participation], *, campaign: Campaign | None 
             phase=p.current_phase,
             phase_name=template.phase_name(p.current_phase),
             started_on=start,
-            due_on=rules.due_date(start, spec, days),
+            due_on=rules.due_date(start, spec, days, batch=p.batch, template=template),
             extension_days=days,
             ended=p.pk in ended,
         )
@@ -131,7 +132,9 @@ def _queue_rows(apps) -> list[QueueRow]:
                 days=days,
                 too_long=days > rules.wait_days_limit(),
                 phase_name=template.phase_name(app.from_phase),
-                to_phase_name=template.phase_name(app.to_phase) if app.to_phase else "结束集中教育",
+                to_phase_name=template.phase_name(app.to_phase)
+                if app.to_phase
+                else terms_of(template)["end"],
                 at_office=app.status == ApplicationStatus.FORWARDED
                 or app.participation.reports_directly,
             )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dudao.campaigns.requirements import evaluate_campaign, evaluate_unit
+from dudao.campaigns.terms import terms_of
 from dudao.core.access import get_in_scope_or_404
 from dudao.core.errors import DomainError
 from dudao.orgs.access import scope_for
@@ -160,7 +161,9 @@ def application_detail(request, application_id):
             if app.status == ApplicationStatus.REMEDIAL
             else None,
             "from_name": template.phase_name(app.from_phase),
-            "to_name": template.phase_name(app.to_phase) if app.to_phase else "结束集中教育",
+            "to_name": template.phase_name(app.to_phase)
+            if app.to_phase
+            else terms_of(template)["end"],
             "waiting": selectors.waiting_days(app) if app.is_open else None,
             "too_long": selectors.waits_too_long(app),
             "wait_limit": rules.wait_days_limit(),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dudao.campaigns.terms import UserTerms
 from dudao.orgs.access import scope_for
 from dudao.orgs.models import Role
 
@@ -14,4 +15,9 @@ def roles(request):
         labels.insert(0, "系统管理员")
     if not labels:
         labels = ["党员"]
-    return {"dudao_scope": scope, "dudao_role_labels": labels}
+    return {
+        "dudao_scope": scope,
+        "dudao_role_labels": labels,
+        # Pages that name no campaign use the terms of the user's campaign ({% term %}).
+        "dudao_user_terms": UserTerms(lambda: scope.campaign_ids()),
+    }

@@ -13,6 +13,7 @@ from django.utils import timezone
 from dudao.campaigns import access as campaign_access
 from dudao.campaigns import selectors as campaign_selectors
 from dudao.campaigns.models import Campaign, Participation
+from dudao.campaigns.terms import terms_of
 from dudao.core.access import clean_query_text, id_or_none
 from dudao.core.models import AuditEvent
 from dudao.core.xlsx import stream_workbook
@@ -157,11 +158,12 @@ def campaign_overview(request, campaign_id):
 @login_required
 def campaign_overview_export(request, campaign_id):
     campaign, filters = _overview_context(request, campaign_id)
-    header = ["单位编码", "单位名称", "批次", "当前阶段", "督导组", "党员数", "本阶段开始"]
+    words = terms_of(campaign)
+    header = ["单位编码", "单位名称", "批次", "当前阶段", words["group"], "党员数", "本阶段开始"]
     rows = campaign_selectors.export_rows(user=request.user, campaign=campaign, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(
-        stream_workbook("参加单位", header, rows, widths=[16, 30, 10, 16, 14, 8, 12]),
+        stream_workbook(words["unit"], header, rows, widths=[16, 30, 10, 16, 14, 8, 12]),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     filename = f"参加单位-{campaign.short_name}-{stamp}.xlsx"

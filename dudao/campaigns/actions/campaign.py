@@ -60,8 +60,15 @@ def create_campaign(
                 number=spec["number"],
                 name=spec["name"],
                 scope=spec.get("scope", ""),
+                # A batch's window from the template (2019: June–August, September–November).
+                start_date=_template_date(spec.get("start_date")),
+                end_date=_template_date(spec.get("end_date")),
             )
     return campaign
+
+
+def _template_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def first_phase_code(campaign: Campaign) -> str:

@@ -3,11 +3,21 @@ campaign elsewhere but never manages it)."""
 
 from __future__ import annotations
 
+import base64
+
+from dudao.campaigns.template_loader import builtin_template_paths
 from dudao.testing.matrix import OFFICE, Row, other_campaign, part
+
+OFFICE_OR_ADMIN = {"office", "admin"}
 
 
 def _batch(c):
     return c.campaign.batches.get(number=1)
+
+
+def _content(_cast) -> dict:
+    raw = next(p for p in builtin_template_paths() if p.stem == "qunzhong-luxian-2014")
+    return {"content": base64.b64encode(raw.read_bytes()).decode(), "file_name": "t.yaml"}
 
 
 ROWS = [
@@ -167,5 +177,20 @@ ROWS = [
         OFFICE,
         lambda c: "调整第一巡回检查组",
         post=lambda c: {"name": "第一巡回检查组", "departments": "P001", "reason": "矩阵"},
+    ),
+    Row(
+        name="活动模板（上传、预览）",
+        route="campaign_templates",
+        url=lambda cast: "/campaigns/templates/",
+        allowed=OFFICE_OR_ADMIN,
+        shows=lambda cast: "上传模板",
+    ),
+    Row(
+        name="载入活动模板",
+        route="campaign_template_load",
+        url=lambda cast: "/campaigns/templates/load/",
+        allowed=set(),
+        post=_content,
+        post_allowed=OFFICE_OR_ADMIN,
     ),
 ]

@@ -37,7 +37,7 @@ def test_it_loads_one_file_given_by_path(capsys):
 
 def test_check_validates_without_storing(capsys):
     call_command("load_template", "--all", "--check")
-    assert capsys.readouterr().out.count("校验通过") == 2
+    assert capsys.readouterr().out.count("校验通过") == len(builtin_template_paths())
     assert CampaignTemplate.objects.count() == 0
 
 
@@ -50,7 +50,7 @@ def test_it_names_file_field_and_reason_and_stores_nothing(tmp_path, capsys):
     assert "phases[0].requirements[3].params.min_hours：应为大于 0 的数字，实际为 -5" in err
     assert "phases[0].requirements[0].kind：未知的要求类型“magic”" in err
     # The good files given alongside are still loaded; the bad one is not.
-    assert CampaignTemplate.objects.count() == 2
+    assert CampaignTemplate.objects.count() == len(builtin_template_paths())
 
 
 def test_it_refuses_to_run_without_a_path():

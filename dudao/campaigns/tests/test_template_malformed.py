@@ -119,8 +119,10 @@ def test_it_reports_a_yaml_syntax_error_with_its_line(tmp_path):
 
 def test_it_refuses_a_key_written_twice(tmp_path):
     path = _write(tmp_path, 'code: x\nversion: "1"\ncode: y\n')
-    (error,) = validate_template_file(path)[1]
+    error, *others = validate_template_file(path)[1]
     assert error.line == 3 and "键“code”重复" in error.message
+    # The repeat does not hide the file's other errors (test_validation_messages has more).
+    assert {e.path for e in others} >= {"name", "names", "batches", "phases"}
 
 
 @pytest.mark.parametrize(

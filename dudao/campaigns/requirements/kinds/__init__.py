@@ -14,7 +14,7 @@ A new family is a new module here, imported below.
 from __future__ import annotations
 
 from ..engine import EVALUATORS, make
-from . import discussion, documents, knowledge, meetings, study, surveys
+from . import discussion, documents, knowledge, meetings, research, study, surveys
 
 __all__ = [
     "EVALUATORS",
@@ -23,6 +23,7 @@ __all__ = [
     "knowledge",
     "make",
     "meetings",
+    "research",
     "study",
     "surveys",
 ]
