@@ -37,6 +37,7 @@ class RecordForm(forms.Form):
         self.fields["phase"].choices = ctx.phase_choices
         for f in self.fields.values():
             f.error_messages.update(REQUIRED)
+            f.error_messages.update(getattr(f, "own_messages", {}))
 
 
 def _people_choices(people) -> list[tuple[int, str]]:
@@ -187,11 +188,8 @@ class CriticismForm(RecordForm):
 
 
 class CorrectionMixin(forms.Form):
-    correction_reason = forms.CharField(
-        label="更正理由（必填，将记入档案）",
-        max_length=300,
-        error_messages={"required": "更正已封存的记录须写明理由。"},
-    )
+    correction_reason = forms.CharField(label="更正理由（必填，将记入档案）", max_length=300)
+    correction_reason.own_messages = {"required": "更正已封存的记录须写明理由。"}
 
 
 class DecisionForm(forms.Form):
