@@ -20,7 +20,6 @@ from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from dudao.core.audit import record_event
 from dudao.core.errors import DomainError
 from dudao.imports.excel import CellError, Problem, clean_code, clean_text, read_workbook
 
@@ -189,21 +188,7 @@ def import_kind(
             transaction.set_rollback(True)
             outcome.created = outcome.changed = outcome.unchanged = 0
             return outcome
-        if outcome.created or outcome.changed:
-            record_event(
-                actor=actor,
-                action=f"records.import.{kind.code}",
-                target=participation,
-                campaign_id=participation.campaign_id,
-                organisation_id=participation.unit_id,
-                data={
-                    "phase": phase,
-                    "created": outcome.created,
-                    "changed": outcome.changed,
-                    "unchanged": outcome.unchanged,
-                    "skipped_rows": outcome.skipped_rows,
-                },
-            )
+        outcome.audit(actor, kind.code, participation, phase)
     outcome.imported = True
     return outcome
 

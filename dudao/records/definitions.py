@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.db.models import Count, Q
-
 from dudao.core.errors import DomainError
 from dudao.imports.excel import CellError, clean_bool, clean_choice, clean_date, clean_text
 
@@ -410,17 +408,6 @@ def _counted(test, attr: str, **where) -> int:
     return test.results.filter(**where).count() if n is None else n
 
 
-def _tests(participation, phase, _rights):
-    return (
-        KnowledgeTest.objects.filter(participation=participation, phase=phase)
-        .annotate(
-            n_scored=Count("results", filter=Q(results__score__isnull=False)),
-            n_absent=Count("results", filter=Q(results__score__isnull=True)),
-        )
-        .order_by("-date", "-pk")
-    )
-
-
 TESTS = register(
     RecordKind(
         slug="tests",
@@ -431,7 +418,7 @@ TESTS = register(
         form_class=forms.TestForm,
         clean=_test_clean,
         describe=lambda t: t.title,
-        queryset=_tests,
+        queryset=lambda p, phase, _r: selectors.tests(p, phase),
         columns=[
             Column("日期", lambda t, _l: t.date),
             Column("名称", lambda t, _l: t.title),

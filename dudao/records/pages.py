@@ -151,6 +151,39 @@ def bytes_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def import_page(request, rights: Rights, *, section, title, template_url, run, back_url):
+    """Upload → ``run(data, only_valid, phase)`` → the outcome's problems, or back to the list
+    when everything was imported."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    from dudao.core.errors import DomainError
+    from dudao.imports.excel import FileRejected
+
+    from .forms import ImportForm
+    from .importing import reject_message
+
+    phase = shown_phase(request, rights)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = run(
+                data=form.cleaned_data["file"].read(),
+                only_valid=form.cleaned_data["only_valid"],
+                phase=phase,
+            )
+        except (FileRejected, DomainError) as exc:
+            form.add_error("file", reject_message(exc))
+        else:
+            if outcome.imported:
+                messages.success(request, f"导入完成：{outcome.summary}。")
+                if not outcome.problems:
+                    return redirect(back_url)
+    context = base(request, rights, phase, section, form=form, outcome=outcome, title=title)
+    return render(request, "records/import.html", {**context, "template_url": template_url})
+
+
 # --- the session form's tick list -----------------------------------------------------------
 
 

@@ -5,6 +5,8 @@ user's rights) → form → action → message. Forms work without JavaScript.""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,15 +14,22 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dudao.core.errors import DomainError
-from dudao.imports.excel import FileRejected
 
-from . import actions, bulk_import, importing, kinds, selectors
+from . import actions, bulk_import, kinds, selectors
 from .access import NOT_FOUND, get_record_or_404, get_rights
 from .exemptions import exemption_permits
 from .exemptions import roles as exemption_roles
-from .forms import CorrectionMixin, DecisionForm, ImportForm, ReasonForm, new_token
+from .forms import CorrectionMixin, DecisionForm, ReasonForm, new_token
 from .models import Exemption
-from .pages import PageContext, back, base, bytes_response, shown_phase, xlsx_response
+from .pages import (
+    PageContext,
+    back,
+    base,
+    bytes_response,
+    import_page,
+    shown_phase,
+    xlsx_response,
+)
 from .registry import Labels
 from .rules import record_permits
 
@@ -108,6 +117,7 @@ def _save_page(request, rights, kind, record, *, correcting=False):
         d = form.cleaned_data
         data = {**ctx.resolve(kind, d), **extra_data}
         data.pop("correction_reason", None)
+        common = {"actor": request.user, "data": data, "phase": d["phase"]}
         try:
             if correcting:
                 actions.correct_record(
@@ -121,21 +131,11 @@ def _save_page(request, rights, kind, record, *, correcting=False):
                 saved = record
             elif record is None:
                 saved = actions.create_record(
-                    kind,
-                    actor=request.user,
-                    participation=rights.participation,
-                    data=data,
-                    phase=d["phase"],
-                    token=d["token"],
+                    kind, participation=rights.participation, token=d["token"], **common
                 )
             else:
                 saved = actions.edit_record(
-                    kind,
-                    actor=request.user,
-                    record=record,
-                    expected_version=d["version"],
-                    data=data,
-                    phase=d["phase"],
+                    kind, record=record, expected_version=d["version"], **common
                 )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -216,24 +216,15 @@ def kind_correct(request, participation_id, kind, record_id):
     if not record_permits(request.user, kind, record).may("correct"):
         raise Http404(NOT_FOUND)
     if request.method == "POST" and request.POST.get("operation") == "delete":
-        form = ReasonForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "更正（删除）已封存的记录须写明理由。")
-            return redirect(request.path)
-        try:
-            actions.correct_record(
-                kind,
-                actor=request.user,
-                record=record,
-                reason=form.cleaned_data["reason"],
-                delete=True,
-                expected_version=form.cleaned_data["version"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect(request.path)
-        messages.success(request, f"已作为更正删除{kind.noun}“{kind.describe(record)}”。")
-        return redirect(back(rights, kind.slug, record.phase))
+        return _with_reason(
+            request,
+            rights,
+            kind,
+            record,
+            partial(actions.correct_record, kind, actor=request.user, record=record, delete=True),
+            refused="更正（删除）已封存的记录须写明理由。",
+            done=f"已作为更正删除{kind.noun}“{kind.describe(record)}”。",
+        )
     return _save_page(request, rights, kind, record, correcting=True)
 
 
@@ -243,24 +234,32 @@ def kind_delete(request, participation_id, kind, record_id):
     rights, record = _record(request, participation_id, kind, record_id, kind.write_need)
     if not record_permits(request.user, kind, record).may("delete"):
         raise Http404(NOT_FOUND)
+    verb = "删除" if kind.editable else "撤销"
+    return _with_reason(
+        request,
+        rights,
+        kind,
+        record,
+        partial(actions.delete_record, kind, actor=request.user, record=record),
+        refused=f"{verb}{kind.label}须写明理由。",
+        done=f"已{verb}{kind.noun}“{kind.describe(record)}”。",
+    )
+
+
+def _with_reason(request, rights, kind, record, act, *, refused: str, done: str):
+    """A POST that needs a reason (delete, withdraw, a correction's delete): ``act(reason=,
+    expected_version=)``; a refusal goes back to the record with the message."""
     form = ReasonForm(request.POST)
-    here = f"/records/{rights.participation.pk}/{kind.slug}/{record.pk}/"
+    here = request.path.rsplit("/", 2)[0] + "/" if kind.editable else None
     if not form.is_valid():
-        messages.error(request, f"删除{kind.label}须写明理由。")
-        return redirect(here if kind.editable else back(rights, kind.slug, record.phase))
+        messages.error(request, refused)
+        return redirect(here or back(rights, kind.slug, record.phase))
     try:
-        actions.delete_record(
-            kind,
-            actor=request.user,
-            record=record,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
+        act(reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"])
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(here if kind.editable else back(rights, kind.slug, record.phase))
-    verb = "删除" if kind.editable else "撤销"
-    messages.success(request, f"已{verb}{kind.noun}“{kind.describe(record)}”。")
+        return redirect(here or back(rights, kind.slug, record.phase))
+    messages.success(request, done)
     return redirect(back(rights, kind.slug, record.phase))
 
 
@@ -269,39 +268,17 @@ def kind_import(request, participation_id, kind):
     rights = get_rights(request.user, participation_id, "write")
     if not kind.import_columns:
         raise Http404(NOT_FOUND)
-    phase = shown_phase(request, rights)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = bulk_import.import_kind(
-                kind,
-                actor=request.user,
-                participation=rights.participation,
-                data=form.cleaned_data["file"].read(),
-                phase=phase,
-                only_valid=form.cleaned_data["only_valid"],
-            )
-        except (FileRejected, DomainError) as exc:
-            form.add_error("file", importing.reject_message(exc))
-        else:
-            if outcome.imported:
-                messages.success(request, f"导入完成：{outcome.summary}。")
-                if not outcome.problems:
-                    return redirect(back(rights, kind.slug, phase))
-    return render(
+
+    return import_page(
         request,
-        "records/import.html",
-        base(
-            request,
-            rights,
-            phase,
-            kind.slug,
-            form=form,
-            outcome=outcome,
-            title=f"Excel 导入{kind.label}",
-            template_url=f"/records/{rights.participation.pk}/{kind.slug}/import/template.xlsx",
+        rights,
+        section=kind.slug,
+        title=f"Excel 导入{kind.label}",
+        template_url=f"/records/{rights.participation.pk}/{kind.slug}/import/template.xlsx",
+        run=partial(
+            bulk_import.import_kind, kind, actor=request.user, participation=rights.participation
         ),
+        back_url=back(rights, kind.slug, shown_phase(request, rights)),
     )
 
 

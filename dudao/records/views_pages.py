@@ -4,6 +4,7 @@ test's score grid, and the grid imports (attendance matrix, scores)."""
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -12,13 +13,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from dudao.core.errors import DomainError
-from dudao.imports.excel import FileRejected
 
 from . import actions, importing, kinds, selectors
 from .access import NOT_FOUND, get_record_or_404, get_rights
-from .forms import ImportForm, StudyNoteForm
+from .forms import StudyNoteForm
 from .models import KnowledgeTest
-from .pages import PageContext, back, base, bytes_response, shown_phase, xlsx_response
+from .pages import (
+    PageContext,
+    back,
+    base,
+    bytes_response,
+    import_page,
+    shown_phase,
+    xlsx_response,
+)
 from .registry import get_kind
 from .rules import record_permits
 
@@ -184,58 +192,20 @@ def test_export(request, participation_id, test_id):
 # --- grid imports: the attendance matrix and a test's scores --------------------------------
 
 
-def _import_page(request, rights, *, section, title, template_url, run, back_url):
-    phase = shown_phase(request, rights)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            outcome = run(upload.read(), form.cleaned_data["only_valid"], phase)
-        except (FileRejected, DomainError) as exc:
-            form.add_error("file", importing.reject_message(exc))
-        else:
-            if outcome.imported:
-                messages.success(request, f"导入完成：{outcome.summary}。")
-                if not outcome.problems:
-                    return redirect(back_url)
-    return render(
-        request,
-        "records/import.html",
-        base(
-            request,
-            rights,
-            phase,
-            section,
-            form=form,
-            outcome=outcome,
-            title=title,
-            template_url=template_url,
-        ),
-    )
-
-
 @login_required
 def attendance_import(request, participation_id):
     rights = get_rights(request.user, participation_id, "write")
     pid = rights.participation.pk
 
-    def run(data, only_valid, phase):
-        return importing.import_attendance(
-            actor=request.user,
-            participation=rights.participation,
-            data=data,
-            phase=phase,
-            only_valid=only_valid,
-        )
-
-    return _import_page(
+    return import_page(
         request,
         rights,
         section="sessions",
         title="导入学习记录和出勤",
         template_url=f"/records/{pid}/import/attendance/template.xlsx",
-        run=run,
+        run=partial(
+            importing.import_attendance, actor=request.user, participation=rights.participation
+        ),
         back_url=back(rights, "sessions", shown_phase(request, rights)),
     )
 
@@ -254,12 +224,12 @@ def scores_import(request, participation_id, test_id):
     test = get_record_or_404(rights, KnowledgeTest, test_id)
     pid = rights.participation.pk
 
-    def run(data, only_valid, phase):
+    def run(*, data, only_valid, phase):
         return importing.import_scores(
             actor=request.user, test=test, data=data, only_valid=only_valid
         )
 
-    return _import_page(
+    return import_page(
         request,
         rights,
         section="tests",
