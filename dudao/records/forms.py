@@ -10,7 +10,7 @@ from django import forms
 from . import kinds
 from .models import ActivityKind, ExemptionReason, FindingSource, SpeakerRole, TalkForm
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 REQUIRED = {"required": "请填写此项。", "invalid": "格式不对，请重新填写。"}

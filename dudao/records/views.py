@@ -99,7 +99,10 @@ def _form(request, kind, ctx, record, *, correcting=False):
                 value = value.pk
             initial[name] = "" if value is None else value
     data = request.POST if request.method == "POST" else None
-    return form_class(data, initial=initial, ctx=ctx)
+    form = form_class(data, initial=initial, ctx=ctx)
+    if correcting:  # the reason last, beside the save button
+        form.order_fields([f for f in form.fields if f != "correction_reason"])
+    return form
 
 
 def _save_page(request, rights, kind, record, *, correcting=False):
