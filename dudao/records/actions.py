@@ -31,6 +31,7 @@ from dudao.core.errors import DomainError
 
 from . import checks, rules
 from .access import check_writer
+from .attendance import apply_attendance, attendance_plan
 from .checks import (
     ConflictError,
     audit,
@@ -40,7 +41,6 @@ from .checks import (
     plain,
     resolve_phase,
 )
-from .definitions import apply_attendance, attendance_plan
 from .exemptions import (
     confirm_exemption,
     propose_exemption,

@@ -6,15 +6,24 @@ and imported. Rules a kind's fields obey are written here once; the generic acti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from decimal import Decimal
-
 from dudao.core.errors import DomainError
-from dudao.imports.excel import CellError, clean_bool, clean_choice, clean_date, clean_text
 
 from . import checks, forms, kinds, selectors
+from .attendance import apply_attendance, attendance_plan
 from .checks import check_members, hours_value, member, plain, required
 from .exemptions import propose_exemption, withdraw_exemption
+from .import_cells import (
+    bool_cell,
+    choices_cell,
+    date_cell,
+    integer_cell,
+    meeting_cell,
+    people_cell,
+    person_cell,
+    speaker_role_cell,
+    template_kind_cell,
+    text_cell,
+)
 from .models import (
     Activity,
     ActivityKind,
@@ -32,77 +41,6 @@ from .models import (
     TalkForm,
 )
 from .registry import Column, ImportColumn, RecordKind, register
-
-# --- cell readers for imports ---------------------------------------------------------------
-
-
-def _date(value, _lk):
-    date = clean_date(value)
-    if date is None:
-        raise CellError("请填写日期，如 2005-01-23")
-    return date
-
-
-def _text(value, _lk):
-    return clean_text(value)
-
-
-def _number(value, _lk):
-    text = clean_text(value)
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except ArithmeticError:
-        raise CellError(f"应为数字，实际为“{text}”") from None
-
-
-def _integer(value, _lk):
-    number = _number(value, _lk)
-    if number is None:
-        return None
-    if number != number.to_integral_value():
-        raise CellError(f"应为整数，实际为“{clean_text(value)}”")
-    return int(number)
-
-
-def _bool(value, _lk):
-    return clean_bool(value)
-
-
-def _choices(choices, what: str):
-    mapping = {label: code for code, label in choices} | {code: code for code, _ in choices}
-    return lambda value, _lk: clean_choice(value, mapping, what)
-
-
-def _template_kind(attr: str, what: str):
-    def parse(value, lk):
-        names = getattr(lk.labels, attr)
-        return clean_choice(value, {n: c for c, n in names.items()} | {c: c for c in names}, what)
-
-    return parse
-
-
-def _person(value, lk):
-    return lk.person(value) if clean_text(value) else None
-
-
-def _people(value, lk):
-    parts = [x for x in clean_text(value).replace("，", "、").replace(",", "、").split("、") if x]
-    return [lk.person(x.strip()) for x in parts]
-
-
-def _meeting(value, lk):
-    return lk.meeting(value) if clean_text(value) else None
-
-
-def _branch(value, lk):
-    return lk.branch(value) if clean_text(value) else None
-
-
-def _speaker_role(value, lk):
-    return _choices(SpeakerRole.choices, "主讲人身份")(value, lk) or ""
-
 
 # --- column readers ---------------------------------------------------------------------------
 
@@ -145,50 +83,6 @@ def _session_clean(participation, d, _record):
         "branch": checks.branch_of_unit(participation, d.get("branch")),
         "note": d.get("note") or "",
     }
-
-
-def attendance_plan(
-    session: StudySession,
-    person_ids: Iterable[int],
-    hours_by_person: Mapping[int, object] | None,
-) -> dict[int, Decimal]:
-    """{person id: hours credited}: the session's hours unless a member left early."""
-    people = check_members(session.participation, person_ids, branch=session.branch)
-    overrides = {int(k): v for k, v in (hours_by_person or {}).items() if v not in (None, "")}
-    return {
-        pk: hours_value(overrides[pk], f"{p.name}的计入学时", maximum=session.hours)
-        if pk in overrides
-        else session.hours
-        for pk, p in people.items()
-    }
-
-
-def apply_attendance(session: StudySession, plan: dict[int, Decimal]) -> dict:
-    """Make the session's attendance exactly ``plan``; returns what changed (empty: nothing)."""
-    current = {a.person_id: a for a in session.attendances.all()}
-    removed = [pk for pk in current if pk not in plan]
-    added = [pk for pk in plan if pk not in current]
-    changed = [pk for pk in plan if pk in current and current[pk].hours != plan[pk]]
-    if removed:
-        Attendance.objects.filter(session=session, person_id__in=removed).delete()
-    Attendance.objects.bulk_create(
-        [
-            Attendance(
-                session=session,
-                person_id=pk,
-                participation_id=session.participation_id,
-                phase=session.phase,
-                kind=session.kind,
-                hours=plan[pk],
-            )
-            for pk in added
-        ]
-    )
-    for pk in changed:
-        Attendance.objects.filter(pk=current[pk].pk).update(hours=plan[pk])
-    if not (removed or added or changed):
-        return {}
-    return {"added": len(added), "removed": len(removed), "changed": len(changed)}
 
 
 def _session_relate(session, data, before):
@@ -365,14 +259,14 @@ MEETINGS = register(
             Column("会议情况", lambda m, _l: m.note, wide=True),
         ],
         import_columns=[
-            ImportColumn("日期", "date", _date, required=True),
-            ImportColumn("会议类型", "kind", _template_kind("meeting_kinds", "会议类型"), True),
-            ImportColumn("会议名称", "title", _text, required=True),
-            ImportColumn("主讲人", "speaker", _text),
-            ImportColumn("主讲人身份", "speaker_role", _speaker_role),
-            ImportColumn("参会人数", "attendees", _integer),
-            ImportColumn("督导组到会", "attended_by_group", _bool, hint="填“是”或“否”"),
-            ImportColumn("会议情况", "note", _text),
+            ImportColumn("日期", "date", date_cell, required=True),
+            ImportColumn("会议类型", "kind", template_kind_cell("meeting_kinds", "会议类型"), True),
+            ImportColumn("会议名称", "title", text_cell, required=True),
+            ImportColumn("主讲人", "speaker", text_cell),
+            ImportColumn("主讲人身份", "speaker_role", speaker_role_cell),
+            ImportColumn("参会人数", "attendees", integer_cell),
+            ImportColumn("督导组到会", "attended_by_group", bool_cell, hint="填“是”或“否”"),
+            ImportColumn("会议情况", "note", text_cell),
         ],
         natural_key=("date", "kind", "title"),
         writer_branches=lambda d: {b.pk for b in d.get("branches") or []} or None,
@@ -428,10 +322,10 @@ TESTS = register(
             Column("缺考人数", lambda t, _l: _counted(t, "n_absent", score__isnull=True)),
         ],
         import_columns=[
-            ImportColumn("日期", "date", _date, required=True),
-            ImportColumn("名称", "title", _text, required=True),
-            ImportColumn("满分", "full_score", _integer),
-            ImportColumn("及格分", "pass_score", _integer),
+            ImportColumn("日期", "date", date_cell, required=True),
+            ImportColumn("名称", "title", text_cell, required=True),
+            ImportColumn("满分", "full_score", integer_cell),
+            ImportColumn("及格分", "pass_score", integer_cell),
         ],
         natural_key=("date", "title"),
         requirement_kinds=("test_participation",),
@@ -484,11 +378,11 @@ ACTIVITIES = register(
             Column("事迹或活动内容", lambda a, _l: a.description, wide=True),
         ],
         import_columns=[
-            ImportColumn("日期", "date", _date, required=True),
-            ImportColumn("类别", "kind", _choices(ActivityKind.choices, "类别"), True),
-            ImportColumn("件数", "count", _integer),
-            ImportColumn("当事党员", "person", _person, hint="人员编号或姓名"),
-            ImportColumn("事迹或活动内容", "description", _text, required=True),
+            ImportColumn("日期", "date", date_cell, required=True),
+            ImportColumn("类别", "kind", choices_cell(ActivityKind.choices, "类别"), True),
+            ImportColumn("件数", "count", integer_cell),
+            ImportColumn("当事党员", "person", person_cell, hint="人员编号或姓名"),
+            ImportColumn("事迹或活动内容", "description", text_cell, required=True),
         ],
         natural_key=("date", "kind", "description"),
         refs={"person": "person"},
@@ -545,12 +439,12 @@ TALKS = register(
             Column("谈话要点", lambda t, _l: t.summary, wide=True),
         ],
         import_columns=[
-            ImportColumn("轮次", "round_number", _integer, required=True),
-            ImportColumn("日期", "date", _date, required=True),
-            ImportColumn("形式", "form", _choices(TalkForm.choices, "形式"), required=True),
-            ImportColumn("谈话人", "initiator", _person, True, hint="人员编号或姓名"),
-            ImportColumn("谈话对象", "participants", _people, True, hint="多人用“、”分隔"),
-            ImportColumn("谈话要点", "summary", _text),
+            ImportColumn("轮次", "round_number", integer_cell, required=True),
+            ImportColumn("日期", "date", date_cell, required=True),
+            ImportColumn("形式", "form", choices_cell(TalkForm.choices, "形式"), required=True),
+            ImportColumn("谈话人", "initiator", person_cell, True, hint="人员编号或姓名"),
+            ImportColumn("谈话对象", "participants", people_cell, True, hint="多人用“、”分隔"),
+            ImportColumn("谈话要点", "summary", text_cell),
         ],
         natural_key=("round_number", "date", "initiator"),
         refs={"initiator": "person", "participants": "people"},
@@ -587,9 +481,9 @@ PROBLEMS = register(
             Column("问题", lambda x, _l: x.text, wide=True),
         ],
         import_columns=[
-            ImportColumn("查摆人", "person", _person, hint="人员编号或姓名；空为领导班子"),
-            ImportColumn("来源", "source", _choices(FindingSource.choices, "来源")),
-            ImportColumn("问题", "text", _text, required=True),
+            ImportColumn("查摆人", "person", person_cell, hint="人员编号或姓名；空为领导班子"),
+            ImportColumn("来源", "source", choices_cell(FindingSource.choices, "来源")),
+            ImportColumn("问题", "text", text_cell, required=True),
         ],
         natural_key=("person", "source", "text"),
         refs={"person": "person"},
@@ -633,10 +527,10 @@ CRITICISMS = register(
             Column("批评意见", lambda c, _l: c.text, wide=True),
         ],
         import_columns=[
-            ImportColumn("提出人", "critic", _person, True, hint="人员编号或姓名"),
-            ImportColumn("被批评人", "target", _person, True, hint="人员编号或姓名"),
-            ImportColumn("会议", "meeting", _meeting, hint="本阶段会议的名称，可不填"),
-            ImportColumn("批评意见", "text", _text, required=True),
+            ImportColumn("提出人", "critic", person_cell, True, hint="人员编号或姓名"),
+            ImportColumn("被批评人", "target", person_cell, True, hint="人员编号或姓名"),
+            ImportColumn("会议", "meeting", meeting_cell, hint="本阶段会议的名称，可不填"),
+            ImportColumn("批评意见", "text", text_cell, required=True),
         ],
         natural_key=("critic", "target", "text"),
         refs={"critic": "person", "target": "person", "meeting": "meeting"},
@@ -677,10 +571,12 @@ EXEMPTIONS = register(
             Column("撤销原因", lambda e, _l: e.withdraw_reason),
         ],
         import_columns=[
-            ImportColumn("党员", "person", _person, True, hint="人员编号或姓名"),
+            ImportColumn("党员", "person", person_cell, True, hint="人员编号或姓名"),
             ImportColumn("免于的要求", "requirement", lambda v, lk: lk.requirement(v), True),
-            ImportColumn("原因类别", "reason", _choices(ExemptionReason.choices, "原因类别"), True),
-            ImportColumn("情况说明", "explanation", _text, required=True),
+            ImportColumn(
+                "原因类别", "reason", choices_cell(ExemptionReason.choices, "原因类别"), True
+            ),
+            ImportColumn("情况说明", "explanation", text_cell, required=True),
         ],
         natural_key=("person", "requirement"),
         refs={"person": "person"},
