@@ -10,7 +10,7 @@ from django import forms
 from . import kinds
 from .models import ActivityKind, ExemptionReason, FindingSource, SpeakerRole, TalkForm
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 REQUIRED = {"required": "请填写此项。", "invalid": "格式不对，请重新填写。"}
@@ -22,18 +22,22 @@ def new_token() -> str:
 
 
 class RecordForm(forms.Form):
+    """``ctx`` (``pages.PageContext``): the participation, the user's rights and the unit's
+    members, branches and meetings the choices are made of. The phases offered are those a
+    record may still go into (a frozen phase is not among them), and the record's own."""
+
     phase = forms.ChoiceField(label="阶段")
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, participation, **kwargs):
+    def __init__(self, *args, ctx, **kwargs):
         super().__init__(*args, **kwargs)
-        self.participation = participation
-        self.fields["phase"].choices = [
-            (p["code"], p["name"]) for p in kinds.open_phases(participation)
-        ]
+        self.ctx = ctx
+        self.participation = ctx.participation
+        self.fields["phase"].choices = ctx.phase_choices
         for f in self.fields.values():
             f.error_messages.update(REQUIRED)
+            f.error_messages.update(getattr(f, "own_messages", {}))
 
 
 def _people_choices(people) -> list[tuple[int, str]]:
@@ -56,11 +60,12 @@ class SessionForm(RecordForm):
     branch = forms.ChoiceField(label="范围", required=False)
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, branches, unit_wide: bool, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        unit_wide = self.ctx.rights.write_all
         self.fields["kind"].choices = list(kinds.session_kinds(self.participation.campaign).items())
         choices = [("", "全单位")] if unit_wide else []
-        self.fields["branch"].choices = choices + [(b.pk, b.name) for b in branches]
+        self.fields["branch"].choices = choices + [(b.pk, b.name) for b in self.ctx.branches]
         self.fields["branch"].required = not unit_wide
 
 
@@ -87,11 +92,11 @@ class MeetingForm(RecordForm):
         label="会议情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, branches, people, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = list(kinds.meeting_kinds(self.participation.campaign).items())
-        self.fields["speaker_person"].choices = [("", "—")] + _people_choices(people)
-        self.fields["branches"].choices = [(b.pk, b.name) for b in branches]
+        self.fields["speaker_person"].choices = [("", "—")] + _people_choices(self.ctx.people)
+        self.fields["branches"].choices = [(b.pk, b.name) for b in self.ctx.branches]
 
 
 class TestForm(RecordForm):
@@ -113,9 +118,9 @@ class ActivityForm(RecordForm):
     count = forms.IntegerField(label="件数", min_value=1, initial=1)
     person = forms.TypedChoiceField(label="当事党员", required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "—")] + _people_choices(people)
+        self.fields["person"].choices = [("", "—")] + _people_choices(self.ctx.people)
 
 
 class ExemptionForm(RecordForm):
@@ -124,9 +129,10 @@ class ExemptionForm(RecordForm):
     reason = forms.ChoiceField(label="原因类别", choices=ExemptionReason.choices)
     explanation = forms.CharField(label="情况说明", max_length=300)
 
-    def __init__(self, *args, people, phase, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = _people_choices(people)
+        self.fields["person"].choices = _people_choices(self.ctx.people)
+        phase = self.ctx.phase
         self.fields["requirement"].choices = [
             (
                 code,
@@ -154,10 +160,10 @@ class TalkRecordForm(RecordForm):
         label="谈话要点", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["initiator"].choices = _people_choices(people)
-        self.fields["participants"].choices = _people_choices(people)
+        self.fields["initiator"].choices = _people_choices(self.ctx.people)
+        self.fields["participants"].choices = _people_choices(self.ctx.people)
 
 
 class ProblemForm(RecordForm):
@@ -167,9 +173,9 @@ class ProblemForm(RecordForm):
     )
     text = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "领导班子")] + _people_choices(people)
+        self.fields["person"].choices = [("", "领导班子")] + _people_choices(self.ctx.people)
 
 
 class CriticismForm(RecordForm):
@@ -178,11 +184,22 @@ class CriticismForm(RecordForm):
     meeting = forms.TypedChoiceField(label="会议", required=False, coerce=int, empty_value=None)
     text = forms.CharField(label="批评意见", widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, people, meetings, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        people = self.ctx.people
         self.fields["critic"].choices = _people_choices(people)
         self.fields["target"].choices = _people_choices(people)
-        self.fields["meeting"].choices = [("", "—")] + [(m.pk, str(m)) for m in meetings]
+        self.fields["meeting"].choices = [("", "—")] + [(m.pk, str(m)) for m in self.ctx.meetings]
+
+
+class CorrectionMixin(forms.Form):
+    correction_reason = forms.CharField(label="更正理由（必填，将记入档案）", max_length=300)
+    correction_reason.own_messages = {"required": "更正已封存的记录须写明理由。"}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", "确认"), ("refuse", "不予确认")])
+    reason = forms.CharField(label="意见", max_length=300, required=False)
 
 
 class ReasonForm(forms.Form):

@@ -57,6 +57,25 @@ class ImportOutcome:
     unchanged: int = 0
     skipped_rows: int = 0
 
+    def audit(self, actor, code: str, participation: Participation, phase: str) -> None:
+        """One event for the whole import (each stored row has its own as well)."""
+        if not (self.created or self.changed):
+            return
+        record_event(
+            actor=actor,
+            action=f"records.import.{code}",
+            target=participation,
+            campaign_id=participation.campaign_id,
+            organisation_id=participation.unit_id,
+            data={
+                "phase": phase,
+                "created": self.created,
+                "changed": self.changed,
+                "unchanged": self.unchanged,
+                "skipped_rows": self.skipped_rows,
+            },
+        )
+
     @property
     def summary(self) -> str:
         return f"新增 {self.created} 项，修改 {self.changed} 项，未变 {self.unchanged} 项" + (
@@ -468,21 +487,7 @@ def import_attendance(
                 outcome.changed += 1
             else:
                 outcome.unchanged += 1
-        if outcome.created or outcome.changed:
-            record_event(
-                actor=actor,
-                action="records.import.attendance",
-                target=participation,
-                campaign_id=participation.campaign_id,
-                organisation_id=participation.unit_id,
-                data={
-                    "phase": phase,
-                    "created": outcome.created,
-                    "changed": outcome.changed,
-                    "unchanged": outcome.unchanged,
-                    "skipped_rows": outcome.skipped_rows,
-                },
-            )
+        outcome.audit(actor, "attendance", participation, phase)
     outcome.imported = True
     return outcome
 

@@ -270,10 +270,19 @@ class ExemptionReason(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class ExemptionStatus(models.TextChoices):
+    # Issue 10.2: nobody certifies himself. The unit proposes; its supervision group confirms
+    # or refuses (with a reason); only a confirmed exemption counts in the requirements.
+    PROPOSED = "proposed", "待督导组确认"
+    CONFIRMED = "confirmed", "已确认"
+    REFUSED = "refused", "未予确认"
+
+
 class Exemption(models.Model):
     """A member exempted from named requirements of a phase, with the reason. Only requirements
     whose template lists the reason in ``applies_to.exemptable_categories`` can be exempted
-    (checked by the action). Withdrawn exemptions are kept (``withdrawn_at``) for the archive."""
+    (checked by the action). Withdrawn exemptions are kept (``withdrawn_at``) for the archive.
+    The unit proposes; it counts once the unit's supervision group confirmed it (``status``)."""
 
     participation = models.ForeignKey(
         "campaigns.Participation",
@@ -297,6 +306,25 @@ class Exemption(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdraw_reason = models.CharField("撤销原因", max_length=300, blank=True)
+    # Added in 0003. Rows from before the confirmation step start as proposed: no unit's own
+    # word counts until its group has looked at it.
+    status = models.CharField(
+        "确认状态",
+        max_length=16,
+        choices=ExemptionStatus.choices,
+        default=ExemptionStatus.PROPOSED,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    decision_reason = models.CharField("确认意见", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "免于要求登记"
@@ -409,3 +437,47 @@ class Criticism(Record):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class CorrectionOperation(models.TextChoices):
+    EDIT = "edit", "修改"
+    DELETE = "delete", "删除"
+
+
+class RecordCorrection(models.Model):
+    """A change to a record of a phase the unit has left (issue 10.1): the phase's evidence is
+    frozen once its transition was approved, so a change afterwards is a correction with a
+    reason, kept beside the record (and in the audit trail) and flagged "批准后改动" wherever
+    the approval is shown. ``changes``: {field: [before, after]}; a deletion keeps what was
+    deleted."""
+
+    participation = models.ForeignKey(
+        "campaigns.Participation",
+        verbose_name="参加单位",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    phase = models.CharField("阶段", max_length=64)
+    kind = models.CharField("记录类别", max_length=32)
+    record_id = models.PositiveBigIntegerField("记录编号")
+    record_label = models.CharField("记录", max_length=200)
+    operation = models.CharField("改动", max_length=8, choices=CorrectionOperation.choices)
+    reason = models.CharField("更正理由", max_length=300)
+    changes = models.JSONField("改动内容", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "批准后更正"
+        verbose_name_plural = "批准后更正"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["participation", "phase"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_operation_display()} {self.record_label}"

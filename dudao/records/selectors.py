@@ -22,6 +22,7 @@ from .models import (
     KnowledgeTest,
     Meeting,
     ProblemFound,
+    RecordCorrection,
     StudySession,
     Talk,
     TestResult,
@@ -292,3 +293,19 @@ def own_records(participation: Participation, person: Person):
         .annotate(h=Sum("hours"))
     )
     return attendance, results, totals
+
+
+def corrections_for(participation_ids) -> dict[int, list[RecordCorrection]]:
+    """{participation id: its corrections of frozen records, newest first} — what the
+    transition pages flag as "批准后改动" beside an approval, in one query for any number of
+    units. Each correction names its phase (``phase``), the record (``kind``, ``record_id``,
+    ``record_label``), what changed (``changes``), why (``reason``), who and when."""
+    out: dict[int, list[RecordCorrection]] = {}
+    rows = (
+        RecordCorrection.objects.filter(participation_id__in=list(participation_ids))
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
+    for c in rows:
+        out.setdefault(c.participation_id, []).append(c)
+    return out

@@ -145,9 +145,10 @@ class Context:
             reader = record_reader()
             Exemption = reader.exemption
             reasons = reader.exemption_reasons
-            rows = Exemption.objects.filter(withdrawn_at__isnull=True).values_list(
-                "participation_id", "phase", "requirement", "person_id", "reason"
-            )
+            # Only exemptions the unit's supervision group confirmed count (issue 10.2).
+            rows = Exemption.objects.filter(
+                withdrawn_at__isnull=True, status="confirmed"
+            ).values_list("participation_id", "phase", "requirement", "person_id", "reason")
             if self.whole_campaign:
                 sub = Participation.objects.filter(campaign_id=self.campaign.pk).values("pk")
                 chunks = rows.filter(participation_id__in=sub).iterator(chunk_size=10000)

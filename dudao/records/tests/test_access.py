@@ -58,7 +58,7 @@ def _pages(o):
         ("meetings", f"/records/{a}/meetings/", SESSIONS, "动员大会"),
         ("meetings export", f"/records/{a}/meetings/export.xlsx", SESSIONS, None),
         ("meeting new", f"/records/{a}/meetings/new/", UNIT_A | {"secretary"}, "登记会议"),
-        ("meeting edit", f"/records/{a}/meetings/{m}/", UNIT_A, "动员大会"),
+        ("meeting", f"/records/{a}/meetings/{m}/", SESSIONS, "动员大会"),
         ("tests", f"/records/{a}/tests/", READERS, "百题测试"),
         ("tests export", f"/records/{a}/tests/export.xlsx", READERS, None),
         ("test new", f"/records/{a}/tests/new/", UNIT_A, "登记知识检测"),

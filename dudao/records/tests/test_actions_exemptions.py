@@ -37,7 +37,7 @@ def test_it_refuses_a_reason_the_requirement_does_not_list(cast, pa):
     with pytest.raises(DomainError, match="不能免于"):
         _exempt(cast, pa, requirement="mobilisation_meeting")
     # A requirement of another phase.
-    with pytest.raises(DomainError, match="没有编码"):
+    with pytest.raises(DomainError, match="没有这项要求"):
         _exempt(cast, pa, requirement="self_analysis_docs")
     # Someone from another unit.
     with pytest.raises(DomainError, match="周敏"):

@@ -63,12 +63,13 @@ def test_it_refuses_a_kind_the_template_does_not_name(cast, pa):
         _session(cast, pa, kind="karaoke")
 
 
-def test_it_refuses_a_later_phase_and_allows_an_earlier_one(cast, pa):
+def test_it_refuses_a_later_phase_and_a_phase_the_unit_has_left(cast, pa):
     with pytest.raises(DomainError, match="尚未开始"):
         _session(cast, pa, phase="analysis")
     pa.current_phase = "analysis"
     pa.save()
-    assert _session(cast, pa, phase="study").phase == "study"
+    with pytest.raises(DomainError, match="转段已经批准"):
+        _session(cast, pa, phase="study")
     assert _session(cast, pa, topic="另一场").phase == "analysis"
 
 

@@ -122,6 +122,9 @@ def complete_study_phase_except_mobilisation(cast):
         reason="away",
         explanation="外出务工，未能参加测试",
     )
+    # The unit proposes; its supervision group confirms (issue 10.2: nobody certifies himself).
+    for exemption in records_actions.Exemption.objects.filter(participation=p):
+        records_actions.confirm_exemption(actor=cast.user("group_leader"), exemption=exemption)
     sessions = [("concentrated", 8, 29), ("concentrated", 8, 30), ("concentrated", 8, 31)]
     sessions += [("central_group", 8, 26), ("party_lecture", 3, 27)]
     sessions += [("discussion", 2, d) for d in range(1, 6)]

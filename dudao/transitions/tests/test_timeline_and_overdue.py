@@ -136,9 +136,10 @@ def test_it_shows_each_phase_with_its_dates_and_every_decision(db):
 
 def test_it_records_the_summary_and_mobilisation_meeting_of_the_new_phase(db):
     cast = timed_cast()
-    app = _through(cast, "2005-03-01")
     p = part(cast)
-    with at("2005-03-03"):
+    # Recorded in the old phase while it was open: once its transition is approved that
+    # phase's records are frozen (issue 10.1).
+    with at("2005-02-27"):
         old = records_actions.record_meeting(
             actor=cast.user("liaison"),
             participation=p,
@@ -147,6 +148,9 @@ def test_it_records_the_summary_and_mobilisation_meeting_of_the_new_phase(db):
             title="学习动员阶段小结会（旧阶段）",
             phase="study",
         )
+    app = _through(cast, "2005-03-01")
+    p = part(cast)
+    with at("2005-03-03"):
         meeting = records_actions.record_meeting(
             actor=cast.user("liaison"),
             participation=p,

@@ -157,9 +157,13 @@ def template_source(source: str) -> str:
 # The requirements engine names the record behind a piece of evidence; links are the view
 # layer's business (the engine builds no URLs). kind → (URL name, argument names).
 EVIDENCE_ROUTES = {
-    "study_session": ("records:session_edit", ("participation_id", "session_id")),
-    "meeting": ("records:meeting_edit", ("participation_id", "meeting_id")),
-    "document": ("reviews:detail", ("pk",)),
+    "study_session": (
+        "records:kind_record",
+        ("participation_id", "record_id"),
+        {"kind": "sessions"},
+    ),
+    "meeting": ("records:kind_record", ("participation_id", "record_id"), {"kind": "meetings"}),
+    "document": ("reviews:detail", ("pk",), {}),
 }
 
 
@@ -174,9 +178,9 @@ def evidence_url(evidence) -> str:
     route = EVIDENCE_ROUTES.get(kind)
     if route is None:
         return ""
-    name, params = route
+    name, params, fixed = route
     try:
-        return reverse(name, kwargs=dict(zip(params, ids, strict=True)))
+        return reverse(name, kwargs={**fixed, **dict(zip(params, ids, strict=True))})
     except NoReverseMatch:
         # A record kind whose page has moved: show the evidence without a link, not a 500.
         return ""
