@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dudao.api import api
+from dudao.campaigns import first_login_views
 
 admin.site.site_header = "督导通 数据维护"
 admin.site.site_title = "督导通"
@@ -11,6 +12,16 @@ admin.site.site_title = "督导通"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path(
+        "accounts/campaigns/<int:campaign_id>/first-login-links/",
+        first_login_views.first_login_links,
+        name="first_login_links",
+    ),
+    path(
+        "accounts/campaigns/<int:campaign_id>/first-login-links.xlsx",
+        first_login_views.first_login_links_export,
+        name="first_login_links_export",
+    ),
     path("accounts/", include("dudao.orgs.urls")),
     path("imports/", include("dudao.imports.urls")),
     path("campaigns/", include("dudao.campaigns.urls")),

@@ -30,14 +30,4 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("first-login/<uidb64>/<token>/", views.first_login, name="first_login"),
-    path(
-        "campaigns/<int:campaign_id>/first-login-links/",
-        views.first_login_links,
-        name="first_login_links",
-    ),
-    path(
-        "campaigns/<int:campaign_id>/first-login-links.xlsx",
-        views.first_login_links_export,
-        name="first_login_links_export",
-    ),
 ]
