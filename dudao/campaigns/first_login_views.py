@@ -8,8 +8,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 
 from dudao.core.errors import DomainError
@@ -50,7 +49,7 @@ def _unit_name(user) -> str:
 def first_login_links(request, campaign_id):
     campaign = get_campaign_for_user(request.user, campaign_id)
     if not first_login_links_permits(request.user, campaign).may("view_links"):
-        raise PermissionDenied
+        raise Http404("页面不存在或您无权查看")
     return render(
         request,
         "registration/first_login_links.html",
@@ -66,7 +65,7 @@ def first_login_links(request, campaign_id):
 def first_login_links_export(request, campaign_id):
     campaign = get_campaign_for_user(request.user, campaign_id)
     if not first_login_links_permits(request.user, campaign).may("view_links"):
-        raise PermissionDenied
+        raise Http404("页面不存在或您无权查看")
     rows = (
         (u.username, u.get_full_name() or u.username, _unit_name(u), link)
         for u, link in _links(request, campaign)

@@ -192,5 +192,6 @@ ROWS = [
         allowed=set(),
         post=_content,
         post_allowed=OFFICE_OR_ADMIN,
+        post_only=True,
     ),
 ]

@@ -99,7 +99,7 @@ SHOWS = {
     "sessions": "矩阵学习",
     "meetings": "矩阵会议",
     "activities": "矩阵好人好事",
-    "talks": "陈",
+    "talks": "一对一",
     "problems": "矩阵问题",
     "criticisms": "矩阵批评",
     "tests": "矩阵检测",
@@ -134,16 +134,16 @@ def _kind_rows(slug: str) -> list[Row]:
             Row(f"records: {slug} edit", "records:kind_edit", _record_url(slug, "edit/"),
                 record_readers, lambda c, s=slug: SHOWS[s], post=lambda c: {}, post_allowed=writers),
             Row(f"records: {slug} delete", "records:kind_delete", _record_url(slug, "delete/"),
-                set(), post=lambda c: {"reason": "矩阵删除"}, post_allowed=writers),
+                set(), post=lambda c: {"reason": "矩阵删除"}, post_allowed=writers, post_only=True),
             # The record's phase is open: nobody corrects it, everyone edits or reads it.
             Row(f"records: {slug} correct", "records:kind_correct", _record_url(slug, "correct/"),
-                set(), post=lambda c: {"correction_reason": "矩阵更正"}),
+                set(), post=lambda c: {"correction_reason": "矩阵更正"}, post_only=True),
         ]  # fmt: skip
     if slug == "exemptions":
         rows.append(
             Row("records: exemptions withdraw", "records:kind_delete",
                 lambda c: f"/records/{_pa(c).pk}/exemptions/{_exemption(c).pk}/delete/", set(),
-                post=lambda c: {"reason": "矩阵撤销"}, post_allowed=UNIT_A)
+                post=lambda c: {"reason": "矩阵撤销"}, post_allowed=UNIT_A, post_only=True)
         )  # fmt: skip
     return rows
 
@@ -180,7 +180,7 @@ ROWS = [
     Row("records: scores template", "records:scores_template", _test_url("template.xlsx"), UNIT_A),
     Row("records: exemption decide", "records:exemption_decide",
         lambda c: f"/records/{_pa(c).pk}/exemptions/{_exemption(c).pk}/decide/", set(),
-        post=lambda c: {"decision": "confirm"}, post_allowed=GROUP1),
+        post=lambda c: {"decision": "confirm"}, post_allowed=GROUP1, post_only=True),
 ]  # fmt: skip
 for _slug in LABELS:
     ROWS += _kind_rows(_slug)

@@ -123,7 +123,7 @@ ROWS = [
         set(),
         post=lambda c: {},
         post_allowed=UNIT_A | ADMIN,
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_item",
@@ -139,7 +139,7 @@ ROWS = [
         set(),
         post=lambda c: {"happened_on": "2005-04-01", "text": "进展"},
         post_allowed={"member"} | UNIT_A,
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_apply_close",
@@ -148,7 +148,7 @@ ROWS = [
         set(),
         post=lambda c: {"evidence": "已完成"},
         post_allowed=set(),
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_sign_off",
@@ -157,7 +157,7 @@ ROWS = [
         set(),
         post=lambda c: {"decision": "accept"},
         post_allowed=set(),
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_extension",
@@ -166,7 +166,7 @@ ROWS = [
         set(),
         post=lambda c: {"new_deadline": "2099-01-01", "reason": "等批复"},
         post_allowed={"member"} | UNIT_A | ADMIN,
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_decide_extension",
@@ -175,7 +175,7 @@ ROWS = [
         set(),
         post=lambda c: {"decision": "approve"},
         post_allowed=set(),
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_explain",
@@ -184,7 +184,7 @@ ROWS = [
         set(),
         post=lambda c: {"explanation": "说明"},
         post_allowed=UNIT_A | ADMIN,
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_attachment",
@@ -225,14 +225,14 @@ ROWS = [
         lambda c: f"/r/{_public(c).token}/",
         ALL_ROLES,
         lambda c: "整改情况公示",
-        extra={"public": True},
+        public=True,
     ),
     Row(
         "rect_public_qr",
         "rectification_public:qr",
         lambda c: f"/r/{_public(c).token}/qr.svg",
         ALL_ROLES,
-        extra={"public": True},
+        public=True,
     ),
 ]
 
@@ -270,7 +270,7 @@ ROWS += [
         set(),
         post=lambda c: {"title": "制度", "adopted_on": "2005-04-01", "adopted_by": "党委"},
         post_allowed=UNIT_A | ADMIN,
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_action_add",
@@ -284,7 +284,7 @@ ROWS += [
             "people": 1,
         },
         post_allowed=UNIT_A | ADMIN,
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_regulation_check",
@@ -293,7 +293,7 @@ ROWS += [
         set(),
         post=lambda c: {"decision": "in_force"},
         post_allowed={"office"} | ADMIN,
-        extra={"post_only": True},
+        post_only=True,
     ),
     Row(
         "rect_look_back",
@@ -309,6 +309,6 @@ ROWS += [
         set(),
         post=lambda c: {"outcome": "explained", "note": "说明"},
         post_allowed=UNIT_A | ADMIN,
-        extra={"post_only": True},
+        post_only=True,
     ),
 ]
