@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_q",
     "dudao.core",
     "dudao.orgs",
     "dudao.campaigns",
@@ -93,12 +94,20 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- Database -------------------------------------------------------------------------------
 # SQLite is the embedded default; PostgreSQL through DATABASE_URL is production.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Import progress (dudao/imports/progress.py): on PostgreSQL a table of the database, written on
+# a connection of its own; on SQLite, whose one write lock the import's transaction holds, a
+# small second database file beside the first.
+DUDAO_PROGRESS_SQLITE_PATH = None
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     SQLITE_PATH = Path(os.environ.get("DUDAO_SQLITE_PATH") or BASE_DIR / "var" / "dudao.sqlite3")
     # A fresh clone has no var/: create the folder so that `manage.py migrate` works at once.
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DUDAO_PROGRESS_SQLITE_PATH = Path(
+        os.environ.get("DUDAO_PROGRESS_SQLITE_PATH")
+        or SQLITE_PATH.with_name(SQLITE_PATH.stem + "-progress.sqlite3")
+    )
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -154,6 +163,42 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DUDAO_MAX_IMPORT_BYTES = int(os.environ.get("DUDAO_MAX_IMPORT_BYTES", str(100 * 1024 * 1024)))
 DUDAO_IMPORT_SYNC = env_bool("DUDAO_IMPORT_SYNC", False)
+
+# --- Background work (docs/decisions/0004-task-queue-django-q2.md) --------------------------
+# django-q2 with its ORM broker: the queue is a table in the application's own database, so it
+# works on the embedded SQLite and with any number of workers (`manage.py run_worker`) on one
+# PostgreSQL. A task's row is locked while it runs; if its worker dies, the task is handed out
+# again after `retry` seconds. Import tasks are idempotent (they re-check the job's state) and
+# `imports.fail_stalled_jobs` (a periodic job) ends any job whose worker stopped reporting.
+Q_CLUSTER = {
+    "name": "dudao",
+    "label": "后台任务",
+    "orm": "default",
+    "workers": int(os.environ.get("DUDAO_WORKERS", "2")),
+    # A city-scale import takes minutes; nothing we run takes an hour.
+    "timeout": int(os.environ.get("DUDAO_TASK_TIMEOUT_S", "3600")),
+    "retry": int(os.environ.get("DUDAO_TASK_TIMEOUT_S", "3600")) + 120,
+    "max_attempts": 2,
+    "ack_failures": True,
+    "save_limit": 500,
+    "poll": float(os.environ.get("DUDAO_QUEUE_POLL_S", "1")),
+    # The scheduler runs every 30 guard cycles (15 s by default).
+    "guard_cycle": float(os.environ.get("DUDAO_QUEUE_GUARD_CYCLE_S", "0.5")),
+    "catch_up": False,
+    "recycle": 100,
+}
+# A running import that has not reported progress for this long is taken as interrupted (its
+# worker died): the periodic job marks it failed; its one transaction rolled back.
+DUDAO_IMPORT_STALLED_AFTER_S = int(os.environ.get("DUDAO_IMPORT_STALLED_AFTER_S", "300"))
+# Periodic jobs: name -> {"func": dotted path, "minutes": interval}. `manage.py run_worker`
+# (and `manage.py sync_periodic_jobs`) writes them into django-q2's schedule; see
+# docs/development.md "Periodic jobs" for how to add one.
+DUDAO_PERIODIC_JOBS = {
+    "imports.fail_stalled_jobs": {
+        "func": "dudao.imports.actions.fail_stalled_jobs",
+        "minutes": 1,
+    },
+}
 
 # Transition applications waiting longer than this many days are flagged (one weekly cycle).
 DUDAO_TRANSITION_WAIT_DAYS = int(os.environ.get("DUDAO_TRANSITION_WAIT_DAYS", "7"))
