@@ -218,8 +218,28 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line may carry a one-time code (dudao/surveys/logfilter.py): every handler
+    # hides paths under /s/, and the development server logs through the same handler.
+    "filters": {"answer_paths": {"()": "dudao.surveys.logfilter.RedactAnswerPaths"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["answer_paths"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "filters": ["answer_paths"],
+            "formatter": "django.server",
+        },
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DUDAO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 CSRF_FAILURE_VIEW = "dudao.web.views.csrf_failure"

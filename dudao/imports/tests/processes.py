@@ -93,19 +93,14 @@ class Stack:
     def worker(self, **env) -> subprocess.Popen:
         return self.start("manage.py", "run_worker", env=env, log=f"worker-{len(self.procs)}.log")
 
-    def server(self, port: int, log: str) -> subprocess.Popen:
-        proc = self.start(
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--access-logfile",
-            "-",
-            log=log,
-        )
+    def server(self, port: int, log: str, *, dev: bool = False) -> subprocess.Popen:
+        """gunicorn with the project's config (or, dev=True, Django's runserver) on ``port``."""
+        if dev:
+            args = ["manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+        else:
+            args = ["-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
+        env = {"DUDAO_BIND": f"127.0.0.1:{port}", "DUDAO_GUNICORN_WORKERS": "1"}
+        proc = self.start(*args, env=env, log=log)
         wait_for_port(port, proc)
         return proc
 
