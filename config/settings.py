@@ -121,6 +121,9 @@ else:
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
+                    # Freed bytes are zeroed: a deleted sealed ballot or code row leaves no
+                    # trace in free pages (docs/anonymity.md).
+                    "PRAGMA secure_delete=ON;"
                     "PRAGMA busy_timeout=20000;"
                     "PRAGMA cache_size=-65536;"
                 ),
@@ -196,6 +199,10 @@ DUDAO_IMPORT_STALLED_AFTER_S = int(os.environ.get("DUDAO_IMPORT_STALLED_AFTER_S"
 DUDAO_PERIODIC_JOBS = {
     "imports.fail_stalled_jobs": {
         "func": "dudao.imports.actions.fail_stalled_jobs",
+        "minutes": 1,
+    },
+    "surveys.scrub_closed_rounds": {
+        "func": "dudao.surveys.atrest.scrub_closed_rounds",
         "minutes": 1,
     },
 }

@@ -25,6 +25,7 @@ from dudao.core.audit import record_event
 from dudao.core.errors import DomainError, TransitionError
 from dudao.orgs.models import Person
 
+from . import atrest
 from . import codes as code_rules
 from .instruments import get_instrument
 from .models import (
@@ -34,6 +35,7 @@ from .models import (
     PaperStatus,
     RoundStatus,
     SampledPerson,
+    SealedBallot,
     SurveyCode,
     SurveyRound,
     Tally,
@@ -305,8 +307,14 @@ def close_round(*, actor, round_: SurveyRound) -> SurveyRound:
     round_.status = RoundStatus.CLOSED
     round_.closed_at = timezone.now()
     round_.save(update_fields=["status", "closed_at"])
+    # Waits for any ballot in flight (it holds its code's row lock), then leaves nothing in the
+    # files that ties a code to its ballot (atrest.py: sealed ballots opened on SQLite, rows
+    # rewritten in random order, files scrubbed after the commit).
     SurveyCode.objects.filter(round=round_).update(used=F("used"))
-    Tally.objects.filter(round=round_).update(count=F("count"))
+    if atrest.seals_ballots():
+        atrest.open_sealed_ballots(round_)
+    atrest.rewrite_round_rows(round_)
+    atrest.after_close()
     outcome = round_outcome(round_)
     _audit(
         actor,
@@ -622,6 +630,17 @@ def submit_ballot(*, code: str, answers: dict[str, str]) -> BallotResult:
         # either it waits for this ballot to commit (and counts it), or it committed first and
         # this statement, which starts after the lock was granted, sees "closed". No lock is
         # taken on the round row, which every ballot would otherwise contend for.
+        if atrest.seals_ballots():
+            # SQLite: one transaction at a time (IMMEDIATE), so the round's status read here
+            # cannot change before the commit. The ballot is sealed, not counted (atrest.py).
+            cur.execute(_sql("status"), [row["round_id"]])
+            if cur.fetchone()[0] != RoundStatus.OPEN:
+                transaction.set_rollback(True)
+                return BallotResult("closed", MESSAGES["closed"])
+            SealedBallot.objects.create(
+                round_id=row["round_id"], box=atrest.seal(row["round_id"], chosen)
+            )
+            return BallotResult("counted", MESSAGES["counted"])
         pairs = " OR ".join(["(question = %s AND option = %s)"] * len(chosen))
         params: list = [row["round_id"], shard, row["round_id"], RoundStatus.OPEN.value]
         for question, option in chosen:

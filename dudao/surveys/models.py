@@ -311,3 +311,24 @@ class PaperEntry(models.Model):
             "valid": self.valid,
             "counts": dict(self.counts),
         }
+
+
+class SealedBallot(models.Model):
+    """On SQLite, an online ballot of an open round, sealed (encrypted with a key derived from
+    the server's secret key, never stored in the database, and padded to one length). Opened
+    and added to the counters only when the round closes, then deleted (secure_delete zeroes
+    the freed bytes). So the database file and its WAL — which a reader holding an old
+    snapshot keeps from being truncated — never show which counters a code's ballot moved.
+    See docs/anonymity.md and ``atrest.py``. Not used on PostgreSQL."""
+
+    round = models.ForeignKey(
+        SurveyRound, verbose_name="测评轮次", on_delete=models.CASCADE, related_name="+"
+    )
+    box = models.BinaryField("密封答卷")
+
+    class Meta:
+        verbose_name = "密封答卷"
+        verbose_name_plural = "密封答卷"
+
+    def __str__(self) -> str:
+        return f"密封答卷 {self.round_id}"
