@@ -10,7 +10,7 @@ PORT ?= 8000
 SCALE ?= small
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test test-pg lint format bench clean
+.PHONY: install demo serve worker test test-pg lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,17 +31,24 @@ install: $(STAMP)
 	} > .env
 
 ## demo: install, migrate, load the templates and a small demo city, print accounts, serve :8000
+## (with the background worker beside the server; Ctrl+C stops both)
 demo: install .env
 	@mkdir -p var
 	DUDAO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DUDAO_DEBUG=1 $(PY) manage.py load_template --all
 	DUDAO_DEBUG=1 DUDAO_FAST_PASSWORD_HASHER=$${DUDAO_FAST_PASSWORD_HASHER:-0} $(PY) manage.py seed_demo --scale $(SCALE)
 	@echo "打开 http://$(HOST):$(PORT)/ ，用上面列出的演示账号登录。按 Ctrl+C 停止。"
-	DUDAO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(MAKE) --no-print-directory serve
 
-## serve: serve the existing database without re-seeding
+## serve: serve the existing database without re-seeding, with the background worker beside it
 serve: install
-	DUDAO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DUDAO_DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  DUDAO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## worker: only the background worker (imports, periodic jobs); run several on PostgreSQL
+worker: install
+	DUDAO_DEBUG=1 $(PY) manage.py run_worker
 
 ## test: install and run the whole suite (browser tests skip, with a message, without chromium)
 test: install

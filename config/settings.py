@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "django_q",
     "dudao.core",
     "dudao.orgs",
     "dudao.campaigns",
@@ -139,12 +140,20 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- Database -------------------------------------------------------------------------------
 # SQLite is the embedded default; PostgreSQL through DATABASE_URL is production.
 DATABASE_URL = env_str("DATABASE_URL")
+# Import progress (dudao/imports/progress.py): on PostgreSQL a table of the database, written on
+# a connection of its own; on SQLite, whose one write lock the import's transaction holds, a
+# small second database file beside the first.
+DUDAO_PROGRESS_SQLITE_PATH = None
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     SQLITE_PATH = Path(env_str("DUDAO_SQLITE_PATH") or BASE_DIR / "var" / "dudao.sqlite3")
     # A fresh clone has no var/: create the folder so that `manage.py migrate` works at once.
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DUDAO_PROGRESS_SQLITE_PATH = Path(
+        os.environ.get("DUDAO_PROGRESS_SQLITE_PATH")
+        or SQLITE_PATH.with_name(SQLITE_PATH.stem + "-progress.sqlite3")
+    )
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -158,6 +167,9 @@ else:
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
+                    # Freed bytes are zeroed: a deleted sealed ballot or code row leaves no
+                    # trace in free pages (docs/anonymity.md).
+                    "PRAGMA secure_delete=ON;"
                     "PRAGMA busy_timeout=20000;"
                     "PRAGMA cache_size=-65536;"
                 ),
@@ -279,6 +291,46 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DUDAO_MAX_IMPORT_BYTES = env.int("DUDAO_MAX_IMPORT_BYTES", default=100 * 1024 * 1024)
 DUDAO_IMPORT_SYNC = env_bool("DUDAO_IMPORT_SYNC", False)
 
+# --- Background work (docs/decisions/0004-task-queue-django-q2.md) --------------------------
+# django-q2 with its ORM broker: the queue is a table in the application's own database, so it
+# works on the embedded SQLite and with any number of workers (`manage.py run_worker`) on one
+# PostgreSQL. A task's row is locked while it runs; if its worker dies, the task is handed out
+# again after `retry` seconds. Import tasks are idempotent (they re-check the job's state) and
+# `imports.fail_stalled_jobs` (a periodic job) ends any job whose worker stopped reporting.
+Q_CLUSTER = {
+    "name": "dudao",
+    "label": "后台任务",
+    "orm": "default",
+    "workers": int(os.environ.get("DUDAO_WORKERS", "2")),
+    # A city-scale import takes minutes; nothing we run takes an hour.
+    "timeout": int(os.environ.get("DUDAO_TASK_TIMEOUT_S", "3600")),
+    "retry": int(os.environ.get("DUDAO_TASK_TIMEOUT_S", "3600")) + 120,
+    "max_attempts": 2,
+    "ack_failures": True,
+    "save_limit": 500,
+    "poll": float(os.environ.get("DUDAO_QUEUE_POLL_S", "1")),
+    # The scheduler runs every 30 guard cycles (15 s by default).
+    "guard_cycle": float(os.environ.get("DUDAO_QUEUE_GUARD_CYCLE_S", "0.5")),
+    "catch_up": False,
+    "recycle": 100,
+}
+# A running import that has not reported progress for this long is taken as interrupted (its
+# worker died): the periodic job marks it failed; its one transaction rolled back.
+DUDAO_IMPORT_STALLED_AFTER_S = int(os.environ.get("DUDAO_IMPORT_STALLED_AFTER_S", "300"))
+# Periodic jobs: name -> {"func": dotted path, "minutes": interval}. `manage.py run_worker`
+# (and `manage.py sync_periodic_jobs`) writes them into django-q2's schedule; see
+# docs/development.md "Periodic jobs" for how to add one.
+DUDAO_PERIODIC_JOBS = {
+    "imports.fail_stalled_jobs": {
+        "func": "dudao.imports.actions.fail_stalled_jobs",
+        "minutes": 1,
+    },
+    "surveys.scrub_closed_rounds": {
+        "func": "dudao.surveys.atrest.scrub_closed_rounds",
+        "minutes": 1,
+    },
+}
+
 # Transition applications waiting longer than this many days are flagged (one weekly cycle).
 DUDAO_TRANSITION_WAIT_DAYS = env.int("DUDAO_TRANSITION_WAIT_DAYS", default=7)
 
@@ -308,8 +360,28 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line may carry a one-time code (dudao/surveys/logfilter.py): every handler
+    # hides paths under /s/, and the development server logs through the same handler.
+    "filters": {"answer_paths": {"()": "dudao.surveys.logfilter.RedactAnswerPaths"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["answer_paths"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "filters": ["answer_paths"],
+            "formatter": "django.server",
+        },
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DUDAO_LOG_LEVEL") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 CSRF_FAILURE_VIEW = "dudao.web.views.csrf_failure"

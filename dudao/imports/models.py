@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -16,6 +18,10 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", "导入中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+
+
+def _progress_key() -> str:
+    return secrets.token_hex(16)
 
 
 class ImportJob(models.Model):
@@ -45,6 +51,11 @@ class ImportJob(models.Model):
     summary = models.JSONField("结果", default=dict, blank=True)
     failure = models.TextField("失败原因", blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # When the current step (checking, importing) was handed to the task queue: a step that has
+    # reported no progress for DUDAO_IMPORT_STALLED_AFTER_S since then has lost its worker.
+    queued_at = models.DateTimeField("排队时间", null=True, blank=True)
+    # Key of the job's live progress row (progress.py); random, see there.
+    progress_key = models.CharField(max_length=32, default=_progress_key, editable=False)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
@@ -54,3 +65,22 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.file_name}"
+
+
+class ImportProgress(models.Model):
+    """Live progress of a running job (see progress.py: written on its own connection, and on
+    SQLite in a second database file). Read and written by progress.py only."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    stage = models.CharField(max_length=64)
+    done = models.IntegerField()
+    total = models.IntegerField()
+    at = models.FloatField()
+
+    class Meta:
+        db_table = "imports_progress"
+        verbose_name = "导入进度"
+        verbose_name_plural = "导入进度"
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.done}/{self.total}"

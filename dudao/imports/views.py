@@ -112,16 +112,13 @@ def setup_template(request, campaign_id):
 @login_required
 def job_detail(request, job_id):
     job = _get_job_for_user(request.user, job_id)
-    live = (
-        progress.read(job.pk)
-        if job.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
-        else None
-    )
+    if actions.fail_if_stalled(job):  # its worker died: say so now, not only at the next sweep
+        job = _get_job_for_user(request.user, job_id)
     running = job.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
+    live = progress.read(job.progress_key) if running else None
     context = {
         "job": job,
         "live": live,
-        "stalled": running and progress.stalled(job.created_at, live),
         "percent": int(live["done"] * 100 / live["total"]) if live and live["total"] else 0,
         "running": running,
     }

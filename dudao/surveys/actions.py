@@ -25,19 +25,28 @@ from dudao.core.audit import record_event
 from dudao.core.errors import DomainError, TransitionError
 from dudao.orgs.models import Person
 
+from . import atrest
 from . import codes as code_rules
 from .instruments import get_instrument
 from .models import (
     PaperBallotSheet,
     PaperCount,
+    PaperEntry,
     PaperStatus,
     RoundStatus,
     SampledPerson,
+    SealedBallot,
     SurveyCode,
     SurveyRound,
     Tally,
 )
-from .selectors import member_audience, round_outcome, tested_members, unit_population
+from .selectors import (
+    member_audience,
+    paper_differences,
+    round_outcome,
+    tested_members,
+    unit_population,
+)
 
 # Counters per (question, option) are split over this many rows so that concurrent ballots of
 # one round rarely wait for the same row lock (held until the commit is on disk); results add
@@ -297,14 +306,23 @@ def close_round(*, actor, round_: SurveyRound) -> SurveyRound:
     round_ = _lock_round(round_)
     if round_.status != RoundStatus.OPEN:
         raise TransitionError(f"测评当前为“{round_.get_status_display()}”，不能结束。")
-    sheet = PaperBallotSheet.objects.filter(round=round_).first()
-    if sheet is not None and sheet.status != PaperStatus.CONFIRMED:
-        raise TransitionError("纸质票尚未经第二人复核，复核后才能结束测评。")
+    entered = PaperEntry.objects.filter(round=round_).exists()
+    agreed = PaperBallotSheet.objects.filter(round=round_, status=PaperStatus.CONFIRMED).exists()
+    if entered and not agreed:
+        raise TransitionError(
+            "纸质票须由两位同志分别录入且一致后才能结束测评（目前只录入了一次，或两次不一致）。"
+        )
     round_.status = RoundStatus.CLOSED
     round_.closed_at = timezone.now()
     round_.save(update_fields=["status", "closed_at"])
+    # Waits for any ballot in flight (it holds its code's row lock), then leaves nothing in the
+    # files that ties a code to its ballot (atrest.py: sealed ballots opened on SQLite, rows
+    # rewritten in random order, files scrubbed after the commit).
     SurveyCode.objects.filter(round=round_).update(used=F("used"))
-    Tally.objects.filter(round=round_).update(count=F("count"))
+    if atrest.seals_ballots():
+        atrest.open_sealed_ballots(round_)
+    atrest.rewrite_round_rows(round_)
+    atrest.after_close()
     outcome = round_outcome(round_)
     _audit(
         actor,
@@ -619,6 +637,17 @@ def submit_ballot(*, code: str, answers: dict[str, str]) -> BallotResult:
         # either it waits for this ballot to commit (and counts it), or it committed first and
         # this statement, which starts after the lock was granted, sees "closed". No lock is
         # taken on the round row, which every ballot would otherwise contend for.
+        if atrest.seals_ballots():
+            # SQLite: one transaction at a time (IMMEDIATE), so the round's status read here
+            # cannot change before the commit. The ballot is sealed, not counted (atrest.py).
+            cur.execute(_sql("status"), [row["round_id"]])
+            if cur.fetchone()[0] != RoundStatus.OPEN:
+                transaction.set_rollback(True)
+                return BallotResult("closed", MESSAGES["closed"])
+            SealedBallot.objects.create(
+                round_id=row["round_id"], box=atrest.seal(row["round_id"], chosen)
+            )
+            return BallotResult("counted", MESSAGES["counted"])
         pairs = " OR ".join(["(question = %s AND option = %s)"] * len(chosen))
         params: list = [row["round_id"], shard, row["round_id"], RoundStatus.OPEN.value]
         for question, option in chosen:
@@ -697,88 +726,126 @@ def _paper_figures(sheet: PaperBallotSheet) -> dict:
     }
 
 
-@transaction.atomic
-def enter_paper_ballots(
-    *, actor, round_: SurveyRound, issued: int, returned: int, void: int, valid: int, counts: dict
-) -> PaperBallotSheet:
-    """A clerk enters the paper ballots of a round; another person confirms them."""
-    round_ = _lock_round(round_)
-    if round_.status != RoundStatus.OPEN:
-        raise TransitionError("只有进行中的测评可以录入纸质票。")
-    if PaperBallotSheet.objects.filter(round=round_).exists():
-        raise DomainError("本轮纸质票已经录入；如有错误，请在下面更正并写明理由。")
-    inst = get_instrument(_template_data(round_.campaign), round_.instrument)
-    clean = _check_paper(
-        inst, issued=issued, returned=returned, void=void, valid=valid, counts=counts
-    )
+def _digest(figures: dict) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(figures, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _reconcile_paper(actor, round_: SurveyRound, inst: dict, entries: list[PaperEntry]) -> None:
+    """Two entries that agree become the round's confirmed sheet; otherwise nothing counts."""
+    if len(entries) < 2:
+        PaperBallotSheet.objects.filter(round=round_).delete()
+        return
+    first, second = entries[0], entries[1]
+    if first.figures() != second.figures():
+        PaperBallotSheet.objects.filter(round=round_).delete()
+        _audit(
+            actor,
+            "survey.paper.mismatch",
+            round_,
+            data={
+                "first": {"clerk": first.clerk_id, **first.figures()},
+                "second": {"clerk": second.clerk_id, **second.figures()},
+                "differ": [d[0] for d in paper_differences(inst, first, second)],
+            },
+        )
+        return
+    PaperBallotSheet.objects.filter(round=round_).delete()
     sheet = PaperBallotSheet.objects.create(
         round=round_,
-        issued=issued,
-        returned=returned,
-        void=void,
-        valid=valid,
-        entered_by=actor,
-        entered_at=timezone.now(),
+        issued=first.issued,
+        returned=first.returned,
+        void=first.void,
+        valid=first.valid,
+        status=PaperStatus.CONFIRMED,
+        entered_by_id=first.clerk_id,
+        entered_at=first.entered_at,
+        confirmed_by_id=second.clerk_id,
+        confirmed_at=timezone.now(),
     )
-    _write_counts(sheet, clean)
-    _audit(actor, "survey.paper.enter", round_, data=_paper_figures(sheet))
-    return sheet
+    _write_counts(sheet, first.counts)
+    _audit(
+        actor,
+        "survey.paper.agree",
+        round_,
+        data={"clerks": [first.clerk_id, second.clerk_id], **_paper_figures(sheet)},
+    )
 
 
 @transaction.atomic
-def correct_paper_ballots(
+def enter_paper_ballots(
     *,
     actor,
-    sheet: PaperBallotSheet,
+    round_: SurveyRound,
     issued: int,
     returned: int,
     void: int,
     valid: int,
     counts: dict,
-    reason: str,
-) -> PaperBallotSheet:
-    """Corrections are logged with the reason, the old and the new figures; a corrected tally
-    needs confirming again by someone other than the corrector."""
-    if not (reason or "").strip():
-        raise DomainError("更正纸质票须写明理由。")
-    round_ = _lock_round(sheet.round)
+    reason: str = "",
+) -> PaperEntry:
+    """A clerk enters his own count of the round's paper ballots (blind double entry).
+
+    The first entry waits for a second clerk, who counts and types every figure without seeing
+    the first (the page shows a clerk only his own entry). When both agree, the figures become
+    the round's confirmed sheet and count; when they differ, both clerks are shown where, and
+    nothing counts until one of them corrects his entry (with a reason) and they agree. The
+    audit event of an entry carries a digest, not the figures, so that nobody can read the
+    first count from the trail before the second is in; the agreement or mismatch event
+    carries both."""
+    round_ = _lock_round(round_)
     if round_.status != RoundStatus.OPEN:
-        raise TransitionError("测评已结束，纸质票不能再更正。")
-    sheet = PaperBallotSheet.objects.select_for_update().get(pk=sheet.pk)
+        raise TransitionError("只有进行中的测评可以录入纸质票。")
     inst = get_instrument(_template_data(round_.campaign), round_.instrument)
     clean = _check_paper(
         inst, issued=issued, returned=returned, void=void, valid=valid, counts=counts
     )
-    before = _paper_figures(sheet)
-    sheet.issued, sheet.returned, sheet.void, sheet.valid = issued, returned, void, valid
-    sheet.status = PaperStatus.ENTERED
-    sheet.entered_by = actor
-    sheet.entered_at = timezone.now()
-    sheet.confirmed_by = None
-    sheet.confirmed_at = None
-    sheet.save()
-    _write_counts(sheet, clean)
-    _audit(
-        actor,
-        "survey.paper.correct",
-        round_,
-        reason=reason.strip(),
-        data={"before": before, "after": _paper_figures(sheet)},
+    entries = list(PaperEntry.objects.select_for_update().filter(round=round_).order_by("pk"))
+    mine = next((e for e in entries if e.clerk_id == actor.pk), None)
+    figures = {"issued": issued, "returned": returned, "void": void, "valid": valid}
+    if mine is None:
+        if len(entries) >= 2:
+            raise DomainError(
+                "本轮纸质票已由两位同志分别录入；如不一致，请由这两位同志重新清点后各自更正。"
+            )
+        mine = PaperEntry.objects.create(
+            round=round_, clerk=actor, counts=clean, entered_at=timezone.now(), **figures
+        )
+        entries.append(mine)
+        _audit(
+            actor,
+            "survey.paper.enter",
+            round_,
+            data={"entry": len(entries), "digest": _digest(mine.figures())},
+        )
+    else:
+        if not (reason or "").strip():
+            raise DomainError("更正自己录入的纸质票须写明理由。")
+        before = _digest(mine.figures())
+        for key, value in figures.items():
+            setattr(mine, key, value)
+        mine.counts, mine.entered_at = clean, timezone.now()
+        mine.save()
+        _audit(
+            actor,
+            "survey.paper.correct",
+            round_,
+            reason=reason.strip(),
+            data={"before": before, "after": _digest(mine.figures())},
+        )
+    _reconcile_paper(actor, round_, inst, entries)
+    return mine
+
+
+def correct_paper_ballots(*, actor, round_: SurveyRound, reason: str, **figures) -> PaperEntry:
+    """A clerk corrects his own entry: the same as entering again, with a required reason."""
+    return enter_paper_ballots(actor=actor, round_=round_, reason=reason, **figures)
+
+
+def confirm_paper_ballots(*, actor, sheet=None, round_=None):
+    """There is no "confirm" any more: a second clerk confirms by counting himself."""
+    raise DomainError(
+        "纸质票须由第二位同志独立清点并录入全部票数，两次录入一致后才计入结果；不能只点确认。"
     )
-    return sheet
-
-
-@transaction.atomic
-def confirm_paper_ballots(*, actor, sheet: PaperBallotSheet) -> PaperBallotSheet:
-    sheet = PaperBallotSheet.objects.select_for_update().select_related("round").get(pk=sheet.pk)
-    if sheet.status == PaperStatus.CONFIRMED:
-        raise TransitionError("纸质票已经复核过。")
-    if sheet.entered_by_id == getattr(actor, "pk", None):
-        raise DomainError("录入人不能复核自己录入的纸质票：请另一位同志复核。")
-    sheet.status = PaperStatus.CONFIRMED
-    sheet.confirmed_by = actor
-    sheet.confirmed_at = timezone.now()
-    sheet.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    round_ = SurveyRound.objects.select_related("participation").get(pk=sheet.round_id)
-    _audit(actor, "survey.paper.confirm", round_, data=_paper_figures(sheet))
-    return sheet

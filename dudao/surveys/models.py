@@ -272,3 +272,63 @@ class PaperCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}·{self.option}"
+
+
+class PaperEntry(models.Model):
+    """One clerk's count of a round's paper ballots. Two clerks count independently, each
+    without seeing the other's figures (blind double entry); only when both entries agree do
+    the figures become the round's ``PaperBallotSheet`` (confirmed) and count."""
+
+    round = models.ForeignKey(
+        SurveyRound, verbose_name="测评轮次", on_delete=models.CASCADE, related_name="paper_entries"
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
+    )
+    issued = models.PositiveIntegerField("发出票数")
+    returned = models.PositiveIntegerField("收回票数")
+    void = models.PositiveIntegerField("无效票数")
+    valid = models.PositiveIntegerField("有效票数")
+    # {"question:option": count} for every option of the instrument.
+    counts = models.JSONField("各选项票数", default=dict)
+    entered_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        verbose_name = "纸质票录入"
+        verbose_name_plural = "纸质票录入"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "clerk"], name="paper_entry_once_per_clerk")
+        ]
+
+    def __str__(self) -> str:
+        return f"纸质票录入 {self.round_id}:{self.clerk_id}"
+
+    def figures(self) -> dict:
+        return {
+            "issued": self.issued,
+            "returned": self.returned,
+            "void": self.void,
+            "valid": self.valid,
+            "counts": dict(self.counts),
+        }
+
+
+class SealedBallot(models.Model):
+    """On SQLite, an online ballot of an open round, sealed (encrypted with a key derived from
+    the server's secret key, never stored in the database, and padded to one length). Opened
+    and added to the counters only when the round closes, then deleted (secure_delete zeroes
+    the freed bytes). So the database file and its WAL — which a reader holding an old
+    snapshot keeps from being truncated — never show which counters a code's ballot moved.
+    See docs/anonymity.md and ``atrest.py``. Not used on PostgreSQL."""
+
+    round = models.ForeignKey(
+        SurveyRound, verbose_name="测评轮次", on_delete=models.CASCADE, related_name="+"
+    )
+    box = models.BinaryField("密封答卷")
+
+    class Meta:
+        verbose_name = "密封答卷"
+        verbose_name_plural = "密封答卷"
+
+    def __str__(self) -> str:
+        return f"密封答卷 {self.round_id}"

@@ -12,7 +12,7 @@ from dudao.campaigns.requirements.ports import SurveyOutcome
 from dudao.orgs.models import OrgKind, Person, Role, RoleAssignment
 
 from .instruments import decide, get_instrument
-from .models import PaperCount, PaperStatus, RoundStatus, SurveyRound, Tally
+from .models import PaperCount, PaperEntry, PaperStatus, RoundStatus, SurveyRound, Tally
 
 # --- populations -----------------------------------------------------------------------------
 
@@ -97,6 +97,49 @@ def member_audience(participation, inst: dict, members: Iterable[Person]) -> dic
             group = by_branch[m.branch_id]
         out[m.pk] = [pk for pk in group if pk != m.pk]
     return out
+
+
+# --- paper ballots (blind double entry) ---------------------------------------------------------
+
+PAPER_FIELDS = (
+    ("issued", "发出票数"),
+    ("returned", "收回票数"),
+    ("void", "无效票数"),
+    ("valid", "有效票数"),
+)
+
+
+def paper_differences(inst: dict, first, second) -> list[tuple]:
+    """[(label, first's figure, second's figure)] for every figure the two entries differ on."""
+    out = []
+    for key, label in PAPER_FIELDS:
+        if getattr(first, key) != getattr(second, key):
+            out.append((label, getattr(first, key), getattr(second, key)))
+    for q in inst["questions"]:
+        for opt in q["options"]:
+            key = f"{q['code']}:{opt}"
+            a, b = first.counts.get(key, 0), second.counts.get(key, 0)
+            if a != b:
+                out.append((f"{q['text']} · {opt}", a, b))
+    return out
+
+
+def paper_state(round_: SurveyRound, user, inst: dict) -> dict:
+    """What the round page shows a runner about the paper ballots: ``status`` none / waiting
+    (one entry) / mismatch / agreed, the user's own entry (``mine``), and only on a mismatch
+    both entries' differing figures. Never another clerk's figures before both are in."""
+    entries = list(PaperEntry.objects.filter(round=round_).select_related("clerk").order_by("pk"))
+    mine = next((e for e in entries if e.clerk_id == user.pk), None)
+    state = {"entries": entries, "mine": mine, "differences": [], "may_enter": True}
+    if not entries:
+        state["status"] = "none"
+    elif len(entries) == 1:
+        state["status"] = "waiting"
+    else:
+        state["differences"] = paper_differences(inst, entries[0], entries[1])
+        state["status"] = "mismatch" if state["differences"] else "agreed"
+        state["may_enter"] = mine is not None
+    return state
 
 
 # --- results ---------------------------------------------------------------------------------

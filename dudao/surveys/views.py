@@ -46,6 +46,7 @@ from .selectors import (
     group_summary,
     latest_rounds,
     outcomes_for_rounds,
+    paper_state,
 )
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -223,14 +224,14 @@ def round_detail(request, round_id):
         .select_related("entered_by", "confirmed_by")
         .first()
     )
-    paper_counts = {}
-    if sheet is not None and runner:
-        paper_counts = {f"{c.question}:{c.option}": c.count for c in sheet.counts.all()}
+    paper = paper_state(round_, request.user, inst) if runner else None
+    # Blind double entry: the form is filled with the user's own entry only, never another's.
+    mine = paper["mine"].counts if paper and paper["mine"] else {}
     questions = [
         {
             "code": q["code"],
             "text": q["text"],
-            "options": [(o, paper_counts.get(f"{q['code']}:{o}", "")) for o in q["options"]],
+            "options": [(o, mine.get(f"{q['code']}:{o}", "")) for o in q["options"]],
         }
         for q in inst["questions"]
     ]
@@ -256,6 +257,7 @@ def round_detail(request, round_id):
             "sampler": permits.may("sample"),
             "permits": permits,
             "sheet": sheet,
+            "paper": paper,
             "questions": questions,
             "sample_size": sample_size,
             "history": history,
@@ -387,27 +389,17 @@ def paper_enter(request, round_id):
     round_ = get_round_for(request.user, round_id, "paper")
     inst = round_instrument(round_)
     figures, counts = _paper_input(request, inst)
-    sheet = PaperBallotSheet.objects.filter(round=round_).first()
-    if sheet is None:
-        return _act(
-            request,
-            round_,
-            lambda: actions.enter_paper_ballots(
-                actor=request.user, round_=round_, counts=counts, **figures
-            ),
-            "纸质票已录入，请另一位同志复核。",
-        )
     return _act(
         request,
         round_,
-        lambda: actions.correct_paper_ballots(
+        lambda: actions.enter_paper_ballots(
             actor=request.user,
-            sheet=sheet,
+            round_=round_,
             counts=counts,
             reason=clean_query_text(request.POST.get("reason")),
             **figures,
         ),
-        "纸质票已更正，请另一位同志复核。",
+        "纸质票已录入。两位同志分别录入且一致后计入结果。",
     )
 
 

@@ -134,16 +134,3 @@ def test_the_valid_row_count_ignores_a_header_problem(client, cast):
     assert list(Person.objects.filter(code__startswith="V").values_list("code", flat=True)) == [
         "V1"
     ]
-
-
-def test_a_job_that_stopped_reporting_tells_the_clerk_to_upload_again(client, cast):
-    import datetime as dt
-
-    client.force_login(cast.user("office"))
-    _upload(client, make())
-    job = ImportJob.objects.get()
-    ImportJob.objects.filter(pk=job.pk).update(status="importing")
-    assert "可能因系统重启而中断" not in client.get(f"/imports/jobs/{job.pk}/").content.decode()
-    ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(minutes=6))
-    body = client.get(f"/imports/jobs/{job.pk}/").content.decode()
-    assert "可能因系统重启而中断" in body and "重新上传" in body

@@ -65,7 +65,13 @@ def test_submissions_insert_no_row_and_write_no_audit_event(cast05):
     events_before = AuditEvent.objects.count()
     vote(codes[:6], A)
     vote(codes[6:], B)
-    assert _row_counts() == before  # no answer rows, no log rows, nothing with a key or a time
+    after = _row_counts()
+    # No answer rows, no log rows, nothing with a key or a time; on SQLite one sealed ballot per
+    # answer (no key to a code, no time; opened and deleted at closing, see atrest.py).
+    sealed = after.pop("surveys.SealedBallot")
+    assert sealed == (12 if connection.vendor == "sqlite" else 0)
+    before.pop("surveys.SealedBallot")
+    assert after == before
     assert AuditEvent.objects.count() == events_before
     close(cast05, round_)
     dump = json.dumps(list(AuditEvent.objects.values()), ensure_ascii=False, default=str)

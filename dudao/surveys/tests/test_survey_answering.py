@@ -19,7 +19,12 @@ GOOD = {"found_problems": "找准抓住了", "formality": "扎实认真"}
 
 
 def _total(round_, question="formality"):
-    return sum(
+    """Ballots counted for the question: the counters, plus on SQLite the sealed ballots that
+    closing will count (atrest.py)."""
+    from dudao.surveys.atrest import sealed_counts
+
+    sealed = sum(n for (q, _o), n in sealed_counts(round_).items() if q == question)
+    return sealed + sum(
         Tally.objects.filter(round=round_, question=question).values_list("count", flat=True)
     )
 
