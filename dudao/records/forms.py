@@ -86,7 +86,7 @@ class MeetingForm(RecordForm):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
-    attendees = forms.IntegerField(label="参会人数", min_value=0, initial=0)
+    attendees = forms.IntegerField(label="参会人数", min_value=0, max_value=1_000_000, initial=0)
     attended_by_group = forms.BooleanField(label="督导组到会", required=False)
     note = forms.CharField(
         label="会议情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -115,7 +115,7 @@ class ActivityForm(RecordForm):
     kind = forms.ChoiceField(label="类别", choices=ActivityKind.choices)
     date = forms.DateField(label="日期", widget=DATE)
     description = forms.CharField(label="事迹或活动内容", widget=forms.Textarea(attrs={"rows": 3}))
-    count = forms.IntegerField(label="件数", min_value=1, initial=1)
+    count = forms.IntegerField(label="件数", min_value=1, max_value=1_000_000, initial=1)
     person = forms.TypedChoiceField(label="当事党员", required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, **kwargs):
@@ -149,7 +149,7 @@ class ExemptionForm(RecordForm):
 
 
 class TalkRecordForm(RecordForm):
-    round_number = forms.IntegerField(label="轮次", min_value=1, initial=1)
+    round_number = forms.IntegerField(label="轮次", min_value=1, max_value=1000, initial=1)
     date = forms.DateField(label="日期", widget=DATE)
     form = forms.ChoiceField(label="形式", choices=TalkForm.choices)
     initiator = forms.TypedChoiceField(label="谈话人", coerce=int)

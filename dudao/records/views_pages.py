@@ -137,7 +137,7 @@ def test_scores(request, participation_id, test_id):
                 actor=request.user,
                 test=test,
                 results=results,
-                expected_version=request.POST.get("version") or None,
+                expected_version=_posted_version(request.POST.get("version")),
             )
         except DomainError as exc:
             error = exc.message
@@ -335,3 +335,11 @@ def note_new(request, participation_id):
             form=form,
         ),
     )
+
+
+def _posted_version(value) -> int | None:
+    """The page's version stamp; a malformed one is a stale page (refused as such), not a 500."""
+    if not value:
+        return None
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1

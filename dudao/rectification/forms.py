@@ -172,7 +172,7 @@ class SpecialActionForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=_Kinds.choices)
     title = forms.CharField(label="名称", max_length=200)
     held_on = forms.DateField(label="日期", widget=DATE)
-    people = forms.IntegerField(label="涉及人数", min_value=0, initial=0)
+    people = forms.IntegerField(label="涉及人数", min_value=0, max_value=10_000_000, initial=0)
     outcome = _text("结果", required=False, rows=2)
     resolved = forms.BooleanField(label="已化解/已完成", required=False)
 

@@ -40,7 +40,12 @@ def test_it_reads_the_env_file(tmp_path):
 def test_it_lets_the_environment_win_over_the_file(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text("DUDAO_DEBUG=1\nDUDAO_SECRET_KEY=from-the-file\n")
-    result = _settings(env_file, DUDAO_DEBUG="0", DUDAO_SECRET_KEY="from-the-environment")
+    result = _settings(
+        env_file,
+        DUDAO_DEBUG="0",
+        DUDAO_SECRET_KEY="from-the-environment",
+        DUDAO_AUDIT_KEY="from-the-environment",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["False", "from-the-environment"]
 

@@ -160,7 +160,7 @@ def test_a_malformed_file_names_every_bad_row_and_imports_nothing(cast, pa):
         (b"", "0 字节"),
         (b"\xd0\xcf\x11\xe0" + b"\0" * 100, ".xls"),
         (b"%PDF-1.4 whatever", "PDF"),
-        ("日期,学习形式\n2005-01-29,集中学习培训".encode(), "CSV"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64, "不是表格"),
     ],
 )
 def test_it_rejects_a_wrong_file_type_with_a_reason(cast, pa, data, says):

@@ -19,7 +19,10 @@ DEADLINE = dt.date(2005, 5, 20)
 
 
 def _light_on_page(client, item, day: dt.date) -> str:
+    user = client.dudao_user
     with time_machine.travel(dt.datetime(day.year, day.month, day.day, 10, 0), tick=False):
+        # Sessions end after a spell of inactivity: a day later the reader signs in again.
+        client.force_login(user)
         page = client.get(f"/rectification/items/{item.pk}/").content.decode()
     for light in ("red", "yellow", "green"):
         if f'<h1>第 {item.number} 项 <span class="light light-{light}"' in page:
@@ -37,7 +40,8 @@ def _light_on_page(client, item, day: dt.date) -> str:
 )
 def test_it_changes_the_light_at_the_template_thresholds(cast2005, client, rect_class, yellow_from):
     item = new_item(cast2005, rect_class=rect_class, deadline=DEADLINE)
-    client.force_login(cast2005.user("office"))
+    client.dudao_user = cast2005.user("office")
+    client.force_login(client.dudao_user)
     assert _light_on_page(client, item, yellow_from - dt.timedelta(days=1)) == "green"
     assert _light_on_page(client, item, yellow_from) == "yellow"
     assert _light_on_page(client, item, DEADLINE) == "yellow"
