@@ -246,15 +246,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": [
             "'self'",
-            # The attendance tick-list's inline script in records/session_form.html, until it
-            # moves to a static file (records is not ours to edit in this change).
-            "'sha256-kxPOJEjyIrnOI8kD9F01yYdzg5eorhC8BVfDcNlfX0s='",
         ],
         "style-src": [
             "'self'",
-            # The <style> blocks of records/_layout.html (records is not ours to edit in this
-            # change) and of the 500 page (no static files when the server is failing).
-            "'sha256-5+FYo8GCKJtK4TleEClXwDhxQatAoduTod/80D+g2os='",
+            # The <style> block of the 500 page (no static files when the server is failing).
             "'sha256-RR+5cHys3xfS9pM0dMHW1YqRgzuD44dpWbwskgwrN30='",
         ],
         "style-src-attr": ["'unsafe-inline'"],
