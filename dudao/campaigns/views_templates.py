@@ -82,7 +82,7 @@ def templates_page(request):
 def template_load(request):
     if not _may_load_templates(request.user):
         raise Http404(NOT_FOUND)
-    name = (request.POST.get("file_name") or "template.yaml")[:100]
+    name = (request.POST.get("file_name") or "").replace("\x00", "")[:100] or "template.yaml"
     try:
         raw = base64.b64decode(request.POST.get("content", ""), validate=True)
     except (binascii.Error, ValueError):

@@ -127,8 +127,8 @@ def test_scores(request, participation_id, test_id):
         results = [
             (
                 p.pk,
-                request.POST.get(f"score_{p.pk}", "").strip(),
-                request.POST.get(f"reason_{p.pk}", "").strip(),
+                request.POST.get(f"score_{p.pk}", "").replace("\x00", "").strip(),
+                request.POST.get(f"reason_{p.pk}", "").replace("\x00", "").strip(),
             )
             for p in people
         ]
