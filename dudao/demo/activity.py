@@ -43,6 +43,7 @@ from dudao.records.models import (
     Talk,
     TestResult,
 )
+from dudao.rectification.models import Item, LookBackEntry, Regulation
 from dudao.reviews.models import (
     CommentCheck,
     Document,
@@ -210,6 +211,9 @@ class Writer:
         self.result = tb.table(TestResult, ["id", "test", "person", "score", "absence_reason"])
         self.activity = tb.table(Activity)
         self.exemption = tb.table(Exemption)
+        self.rect_item = tb.table(Item)
+        self.regulation = tb.table(Regulation)
+        self.look_back = tb.table(LookBackEntry)
         self.talk = tb.table(Talk)
         self.talk_people = tb.table(Talk.participants.through)
         self.problem = tb.table(ProblemFound)
@@ -674,6 +678,7 @@ class Writer:
 
     def exempt(self, u: U, span: Span, d: dt.date, requirements: list[str], away=True) -> None:
         at = _moment(d, 16, 0, self.now)
+        checker = self.group_staff(u)[0]
         gone = sorted(u.away) if away else []
         for pid, reason, text in [(p, "away", "外出务工，已由流入地党组织安排学习") for p in gone] + [
             (p, "retired", "年老体弱，不能参加集中学习") for p in sorted(u.frail)
@@ -690,6 +695,13 @@ class Writer:
                     explanation=text,
                     created_by_id=u.liaison[0],
                     created_at=at,
+                    # Nobody certifies himself (issue 10): the group checked and confirmed it.
+                    status="confirmed",
+                    decided_by_id=checker[0],
+                    decided_at=at + dt.timedelta(days=1)
+                    if at + dt.timedelta(days=1) <= self.now
+                    else at,
+                    decision_reason="经核实，情况属实。",
                 )
                 self.stats["exemption"] += 1
 
@@ -828,8 +840,106 @@ class Writer:
         self.simple_session(u, span, "discussion", 0.45, 3, "专题讨论：对照整改方案抓落实")
         self.meeting_row(u, span, "pledge", self.day(span, 0.5), attendees=len(u.counted()),
                          speaker=u.head, role=SpeakerRole.UNIT_HEAD)  # fmt: skip
+        self.rectification(u, span, short)
         failing = short and span.end is None and rnd.random() < 0.5
         self.unit_survey(u, span, "rectification_survey", self.day(span, 0.8), failing)
+
+    # Days each class is given (the template's rectification section; the lights come from it).
+    _RECT_DAYS = {"immediate": 7, "near_term": 30, "gradual": 180}
+
+    def rectification(self, u: U, span: Span, short: bool) -> None:
+        """The grassroots plan's items (立即 / 近期 / 逐步整改) and the regulations adopted: in a
+        passed phase every immediate item was closed and a regulation adopted before it ended; in
+        the current phase some items are still open and a few are past their deadline."""
+        rnd = self.rnd
+        made = self.day(span, 0.22)
+        if not self.happened(span, made):
+            return
+        passed = span.end is not None
+        today = self.now.date()
+        at = _moment(made, 17, 0, self.now)
+        # A unit that reached the look-back phase had closed its immediate and near-term items
+        # by then; its gradual ones are still open and get a look-back entry (seed 001 回头看).
+        consol = next((x for x in u.timeline.spans if x.code == "consolidate"), None)
+        classes = ["immediate", "immediate", "near_term", "near_term", "gradual"]
+        problems = rnd.sample(texts.PROBLEMS + texts.OPINION_PROBLEMS, k=rnd.randint(3, 6))
+        for number, problem in enumerate(problems, start=1):
+            rect_class = classes[(number - 1) % len(classes)]
+            deadline = made + dt.timedelta(days=self._RECT_DAYS[rect_class])
+            closed_on = None
+            if rect_class == "immediate" and (passed or rnd.random() < 0.7):
+                closed_on = made + dt.timedelta(days=rnd.randint(2, 6))
+            elif (
+                rect_class == "near_term"
+                and deadline < today
+                and rnd.random() < (0.9 if passed else 0.5)
+            ):
+                closed_on = deadline - dt.timedelta(days=rnd.randint(1, 10))
+            if consol is not None and (
+                rect_class != "gradual" or deadline < today + dt.timedelta(days=20)
+            ):
+                closed_on = closed_on or min(deadline, consol.start - dt.timedelta(days=1))
+            if closed_on is not None and (closed_on > today or (passed and closed_on > span.end)):
+                closed_on = min(today, span.end) if passed else today
+            if closed_on is not None and closed_on <= made:
+                closed_on = made
+            item_id = self.rect_item.add(
+                campaign_id=self.c.pk,
+                participation_id=u.part_id,
+                number=number,
+                level="organisation",
+                person_id=None,
+                problem=problem,
+                source_kind=rnd.choice(["self_found", "opinion", "group_found"]),
+                source_id=None,
+                rect_class=rect_class,
+                measures="制定整改措施，明确责任人和完成时限，按期整改到位。",
+                target="问题得到解决，群众满意。",
+                expected_effect="",
+                lead_name=u.head.name,
+                lead_post="单位主要负责人",
+                lead_person_id=u.head.id,
+                owner_id=u.liaison[0] or None,
+                co_owners="",
+                deadline=deadline,
+                original_deadline=deadline,
+                status="closed" if closed_on else "open",
+                closed_on=closed_on,
+                explanation="",
+                carried_over=False,
+                created_by_id=u.liaison[0] or None,
+                created_at=at,
+                updated_at=at,
+                version=1,
+            )
+            self.stats["rectification_item"] += 1
+            looked = consol.start + dt.timedelta(days=3) if consol is not None else None
+            if closed_on is None and looked is not None and looked <= today:
+                self.look_back.add(
+                    item_id=item_id,
+                    outcome="extended",
+                    note="属于逐步整改事项，已制定分步计划，正按时限推进。",
+                    decided_by_id=self.group_staff(u)[0][0],
+                    decided_at=_moment(looked, 10, 0, self.now),
+                )
+        adopted = self.day(span, 0.6)
+        if self.happened(span, adopted) or passed:
+            adopted = min(adopted, today)
+            for title in rnd.sample(texts.REGULATIONS, k=rnd.randint(1, 3)):
+                self.regulation.add(
+                    participation_id=u.part_id,
+                    title=title,
+                    kind="长效机制",
+                    adopted_on=adopted,
+                    adopted_by=u.name,
+                    check_status="unchecked",
+                    check_note="",
+                    checked_by_id=None,
+                    checked_at=None,
+                    created_by_id=u.liaison[0] or None,
+                    created_at=_moment(adopted, 18, 0, self.now),
+                )
+                self.stats["regulation"] += 1
 
     def simple_session(self, u: U, span: Span, kind: str, t: float, hours, topic: str) -> None:
         """A unit-wide session every serving member attends (later phases study too)."""
@@ -1489,4 +1599,5 @@ def written_tables() -> list:
     """Tables the activity writes (for ANALYZE after the load)."""
     return [StudySession, Attendance, Meeting, KnowledgeTest, TestResult, Exemption, Document,
             DocumentVersion, ReviewRound, SurveyRound, Tally, PaperCount, SurveyCode,
-            TransitionApplication, PhasePeriod, RemedialOrder, PhaseExtension]  # fmt: skip
+            TransitionApplication, PhasePeriod, RemedialOrder, PhaseExtension, Item, Regulation,
+            LookBackEntry]  # fmt: skip
