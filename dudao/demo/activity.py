@@ -1063,7 +1063,7 @@ class Writer:
                 self.paper.add_row(self.paper.next_id(), sid, q, opt, k)
         self.stats[f"survey:{code}"] += 1
         if audit:
-            label = f"{u.name} · {code} 第{number}轮"
+            label = f"{u.name} · {self.instruments[code]['name']} 第{number}轮"
             figures = {"issued": issued, "returned": n + void, "void": void, "valid": n}
             steps = [
                 (opened, entered, "survey.round.create", {"instrument": code, "subject": None}),
@@ -1127,7 +1127,7 @@ class Writer:
         for i in range(issued):
             self.code.add_row(self.code.next_id(), rid, self.new_code(), i in used, False)
         self._tallies(rid, inst, SHARDS_OPEN, self.counts_for(inst, answered, share))
-        label = f"{u.name} · {code} 第1轮"
+        label = f"{u.name} · {self.instruments[code]['name']} 第1轮"
         self.event(opened, staff[0], "survey.round.create", "surveys.surveyround", rid, label, u,
                    data={"instrument": code, "subject": None})  # fmt: skip
         if sample:
@@ -1188,7 +1188,7 @@ class Writer:
         second = self.paper_round(u, span, code, d2, n, good, number=2, previous=first,
                                   entered=entered, confirmed=staff[0], audit_create=False)  # fmt: skip
         self.event(resurvey, staff[0], "survey.round.resurvey", "surveys.surveyround", second,
-                   f"{u.name} · {code} 第2轮", u, reason="补课后重新测评",
+                   f"{u.name} · {self.instruments[code]['name']} 第2轮", u, reason="补课后重新测评",
                    data={"previous_round": 1, "previous_status": "failed"})  # fmt: skip
 
     # --- transitions --------------------------------------------------------------------------

@@ -128,10 +128,6 @@ def _record_the_units_work(cast, p):
         )
 
 
-@pytest.mark.xfail(
-    reason="known integration gap after merging this wave (see the open issues): to be fixed",
-    strict=False,
-)
 def test_a_unit_runs_the_2019_campaign_from_enrolment_to_its_end_review(browser_page, cast2019):
     texts: list[tuple[str, str]] = []
 

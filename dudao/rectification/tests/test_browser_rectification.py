@@ -46,10 +46,6 @@ def _check(page, name: str, *texts: str) -> None:
     screenshot(page, f"rectification-{name}")
 
 
-@pytest.mark.xfail(
-    reason="known integration gap after merging this wave (see the open issues): to be fixed",
-    strict=False,
-)
 def test_an_item_goes_from_order_to_green_and_public(browser_page, cast, tmp_path):
     p = part(cast)
 

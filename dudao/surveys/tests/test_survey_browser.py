@@ -17,10 +17,6 @@ from dudao.testing import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.xfail(
-    reason="known integration gap after merging this wave (see the open issues): to be fixed",
-    strict=False,
-)
 def test_the_qr_sheet_opens_and_its_codes_work_on_a_phone(browser_page, cast05, tmp_path):
     round_, _codes = open_round(cast05, codes=4)
 

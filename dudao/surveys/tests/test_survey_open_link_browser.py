@@ -15,10 +15,6 @@ from dudao.testing import PASSWORD, build_cast
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.xfail(
-    reason="known integration gap after merging this wave (see the open issues): to be fixed",
-    strict=False,
-)
 def test_a_phone_answers_through_the_open_link_once(browser_page, tmp_path):
     cast = build_cast(
         template=load_template(actor=None, path=_template_file(tmp_path, open_link=True))

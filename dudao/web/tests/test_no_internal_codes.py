@@ -93,10 +93,6 @@ def test_it_finds_codes_in_text_but_not_in_chinese():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    reason="known integration gap after merging this wave (see the open issues): to be fixed",
-    strict=False,
-)
 def test_it_shows_no_internal_code_to_any_demo_account(client, demo_accounts):
     found: dict[str, set[str]] = {}
     # Login names are what people typed, not codes (the demo's are unit_head, group_leader …).
