@@ -42,8 +42,8 @@ def _check(page, name: str, *texts: str) -> None:
     assert len(CHINESE.findall(body)) > 20, f"{page.url}: too little Chinese text"
     for text in texts:
         assert text in body, f"{page.url} lacks {text!r}"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, "scrolls sideways"
     screenshot(page, f"rectification-{name}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, "scrolls sideways"
 
 
 def test_an_item_goes_from_order_to_green_and_public(browser_page, cast, tmp_path):
