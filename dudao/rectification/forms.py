@@ -7,7 +7,7 @@ from django import forms
 from dudao.orgs.models import Person
 
 from . import rules
-from .models import ItemStatus, Level, RectClass, SourceKind
+from .models import AreaStatus, ItemStatus, Level, RectClass, SourceKind
 
 # ISO format: a date input only takes YYYY-MM-DD (the Chinese locale would render 2005/4/1).
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -155,6 +155,19 @@ class RegulationForm(forms.Form):
     )
     adopted_on = forms.DateField(label="制定日期", widget=DATE)
     adopted_by = forms.CharField(label="制定机关", max_length=200)
+
+
+class AreaStatusForm(forms.Form):
+    area = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    status = forms.ChoiceField(label="整治进展", choices=AreaStatus.choices)
+    note = forms.CharField(
+        label="整治情况",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="标为“已完成”时必填：做了什么、解决了哪些问题。",
+    )
 
 
 class CheckRegulationForm(forms.Form):

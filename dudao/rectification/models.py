@@ -454,3 +454,42 @@ class LookBackEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.item_id}"
+
+
+class AreaStatus(models.TextChoices):
+    """The state of one named area of special rectification (专项整治) in a unit. The codes are
+    the requirements engine's (``ports_rectification.AREA_STATUS_ORDER``)."""
+
+    NOT_STARTED = "not_started", "未开始"
+    IN_PROGRESS = "in_progress", "整治中"
+    DONE = "done", "已完成"
+
+
+class AreaProgress(models.Model):
+    """专项整治: where a unit stands on one of the areas its template names (the areas are the
+    template's, ``rectification_areas`` requirements; only their codes are stored here)."""
+
+    participation = models.ForeignKey(
+        "campaigns.Participation", on_delete=models.CASCADE, related_name="area_progress"
+    )
+    area = models.CharField("整治项目", max_length=64)
+    status = models.CharField(
+        "整治进展", max_length=16, choices=AreaStatus.choices, default=AreaStatus.NOT_STARTED
+    )
+    note = models.TextField("整治情况", blank=True)
+    updated_by = _user_fk("填报人")
+    updated_at = models.DateTimeField("填报时间", auto_now=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "专项整治进展"
+        verbose_name_plural = "专项整治进展"
+        constraints = [
+            models.UniqueConstraint(fields=["participation", "area"], name="rect_area_once"),
+            models.CheckConstraint(
+                name="rect_area_done_explained", condition=~Q(status="done") | ~Q(note="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.get_status_display()}"

@@ -10,12 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from dudao.core.audit import record_event
-from dudao.core.errors import AccessDenied, DomainError
+from dudao.core.errors import AccessDenied, ConflictError, DomainError
 
 from .access import INSPECTOR, OFFICE, UNIT, item_permits, participation_caps
 from .actions import _lock, _required, apply_to_close
 from .models import (
     ActionKind,
+    AreaProgress,
+    AreaStatus,
     CheckStatus,
     Extension,
     ItemStatus,
@@ -185,3 +187,49 @@ def look_back_item(
         data={"outcome": outcome, "before": before},
     )
     return entry
+
+
+@transaction.atomic
+def set_area_status(
+    *, actor, participation, area: str, status: str, note: str = "", version: int | None = None
+) -> AreaProgress:
+    """The unit reports where it stands on one named area of special rectification (专项整治).
+    ``version`` is the one the form was drawn from: a report made meanwhile by someone else is
+    not overwritten. Done needs the account of what was done (the evidence of the report)."""
+    from .rules import special_areas
+
+    _unit_only(actor, participation, "填报专项整治进展")
+    areas = {a["code"]: a["name"] for a in special_areas(participation.campaign.template)}
+    if area not in areas:
+        raise DomainError("本活动没有这一专项整治项目。", code="invalid")
+    if status not in AreaStatus.values:
+        raise DomainError("请选择整治进展。", code="invalid")
+    note = (note or "").strip()
+    if status == AreaStatus.DONE and not note:
+        raise DomainError("标为“已完成”时请写明整治情况。", code="invalid")
+    row = (
+        AreaProgress.objects.select_for_update()
+        .filter(participation=participation, area=area)
+        .first()
+    )
+    if row is None:
+        if version not in (None, 0):
+            raise ConflictError("这一项已被他人修改，请刷新后再填报。", code="conflict")
+        row = AreaProgress(participation=participation, area=area, version=0)
+    elif version is not None and version != row.version:
+        raise ConflictError(
+            f"这一项已被他人修改（现为“{row.get_status_display()}”），请刷新后再填报。",
+            code="conflict",
+        )
+    before = row.status if row.pk else None
+    row.status, row.note, row.updated_by = status, note, actor
+    row.version += 1
+    row.save()
+    _event(
+        actor,
+        "rectification.area_status",
+        row,
+        participation,
+        data={"area": area, "area_name": areas[area], "from": before, "to": status},
+    )
+    return row

@@ -79,3 +79,25 @@ def light(template, *, status: str, rect_class: str, deadline: dt.date, today: d
     if days_left <= classes(template)[rect_class].yellow_days_left:
         return YELLOW
     return GREEN
+
+
+def special_areas(template) -> list[dict]:
+    """The named areas of special rectification (专项整治) the template's ``rectification_areas``
+    requirements list, in their order, each once: ``[{"code", "name"}, …]``. Wherever the
+    requirement sits (a phase, or a measure of a stage), the areas are read from it."""
+    data = template.data if hasattr(template, "data") else (template or {})
+    found: dict[str, dict] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("kind") == "rectification_areas":
+                for area in (node.get("params") or {}).get("areas") or []:
+                    found.setdefault(area["code"], {"code": area["code"], "name": area["name"]})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data.get("phases") or [])
+    return list(found.values())

@@ -15,6 +15,7 @@ urlpatterns = [
     path("units/<int:participation_id>/registers/", views.unit_registers, name="registers"),
     path("units/<int:participation_id>/regulations/", views.regulation_add, name="regulation_add"),
     path("units/<int:participation_id>/actions/", views.special_action_add, name="action_add"),
+    path("units/<int:participation_id>/areas/", views.area_status, name="area_status"),
     path("units/<int:participation_id>/look-back/", views.unit_look_back, name="look_back"),
     path("regulations/<int:regulation_id>/check/", views.regulation_check, name="regulation_check"),
     path("items/<int:item_id>/look-back/", views.item_look_back, name="item_look_back"),

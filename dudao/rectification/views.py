@@ -37,6 +37,7 @@ from .access import (
     visible_items,
 )
 from .forms import (
+    AreaStatusForm,
     CheckRegulationForm,
     CloseForm,
     DecideExtensionForm,
@@ -535,11 +536,26 @@ def unit_registers(request, participation_id):
     counts = {label: 0 for _v, label in ActionKind.choices}
     for a in actions_qs:
         counts[a.get_kind_display()] += 1
+    progress = {a.area: a for a in p.area_progress.select_related("updated_by")}
+    areas = []
+    for area in rules.special_areas(p.campaign.template):
+        row = progress.get(area["code"])
+        form = AreaStatusForm(
+            initial={
+                "area": area["code"],
+                "version": row.version if row else 0,
+                "status": row.status if row else "not_started",
+                "note": row.note if row else "",
+            },
+            auto_id=f"id_area_{area['code']}_%s",
+        )
+        areas.append({"name": area["name"], "row": row, "form": form})
     return render(
         request,
         "rectification/registers.html",
         {
             "p": p,
+            "areas": areas,
             "caps": caps,
             "regulations": regs,
             "special_actions": actions_qs,
@@ -574,6 +590,22 @@ def regulation_add(request, participation_id):
         registers.register_regulation(actor=request.user, participation=p, **data)
 
     return _unit_post(request, participation_id, RegulationForm, run, "已登记制度。")
+
+
+@login_required
+@require_POST
+def area_status(request, participation_id):
+    def run(p, data):
+        registers.set_area_status(
+            actor=request.user,
+            participation=p,
+            area=data["area"],
+            status=data["status"],
+            note=data["note"],
+            version=data["version"],
+        )
+
+    return _unit_post(request, participation_id, AreaStatusForm, run, "已更新专项整治进展。")
 
 
 @login_required

@@ -273,6 +273,15 @@ ROWS += [
         post_only=True,
     ),
     Row(
+        "rect_area_status",
+        "rectification:area_status",
+        lambda c: f"/rectification/units/{_part(c).pk}/areas/",
+        set(),
+        post=lambda c: {"area": "nowhere", "status": "in_progress", "version": "0"},
+        post_allowed=UNIT_A | ADMIN,
+        post_only=True,
+    ),
+    Row(
         "rect_action_add",
         "rectification:action_add",
         lambda c: f"/rectification/units/{_part(c).pk}/actions/",

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "rectification.publish": "公示整改清单",
     "rectification.record_special_action": "登记专项整治和为民办实事",
     "rectification.register_regulation": "登记建章立制",
+    "rectification.area_status": "填报专项整治进展",
     "rectification.reminders": "发出整改催办",
     "rectification.request_extension": "申请整改事项延期",
     "rectification.sign_off": "审核整改事项办结",
