@@ -21,7 +21,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dudao.core.errors import DomainError
-from dudao.imports.excel import CellError, Problem, clean_code, clean_text, read_workbook
+from dudao.imports.excel import (
+    CellError,
+    Problem,
+    clean_code,
+    clean_text,
+    header_row,
+    normal_text,
+    read_workbook,
+)
 
 from . import actions, kinds
 from .access import check_writer
@@ -97,17 +105,38 @@ def _sheet(sheets: dict, kind: RecordKind, problems):
 
 def _read_rows(kind: RecordKind, sheet: str, rows: list[list], lookups: Lookups, problems):
     """[(row number, data)] of rows whose cells all read; a problem for every bad cell."""
-    head = [clean_text(v) for v in (rows[0] if rows else [])]
-    cols = {c.header: head.index(c.header) for c in kind.import_columns if c.header in head}
+    # The header is found below any title rows an office puts above it (matched on the
+    # normalised text, so "开始时间 " or a full-width colon still names the column).
+    h = header_row(rows, [c.header for c in kind.import_columns])
+    if h is None:
+        wanted = "、".join(c.header for c in kind.import_columns if c.required)
+        problems.append(
+            Problem(
+                sheet,
+                1,
+                "",
+                "",
+                f"没有找到表头：应有“{wanted}”等列（表头上方可以有标题行）。请使用下载的导入模板。",
+            )
+        )
+        return []
+    head = [normal_text(v) for v in rows[h]]
+    cols = {
+        c.header: head.index(normal_text(c.header))
+        for c in kind.import_columns
+        if normal_text(c.header) in head
+    }
     missing = [c.header for c in kind.import_columns if c.required and c.header not in cols]
     for header in missing:
         problems.append(
-            Problem(sheet, 1, header, "", f"缺少“{header}”列。请使用下载的导入模板，不要改动表头。")
+            Problem(
+                sheet, h + 1, header, "", f"缺少“{header}”列。请使用下载的导入模板，不要改动表头。"
+            )
         )
     if missing:
         return []
     out = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[h + 1 :], start=h + 2):
         cells = {h: (row[i] if i < len(row) else None) for h, i in cols.items()}
         if all(clean_text(v) == "" for v in cells.values()):
             continue

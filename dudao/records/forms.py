@@ -211,7 +211,7 @@ class ReasonForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Excel 文件（.xlsx）",
+        label="Excel 文件（.xlsx、.xls、.ods 或 .csv）",
         error_messages={
             "required": "请选择要上传的 Excel 文件。",
             "empty": "文件是空的（0 字节）。请确认选择了正确的文件。",

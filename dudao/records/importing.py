@@ -29,6 +29,7 @@ from dudao.imports.excel import (
     clean_code,
     clean_date,
     clean_text,
+    header_row,
     read_workbook,
 )
 from dudao.orgs.models import Person
@@ -81,6 +82,16 @@ class ImportOutcome:
         return f"新增 {self.created} 项，修改 {self.changed} 项，未变 {self.unchanged} 项" + (
             f"，跳过有错的 {self.skipped_rows} 行" if self.skipped_rows else ""
         )
+
+
+def _header_first(rows: list[list], known: list[str]) -> list[list]:
+    """The sheet with its header row moved to the top and the title rows above it (a sheet
+    title, a merged "填报单位：…" line) left as blank rows, so that every other row keeps its
+    number in the sheet and the readers below still find the header in the first row."""
+    h = header_row(rows, known) if rows else None
+    if not h:
+        return rows
+    return [rows[h]] + [[] for _ in range(h)] + rows[h + 1 :]
 
 
 def _header(rows: list[list], sheet: str, wanted: list[str], required: list[str], problems):
@@ -183,6 +194,7 @@ class _Session:
 
 def _parse_sessions(rows, participation, problems) -> tuple[dict[str, _Session], set[str]]:
     """The valid sessions by number, and the numbers of rows that were wrong."""
+    rows = _header_first(rows, SESSION_HEADERS)
     cols, _head = _header(rows, SESSIONS_SHEET, SESSION_HEADERS, SESSION_REQUIRED, problems)
     if any(h not in cols for h in SESSION_REQUIRED):
         return {}, set()
@@ -274,6 +286,7 @@ def _parse_matrix(rows, participation, sessions, problems, bad_sessions):
     if not rows:
         problems.append(Problem(MATRIX_SHEET, 1, "", "", "“出勤”表是空的，请使用下载的模板"))
         return {}, 0
+    rows = _header_first(rows, ["人员编号", "姓名", *(f"第{n}场" for n in sessions)])
     head = [clean_text(v) for v in rows[0]]
     if "人员编号" not in head and "姓名" not in head:
         problems.append(
@@ -510,6 +523,7 @@ def import_scores(
         _rows_of(sheets, SCORES_SHEET, problems)
         return outcome
     sheet = SCORES_SHEET if SCORES_SHEET in sheets else next(iter(sheets))
+    rows = _header_first(rows, SCORE_HEADERS)
     cols, _head = _header(rows, sheet, SCORE_HEADERS, ["成绩", "缺考原因"], problems)
     if "人员编号" not in cols and "姓名" not in cols:
         problems.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dudao.imports.excel import SPREADSHEET_ACCEPT
 from dudao.orgs.models import Person
 
 from . import rules
@@ -137,7 +138,10 @@ class FilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="整改台账（.xlsx）")
+    file = forms.FileField(
+        label="整改台账（.xlsx、.xls、.ods 或 .csv）",
+        widget=forms.ClearableFileInput(attrs={"accept": SPREADSHEET_ACCEPT}),
+    )
     partial = forms.BooleanField(
         label="跳过有错的行，导入其余各行",
         required=False,

@@ -145,3 +145,45 @@ def test_the_import_page_imports_a_file(client, cast, pa):
         "作风不硬",
         "学风不实",
     ]
+
+
+def test_a_title_row_above_the_header_is_skipped_and_row_numbers_are_the_sheets(cast, pa):
+    actions.record_meeting(
+        actor=cast.user("liaison"), participation=pa, kind="forum", date=SATURDAY,
+        title="民主生活会",
+    )  # fmt: skip
+    rows = [["某某局领导班子民主生活会相互批评意见汇总表", None, None, None], [None] * 4]
+    rows += _criticisms(cast, 3)
+    rows[4][1] = "查无此人"  # sheet row 5
+    outcome = _import(cast, pa, "criticisms", _xlsx("批评意见", rows))
+    assert [(p.row, p.column) for p in outcome.problems] == [(5, "被批评人")]
+    rows[4][1] = cast.people["head"].name
+    outcome = _import(cast, pa, "criticisms", _xlsx("批评意见", rows))
+    assert outcome.imported and outcome.created == 3
+
+
+def test_a_sheet_without_the_header_is_refused_whole(cast, pa):
+    rows = [["批评意见汇总"], ["甲", "乙", "丙"], ["1", "2", "3"]]
+    outcome = _import(cast, pa, "criticisms", _xlsx("批评意见", rows))
+    assert not outcome.imported and Criticism.objects.count() == 0
+    assert "没有找到表头" in outcome.problems[0].message
+
+
+def test_a_gbk_csv_saved_by_an_office_suite_is_read(cast, pa):
+    actions.record_meeting(
+        actor=cast.user("liaison"), participation=pa, kind="forum", date=SATURDAY,
+        title="民主生活会",
+    )  # fmt: skip
+    lines = []
+    for row in _criticisms(cast, 2):
+        lines.append(",".join(row))
+    data = ("\r\n".join(lines) + "\r\n").encode("gbk")
+    outcome = _import(cast, pa, "criticisms", data)
+    assert outcome.imported and outcome.created == 2, outcome.problems
+    assert Criticism.objects.filter(text__startswith="第1条").count() == 1
+
+
+def test_the_import_page_offers_every_spreadsheet_format(client, cast, pa):
+    client.force_login(cast.user("liaison"))
+    body = client.get(f"/records/{pa.pk}/criticisms/import/").content.decode()
+    assert 'accept=".xlsx,.xls,.ods,.csv' in body

@@ -281,3 +281,35 @@ def test_bad_score_rows_are_each_named(cast, pa):
     assert outcome.imported and list(ScoreRow.objects.values_list("person_id", flat=True)) == [
         p["retired"].pk
     ]
+
+
+def test_title_rows_above_the_headers_are_skipped_and_rows_keep_their_sheet_numbers(cast, pa):
+    p = cast.people
+    title = ["东城区财政局党员学习记录（2005年）"]
+    data = _xlsx(
+        {
+            "学习记录": [
+                title,
+                ["填报单位：东城区财政局党委"],
+                SESSIONS,
+                [1, dt.date(2005, 1, 29), "集中学习培训", 4, "学习党章", "王建国", None, None],
+            ],
+            "出勤": [
+                title,
+                ["人员编号", "姓名", "1"],
+                [p["head"].code, p["head"].name, "✓"],
+                [p["member"].code, "查无此人", "✓"],
+            ],
+        }
+    )
+    outcome = importing.import_attendance(actor=cast.user("liaison"), participation=pa, data=data)
+    assert [(e.sheet, e.row) for e in outcome.problems] == [("出勤", 4)]
+    test = actions.record_test(
+        actor=cast.user("liaison"), participation=pa, date=dt.date(2005, 3, 1), title="百题测试"
+    )
+    scores = _xlsx(
+        {"成绩": [["百题测试成绩登记表"], ["人员编号", "姓名", "成绩", "缺考原因"],
+                  [p["head"].code, p["head"].name, 96, None]]}  # fmt: skip
+    )
+    outcome = importing.import_scores(actor=cast.user("liaison"), test=test, data=scores)
+    assert outcome.imported and outcome.created == 1

@@ -7,9 +7,17 @@ import re
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from dudao.imports.excel import SPREADSHEET_ACCEPT
 from dudao.reviews.rules import ENDORSEMENT_LABELS, PUBLICITY_LABELS
 
 register = template.Library()
+
+
+@register.simple_tag
+def spreadsheet_accept() -> str:
+    """What a file picker offers wherever a list is uploaded: .xlsx, .xls, .ods and .csv."""
+    return SPREADSHEET_ACCEPT
+
 
 # Audit action codes are English identifiers; pages show them in Chinese. A code without an
 # entry is put together from its parts (``records.talk.edit`` → 修改谈心谈话记录) and, failing
