@@ -308,8 +308,13 @@ def test_title_rows_above_the_headers_are_skipped_and_rows_keep_their_sheet_numb
         actor=cast.user("liaison"), participation=pa, date=dt.date(2005, 3, 1), title="百题测试"
     )
     scores = _xlsx(
-        {"成绩": [["百题测试成绩登记表"], ["人员编号", "姓名", "成绩", "缺考原因"],
-                  [p["head"].code, p["head"].name, 96, None]]}  # fmt: skip
+        {
+            "成绩": [
+                ["百题测试成绩登记表"],
+                ["人员编号", "姓名", "成绩", "缺考原因"],
+                [p["head"].code, p["head"].name, 96, None],
+            ]
+        }  # fmt: skip
     )
     outcome = importing.import_scores(actor=cast.user("liaison"), test=test, data=scores)
     assert outcome.imported and outcome.created == 1
