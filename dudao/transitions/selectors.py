@@ -17,6 +17,7 @@ from dudao.campaigns.models import Campaign, Participation, SupervisionGroup
 from dudao.campaigns.requirements import evaluate_campaign
 from dudao.campaigns.terms import terms_of
 from dudao.records.models import Meeting
+from dudao.records.selectors import corrections_for
 
 from . import rules
 from .models import (
@@ -399,6 +400,11 @@ class TimelinePhase:
     meeting_kind_name: str = ""
     meeting: object | None = None  # the summary-and-mobilisation meeting held at its start
     meeting_expected: bool = False
+    # Records of this (approved, frozen) phase corrected since, and what the requirements say
+    # of the phase on the record as it now stands (None: nothing corrected, not re-checked).
+    corrections: int = 0
+    still_met: bool | None = None
+    now_failing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -477,7 +483,35 @@ def timeline(participation: Participation) -> dict:
             row.meeting = linked.get(code) or held.get(code)
         phases.append(row)
 
+    # 批准后更正: a correction of a frozen record is shown where the decision is, and the phase
+    # it belongs to is judged again on the record as it now stands (issue 10).
+    corrections = corrections_for([participation.pk]).get(participation.pk, [])
+    corrected = defaultdict(int)
+    for c in corrections:
+        corrected[c.phase] += 1
+    for row in phases:
+        if corrected.get(row.code):
+            row.corrections = corrected[row.code]
+            report = evaluate_campaign(
+                participation.campaign, participation_ids=[participation.pk], phase=row.code
+            ).get(participation.pk)
+            if report is not None:
+                row.still_met = report.ready
+                row.now_failing = [r.name for r in report.blocking_failures]
+
     events: list[TimelineEvent] = []
+    for c in corrections:
+        events.append(
+            TimelineEvent(
+                c.created_at,
+                _name(c.created_by),
+                f"批准后更正记录（{template.phase_name(c.phase)}）：{c.get_operation_display()}"
+                f"“{c.record_label}”",
+                f"理由：{c.reason}",
+                "",
+                "correction",
+            )
+        )
     for a in apps:
         url = f"/transitions/applications/{a.pk}/"
         from_name = template.phase_name(a.from_phase)
@@ -567,3 +601,54 @@ def timeline(participation: Participation) -> dict:
         "ended": ParticipationEnd.objects.filter(participation=participation).first(),
         "schedule": sched,
     }
+
+
+@dataclass
+class CorrectedUnit:
+    participation_id: int
+    unit_name: str
+    phase: str
+    phase_name: str
+    corrections: list
+    still_met: bool
+    now_failing: list[str]
+
+
+def corrections_after_approval(campaign: Campaign, *, limit: int = 50) -> list[CorrectedUnit]:
+    """Units whose frozen (approved) records were corrected, newest first, each phase judged
+    again on the record as it now stands: one engine call per corrected phase, set-based."""
+    from dudao.records.models import RecordCorrection
+
+    rows = list(
+        RecordCorrection.objects.filter(participation__campaign=campaign)
+        .select_related("created_by", "participation")
+        .order_by("-created_at", "-pk")[: limit * 5]
+    )
+    grouped: dict[tuple[int, str], list] = {}
+    for c in rows:
+        grouped.setdefault((c.participation_id, c.phase), []).append(c)
+    keys = list(grouped)[:limit]
+    by_phase: dict[str, list[int]] = defaultdict(list)
+    for pid, phase in keys:
+        by_phase[phase].append(pid)
+    verdicts = {}
+    for phase, pids in by_phase.items():
+        for pid, report in evaluate_campaign(campaign, participation_ids=pids, phase=phase).items():
+            verdicts[(pid, phase)] = report
+    out = []
+    template = campaign.template
+    for pid, phase in keys:
+        items = grouped[(pid, phase)]
+        report = verdicts.get((pid, phase))
+        out.append(
+            CorrectedUnit(
+                pid,
+                items[0].participation.unit_name,
+                phase,
+                template.phase_name(phase),
+                items,
+                bool(report and report.ready),
+                [r.name for r in report.blocking_failures] if report else [],
+            )
+        )
+    return out

@@ -232,6 +232,7 @@ def campaign_dashboard(request, campaign_id):
                 for e in extensions
             ],
             "is_office": is_office,
+            "corrected": selectors.corrections_after_approval(campaign),
         },
     )
 
