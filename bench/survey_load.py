@@ -7,7 +7,18 @@ Django view that inserts one row (a bench-only URLconf, never in production urls
 run it checks that every acknowledged answer was counted exactly once: counters per question =
 acknowledged answers = used codes.
 
-Last line: {"submissions_per_s", "bare_insert_per_s", "ratio" (target ≥ 0.7), "errors" (must be 0)}.
+It also measures (c) a respondent as a person answers: GET the code's page (what the QR code
+opens), then POST the answers — besides the POST-only figure, in the same alternating slices —
+with the CPU the server processes spent per respondent, and (d) 20 codes each submitted twice
+at the same moment (a double tap, two phones): exactly 20 ballots must be stored.
+
+With ``--servers 2`` two separate gunicorn instances serve the same PostgreSQL database and the
+requests alternate between them (nothing one app process needs lives in another's memory).
+
+Last line: {"servers", "submissions_per_s", "bare_insert_per_s", "ratio" (target ≥ 0.7),
+"respondents_per_s" (GET + POST; target ≥ 0.5 × bare_insert_per_s),
+"server_cpu_ms_per_respondent", "load_avg", "double_submit_stored" (must be 20),
+"errors" (must be 0)}.
 """
 
 from __future__ import annotations
@@ -158,8 +169,34 @@ def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
 # --- the load generator ------------------------------------------------------------------------
 
 
-def _drive(port: int, path: str, bodies: list[dict], threads: int, ok_text: str) -> dict:
-    """Send every body once (POST, form-encoded) from ``threads`` threads; returns counts."""
+def _request(port: int, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
+    # Gunicorn's sync workers close each connection: one connection per request.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    if body is None:
+        conn.request(method, path)
+    else:
+        data = urllib.parse.urlencode(body).encode()
+        conn.request(method, path, data, {"Content-Type": "application/x-www-form-urlencoded"})
+    resp = conn.getresponse()
+    text = resp.read().decode("utf-8", "replace")
+    conn.close()
+    return resp.status, text
+
+
+def _drive(
+    ports: list[int] | int,
+    path: str,
+    bodies: list[dict],
+    threads: int,
+    ok_text: str,
+    *,
+    open_page: bool = False,
+) -> dict:
+    """Send every body once (POST, form-encoded) from ``threads`` threads, the requests
+    alternating between the servers on ``ports``; with ``open_page`` each POST is preceded by a
+    GET of the code's answering page, as a respondent's phone does. Returns counts."""
+    ports = [ports] if isinstance(ports, int) else list(ports)
+    turn = iter(range(10**9))
     work: queue.Queue = queue.Queue()
     for body in bodies:
         work.put(body)
@@ -172,17 +209,16 @@ def _drive(port: int, path: str, bodies: list[dict], threads: int, ok_text: str)
                 body = work.get_nowait()
             except queue.Empty:
                 return
-            data = urllib.parse.urlencode(body).encode()
+            with lock:
+                port = ports[next(turn) % len(ports)]
             try:
-                # Gunicorn's sync workers close each connection: one connection per request.
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request(
-                    "POST", path, data, {"Content-Type": "application/x-www-form-urlencoded"}
-                )
-                resp = conn.getresponse()
-                text = resp.read().decode("utf-8", "replace")
-                conn.close()
-                good = resp.status == 200 and ok_text in text
+                good = True
+                if open_page:
+                    status, text = _request(port, "GET", f"/s/{body['code']}/")
+                    good = status == 200 and "提交答卷" in text
+                if good:
+                    status, text = _request(port, "POST", path, body)
+                    good = status == 200 and ok_text in text
             except OSError:
                 good = False
             with lock:
@@ -200,6 +236,56 @@ def _drive(port: int, path: str, bodies: list[dict], threads: int, ok_text: str)
         t.join()
     stats["seconds"] = time.perf_counter() - started
     stats["per_s"] = round(stats["ok"] / stats["seconds"], 1) if stats["seconds"] else 0.0
+    return stats
+
+
+def _cpu_seconds(masters: list[subprocess.Popen]) -> float:
+    """User + system CPU of the gunicorn masters' workers (Linux /proc), in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for master in masters:
+        try:
+            children = (
+                open(f"/proc/{master.pid}/task/{master.pid}/children").read().split()  # noqa: SIM115
+            )
+        except OSError:
+            continue
+        for pid in [str(master.pid), *children]:
+            try:
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _double_submit(ports: list[int], codes: list[str]) -> dict:
+    """Each code submitted twice at the same moment (a barrier releases both requests)."""
+    barrier = threading.Barrier(2 * len(codes))
+    lock = threading.Lock()
+    stats = {"thanked": 0, "errors": 0}
+
+    def once(code: str, port: int) -> None:
+        barrier.wait()
+        try:
+            status, text = _request(port, "POST", "/s/submit/", {"code": code, **GOOD})
+        except OSError:
+            status, text = 0, ""
+        with lock:
+            if status == 200 and "谢谢参与" in text:
+                stats["thanked"] += 1
+            elif status >= 500 or status == 0:
+                stats["errors"] += 1
+
+    pool = [
+        threading.Thread(target=once, args=(code, ports[(i + k) % len(ports)]))
+        for i, code in enumerate(codes)
+        for k in (0, 1)
+    ]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
     return stats
 
 
@@ -231,53 +317,86 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codes", type=int, default=3000, help="提交份数（每份一个测评码）")
     parser.add_argument("--threads", type=int, default=16, help="并发线程数")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn 进程数（默认 2×CPU+1）")
-    parser.add_argument("--slices", type=int, default=6, help="两条路径交替测量的轮数")
+    parser.add_argument("--slices", type=int, default=6, help="各条路径交替测量的轮数")
+    parser.add_argument("--servers", type=int, default=1, help="各自独立的 gunicorn 实例数")
+    parser.add_argument("--respondents", type=int, default=0, help="完整答卷人数（默认同 --codes）")
     args = parser.parse_args(argv)
+    respondents = args.respondents or args.codes
+    doubles = 20
 
     os.environ["DATABASE_URL"] = _postgres_url()
     from bench.common import setup_django
 
     vendor = setup_django("survey_load", fresh=True)
     assert vendor == "postgresql"
-    round_id, codes = _load(args.codes)
+    round_id, all_codes = _load(args.codes + respondents + doubles)
+    codes = all_codes[: args.codes]
+    people = all_codes[args.codes : args.codes + respondents]
+    twice = all_codes[args.codes + respondents :]
     from django.db import connection
 
     connection.close()
-    workers = args.workers or 2 * (os.cpu_count() or 1) + 1
-    port = _free_port()
-    proc = _start_gunicorn(port, workers)
+    servers = max(1, args.servers)
+    workers = args.workers or max(2, (2 * (os.cpu_count() or 1) + 1) // servers)
+    ports = [_free_port() for _ in range(servers)]
+    procs = []
+    cpu_s = 0.0
     try:
+        for port in ports:
+            procs.append(_start_gunicorn(port, workers))
         warm = [{"code": f"warm{i}", **GOOD} for i in range(50)]
-        _drive(port, "/bench/bare-insert/", warm, args.threads, "ok")
-        _drive(port, "/s/submit/", warm, args.threads, "测评码不存在")
+        _drive(ports, "/bench/bare-insert/", warm, args.threads, "ok")
+        _drive(ports, "/s/submit/", warm, args.threads, "测评码不存在")
         # Side by side, in alternating slices, so that a busy moment of the machine falls on
-        # both paths alike.
+        # every path alike.
         bare = {"ok": 0, "errors": 0, "seconds": 0.0, "acknowledged": []}
         subs = {"ok": 0, "errors": 0, "seconds": 0.0, "acknowledged": []}
+        resp = {"ok": 0, "errors": 0, "seconds": 0.0, "acknowledged": []}
         slices = max(1, args.slices)
         for i in range(slices):
-            part = codes[i::slices]
-            for total, path, ok_text in (
-                (bare, "/bench/bare-insert/", "ok"),
-                (subs, "/s/submit/", "谢谢参与"),
+            for total, path, ok_text, part, page in (
+                (bare, "/bench/bare-insert/", "ok", codes[i::slices], False),
+                (subs, "/s/submit/", "谢谢参与", codes[i::slices], False),
+                (resp, "/s/submit/", "谢谢参与", people[i::slices], True),
             ):
-                got = _drive(port, path, [{"code": c, **GOOD} for c in part], args.threads, ok_text)
+                bodies = [{"code": c, **GOOD} for c in part]
+                before = _cpu_seconds(procs) if page else 0.0
+                got = _drive(ports, path, bodies, args.threads, ok_text, open_page=page)
+                if page:
+                    cpu_s += _cpu_seconds(procs) - before
                 for key in ("ok", "errors", "seconds", "acknowledged"):
                     total[key] += got[key]
-        for total in (bare, subs):
+        for total in (bare, subs, resp):
             total["per_s"] = round(total["ok"] / total["seconds"], 1) if total["seconds"] else 0.0
+        load_avg = round(os.getloadavg()[0], 2)
+        double = _double_submit(ports, twice)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    problems = _verify(round_id, subs["ok"])
-    duplicates = len(subs["acknowledged"]) - len(set(subs["acknowledged"]))
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    from django.db import connection as conn2
+
+    conn2.close()
+    from dudao.surveys.models import SurveyCode
+
+    double_stored = SurveyCode.objects.filter(round_id=round_id, code__in=twice, used=True).count()
+    problems = _verify(round_id, subs["ok"] + resp["ok"] + double_stored)
+    if double["thanked"] < doubles:
+        problems.append(f"同时重复提交：{doubles} 个测评码只有 {double['thanked']} 次得到确认")
+    if double_stored != doubles:
+        problems.append(f"同时重复提交：{doubles} 个测评码存下 {double_stored} 份")
+    duplicates = len(subs["acknowledged"] + resp["acknowledged"]) - len(
+        set(subs["acknowledged"] + resp["acknowledged"])
+    )
     if duplicates:
         problems.append(f"{duplicates} 个测评码被确认了不止一次")
-    errors = subs["errors"] + bare["errors"] + len(problems)
+    errors = subs["errors"] + bare["errors"] + resp["errors"] + double["errors"] + len(problems)
     ratio = round(subs["per_s"] / bare["per_s"], 3) if bare["per_s"] else 0.0
+    cpu_ms = round(1000 * cpu_s / resp["ok"], 2) if resp["ok"] else 0.0
     table(
         [
             (
@@ -287,6 +406,14 @@ def main(argv: list[str] | None = None) -> int:
                 subs["errors"],
                 f"{subs['seconds']:.1f}",
                 subs["per_s"],
+            ),
+            (
+                "完整答卷 GET 答题页 + POST",
+                len(people),
+                resp["ok"],
+                resp["errors"],
+                f"{resp['seconds']:.1f}",
+                resp["per_s"],
             ),
             (
                 "裸视图插入一行",
@@ -299,16 +426,28 @@ def main(argv: list[str] | None = None) -> int:
         ],
         ("路径", "请求", "成功", "错误", "用时(秒)", "每秒"),
     )
-    print(f"gunicorn {workers} 个进程，{args.threads} 个并发线程，PostgreSQL；{machine()}")
+    print(
+        f"{servers} 个 gunicorn 实例 × {workers} 个进程，{args.threads} 个并发线程，PostgreSQL；"
+        f"{machine()}；负载 {load_avg}"
+    )
+    print(
+        f"完整答卷每人服务器 CPU {cpu_ms} 毫秒；同时重复提交 {doubles} 个测评码，存下 {double_stored} 份。"
+    )
     for p in problems:
         print("核对不符：" + p)
     if not problems:
-        print(f"核对：{subs['ok']} 份确认提交，计票和已使用测评码均为 {subs['ok']}，逐一相符。")
+        n = subs["ok"] + resp["ok"] + double_stored
+        print(f"核对：{n} 份确认提交，计票和已使用测评码均为 {n}，逐一相符。")
     emit(
         {
+            "servers": servers,
             "submissions_per_s": subs["per_s"],
             "bare_insert_per_s": bare["per_s"],
             "ratio": ratio,
+            "respondents_per_s": resp["per_s"],
+            "server_cpu_ms_per_respondent": cpu_ms,
+            "load_avg": load_avg,
+            "double_submit_stored": double_stored,
             "errors": errors,
         }
     )
