@@ -22,12 +22,13 @@ from django.utils import timezone
 
 from dudao.campaigns.models import Campaign, CampaignTemplate, Participation
 from dudao.core.audit import record_event
-from dudao.core.errors import DomainError, TransitionError
+from dudao.core.errors import AccessDenied, DomainError, TransitionError
 from dudao.orgs.models import Person
 
 from . import atrest
 from . import codes as code_rules
-from .instruments import get_instrument
+from .access import may_run, survey_permits
+from .instruments import RUNNER_LABELS, get_instrument
 from .models import (
     PaperBallotSheet,
     PaperCount,
@@ -77,6 +78,12 @@ def _instrument_name(round_: SurveyRound) -> str:
     return "测评"
 
 
+def _require(actor, round_: SurveyRound, action: str) -> None:
+    """The one rule the pages ask too (``access.survey_permits``): who may run this round.
+    The round's state is judged by each action on the locked row."""
+    survey_permits(actor, round_).require(action)
+
+
 def _audit(actor, action: str, round_: SurveyRound, *, reason: str = "", data: dict | None = None):
     record_event(
         actor=actor,
@@ -120,6 +127,10 @@ def create_round(
     ``start_resurvey`` only, so that every re-survey is linked to the round it repeats."""
     participation = Participation.objects.select_for_update().get(pk=participation.pk)
     inst = get_instrument(_template_data(participation.campaign), instrument)
+    if not may_run(actor, participation, inst):
+        raise AccessDenied(
+            f"“{inst['name']}”由{RUNNER_LABELS.get(inst['run_by'], inst['run_by'])}组织实施。"
+        )
     if inst["subject"] == "member" and subject_person is None:
         raise DomainError(f"“{inst['name']}”以党员为测评对象：请为每名党员分别建立测评。")
     if inst["subject"] == "unit" and subject_person is not None:
@@ -159,6 +170,7 @@ def start_resurvey(*, actor, previous: SurveyRound, reason: str) -> SurveyRound:
     if not (reason or "").strip():
         raise DomainError("重新测评须写明理由（如补课情况）。")
     previous = _lock_round(previous)
+    _require(actor, previous, "resurvey")
     if previous.status != RoundStatus.CLOSED:
         raise TransitionError("上一轮测评尚未结束，不能重新测评。")
     if SurveyRound.objects.filter(previous=previous).exists():
@@ -205,6 +217,7 @@ def issue_codes(*, actor, round_: SurveyRound, count: int) -> int:
     """``count`` more one-time codes for the round. The audit records how many, never which:
     an event carries a time, and a code next to a time is what must never exist."""
     round_ = _lock_round(round_)
+    _require(actor, round_, "issue_codes")
     if round_.status == RoundStatus.CLOSED:
         raise TransitionError("测评已结束，不能再发放测评码。")
     _insert_codes(round_, count)
@@ -230,6 +243,7 @@ def draw_sample(
     within the notified scope, who are not on any roll); codes are not bound to persons.
     Returns the ids of the people drawn."""
     round_ = _lock_round(round_)
+    _require(actor, round_, "sample")
     if round_.status != RoundStatus.PREPARING:
         raise TransitionError("测评已开始，不能再抽样。")
     if round_.sample_seed:
@@ -274,6 +288,7 @@ def draw_sample(
 @transaction.atomic
 def open_round(*, actor, round_: SurveyRound, expires_on: dt.date | None = None) -> SurveyRound:
     round_ = _lock_round(round_)
+    _require(actor, round_, "open")
     if round_.status != RoundStatus.PREPARING:
         raise TransitionError(f"测评当前为“{round_.get_status_display()}”，不能开始。")
     inst = get_instrument(_template_data(round_.campaign), round_.instrument)
@@ -304,6 +319,7 @@ def close_round(*, actor, round_: SurveyRound) -> SurveyRound:
     transaction that last touched it (on PostgreSQL a row's ``xmin`` would otherwise tie a code
     to the counters its ballot incremented)."""
     round_ = _lock_round(round_)
+    _require(actor, round_, "close")
     if round_.status != RoundStatus.OPEN:
         raise TransitionError(f"测评当前为“{round_.get_status_display()}”，不能结束。")
     entered = PaperEntry.objects.filter(round=round_).exists()
@@ -349,6 +365,7 @@ def enable_open_link(*, actor, round_: SurveyRound) -> SurveyRound:
     """Turn on the round's open link: anyone with the link answers once per device. Only for
     instruments whose template sets ``open_link: true`` (public respondents, no sampling)."""
     round_ = _lock_round(round_)
+    _require(actor, round_, "open_link")
     inst = get_instrument(_template_data(round_.campaign), round_.instrument)
     if not inst.get("open_link"):
         raise DomainError(f"按活动模板，“{inst['name']}”只能凭测评码作答，不能开放公开链接。")
@@ -400,6 +417,10 @@ def create_member_rounds(*, actor, participation: Participation, instrument: str
     are left alone. Returns the number of rounds created."""
     participation = Participation.objects.select_for_update().get(pk=participation.pk)
     inst = get_instrument(_template_data(participation.campaign), instrument)
+    if not may_run(actor, participation, inst):
+        raise AccessDenied(
+            f"“{inst['name']}”由{RUNNER_LABELS.get(inst['run_by'], inst['run_by'])}组织实施。"
+        )
     if inst["subject"] != "member":
         raise DomainError(f"“{inst['name']}”不是对党员个人的测评。")
     done = set(
@@ -796,6 +817,7 @@ def enter_paper_ballots(
     first count from the trail before the second is in; the agreement or mismatch event
     carries both."""
     round_ = _lock_round(round_)
+    _require(actor, round_, "paper")
     if round_.status != RoundStatus.OPEN:
         raise TransitionError("只有进行中的测评可以录入纸质票。")
     inst = get_instrument(_template_data(round_.campaign), round_.instrument)

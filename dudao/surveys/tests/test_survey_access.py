@@ -133,3 +133,31 @@ def test_the_leading_group_sees_results_but_cannot_create_rounds(client, cast05)
     assert response.status_code == 403
     assert "由活动办公室组织实施" in response.content.decode()
     assert not SurveyRound.objects.exists()
+
+
+def test_the_actions_ask_the_same_rule_as_the_pages(cast05):
+    """Called directly (another app, the API, a script), an action refuses whom the page
+    refuses, with the same reason, and changes nothing."""
+    from dudao.core.errors import AccessDenied
+
+    round_ = _round(cast05, "phase_effectiveness")
+    member = cast05.user("member")
+    for call in (
+        lambda: actions.issue_codes(actor=member, round_=round_, count=3),
+        lambda: actions.open_round(actor=member, round_=round_),
+        lambda: actions.close_round(actor=member, round_=round_),
+        lambda: actions.enable_open_link(actor=member, round_=round_),
+    ):
+        with pytest.raises(AccessDenied, match="由活动办公室组织实施"):
+            call()
+    with pytest.raises(AccessDenied, match="由活动办公室组织实施"):
+        actions.create_round(
+            actor=cast05.user("leading"),
+            participation=participation(cast05),
+            instrument="phase_effectiveness",
+        )
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.PREPARING and not round_.codes.exists()
+    sampled = _round(cast05, "mass_satisfaction")
+    with pytest.raises(AccessDenied):
+        actions.draw_sample(actor=cast05.user("office"), round_=sampled, size=2)
