@@ -286,7 +286,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DUDAO_MAX_IMPORT_BYTES = env.int("DUDAO_MAX_IMPORT_BYTES", default=100 * 1024 * 1024)
 DUDAO_IMPORT_SYNC = env_bool("DUDAO_IMPORT_SYNC", False)
 
-# --- Background work (docs/decisions/0004-task-queue-django-q2.md) --------------------------
+# --- Background work (docs/decisions/0007-task-queue-django-q2.md) --------------------------
 # django-q2 with its ORM broker: the queue is a table in the application's own database, so it
 # works on the embedded SQLite and with any number of workers (`manage.py run_worker`) on one
 # PostgreSQL. A task's row is locked while it runs; if its worker dies, the task is handed out

@@ -1,5 +1,5 @@
 """Import jobs: upload, check, import. The work runs as a task on the queue (django-q2, see
-docs/decisions/0004-task-queue-django-q2.md) once the request commits; its state is in the job
+docs/decisions/0007-task-queue-django-q2.md) once the request commits; its state is in the job
 row, its live progress in the progress table (progress.py)."""
 
 from __future__ import annotations
