@@ -324,6 +324,12 @@ DUDAO_PERIODIC_JOBS = {
         "func": "dudao.surveys.atrest.scrub_closed_rounds",
         "minutes": 1,
     },
+    # 催办: idempotent (each reminder at most once per item, step and deadline), so running it
+    # every hour only catches a day's change as soon as the worker is up.
+    "rectification.send_reminders": {
+        "func": "dudao.rectification.reminders.send_reminders",
+        "minutes": 60,
+    },
 }
 
 # Transition applications waiting longer than this many days are flagged (one weekly cycle).

@@ -89,3 +89,18 @@ def test_it_shows_reminders_on_the_item_and_in_the_todo_list(emails, client):
     assert f"/rectification/items/{item.pk}/" in todo
     client.force_login(cast.user("member"))
     assert "第1项" in client.get("/rectification/todo/").content.decode()
+
+
+def test_the_worker_runs_the_reminders_as_a_periodic_job(db):
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils.module_loading import import_string
+    from django_q.models import Schedule
+
+    from dudao.rectification.reminders import send_reminders
+
+    job = settings.DUDAO_PERIODIC_JOBS["rectification.send_reminders"]
+    assert import_string(job["func"]) is send_reminders
+    call_command("sync_periodic_jobs", verbosity=0)
+    call_command("sync_periodic_jobs", verbosity=0)
+    assert Schedule.objects.filter(name="periodic:rectification.send_reminders").count() == 1
