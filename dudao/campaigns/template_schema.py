@@ -333,6 +333,9 @@ class RectificationSpec(Strict):
     escalation: list[RectificationEscalation] = []
     # An item that cannot be solved now (说明情况) is carried over to a later stage.
     carry_over_unsolvable: bool = False
+    # The document kinds that are rectification plans, with the level of the items their
+    # passages become once approved (seed 001: 党员个人、基层党组织和领导机关分别制定整改方案).
+    plan_documents: dict[str, Literal["individual", "organisation", "leadership"]] = {}
     source: Text
 
     @model_validator(mode="after")

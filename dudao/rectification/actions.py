@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from dudao.core.audit import record_event
 from dudao.core.errors import AccessDenied, DomainError, TransitionError
+from dudao.reviews.models import DocumentStatus, DocumentVersion
 
 from . import rules
 from .access import item_permits, may_create, pending_close, pending_extension
@@ -397,3 +398,54 @@ def publish_list(*, actor, participation) -> Publication:
         organisation_id=participation.unit_id,
     )
     return pub
+
+
+@transaction.atomic
+def items_from_plan(*, actor, participation, document, picks: dict[int, str]) -> list[Item]:
+    """Items from the passages a person picked in an approved rectification plan (issue 11
+    §1): ``picks`` maps a passage's index to its class (立即 / 近期 / 逐步整改). Each becomes an
+    item of the plan's level (a member's own plan: his items), its problem and measures the
+    passage as approved, its source the plan's approved version, its deadline the class's
+    default. A passage already made into an item is left alone, so a double submit or a second
+    pick of the same passage adds nothing."""
+    if not may_create(actor, participation):
+        raise AccessDenied("只有本单位、督导组或活动办公室可以登记整改事项。", code="forbidden")
+    kinds = rules.plan_documents(participation.campaign.template)
+    if document.participation_id != participation.pk or document.kind not in kinds:
+        raise DomainError("这份文书不是本单位的整改方案。")
+    if document.status != DocumentStatus.APPROVED:
+        raise DomainError("整改方案审核通过后，才能从中选取整改事项。")
+    if not picks:
+        raise DomainError("请至少勾选一段作为整改事项。")
+    version = DocumentVersion.objects.filter(document=document).order_by("-number").first()
+    passages = rules.plan_passages(version.text if version else "")
+    level = kinds[document.kind]
+    person = document.author if level == Level.INDIVIDUAL else None
+    existing = set(
+        Item.objects.filter(
+            participation=participation, source_kind=SourceKind.PLAN, source_id=version.pk
+        ).values_list("problem", flat=True)
+    )
+    made = []
+    for index in sorted(picks):
+        if not 0 <= index < len(passages):
+            raise DomainError(f"第 {index + 1} 段不在这份整改方案中，请刷新页面后重选。")
+        text = passages[index]
+        if text in existing:
+            continue
+        made.append(
+            create_item(
+                actor=actor,
+                participation=participation,
+                level=level,
+                person=person,
+                problem=text,
+                measures=text,
+                rect_class=picks[index],
+                source_kind=SourceKind.PLAN,
+                source_id=version.pk,
+                lead_person=person,
+            )
+        )
+        existing.add(text)
+    return made

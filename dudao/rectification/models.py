@@ -57,6 +57,7 @@ class SourceKind(models.TextChoices):
     SURVEY = "survey", "测评结果"
     REVIEW_COMMENT = "review_comment", "审核意见"
     OPINION = "opinion", "群众意见建议"
+    PLAN = "plan", "整改方案"
     OTHER = "other", "其他"
 
 

@@ -27,6 +27,11 @@ DEFAULT_SPEC = {
         {"days_overdue": 30, "to": "office"},
     ],
     "carry_over_unsolvable": True,
+    "plan_documents": {
+        "personal_rectification_plan": "individual",
+        "grassroots_rectification_plan": "organisation",
+        "organ_rectification_plan": "leadership",
+    },
     "source": "seed 001",
 }
 
@@ -101,3 +106,17 @@ def special_areas(template) -> list[dict]:
 
     walk(data.get("phases") or [])
     return list(found.values())
+
+
+def plan_documents(template) -> dict[str, str]:
+    """{document kind: item level} of the kinds that are rectification plans (template)."""
+    data = template.data if hasattr(template, "data") else (template or {})
+    kinds = {d["code"] for d in data.get("document_kinds", [])}
+    spec = spec_of(template).get("plan_documents") or {}
+    return {k: v for k, v in spec.items() if k in kinds}
+
+
+def plan_passages(text: str, *, shortest: int = 8) -> list[str]:
+    """The passages of a plan a person can pick as items: its paragraphs as written (one per
+    line of the extracted text), without blank lines and headings shorter than ``shortest``."""
+    return [line.strip() for line in (text or "").splitlines() if len(line.strip()) >= shortest]

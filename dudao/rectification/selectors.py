@@ -8,8 +8,10 @@ import datetime as dt
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
+from dudao.reviews.models import Document, DocumentStatus, DocumentVersion
+
 from . import rules
-from .models import DONE_STATUSES, Item, RectClass, Reminder
+from .models import DONE_STATUSES, Item, RectClass, Reminder, SourceKind
 
 NOT_DONE = ~Q(status__in=DONE_STATUSES)
 
@@ -218,3 +220,42 @@ def todo_reminders(user, limit: int = 50) -> list[Reminder]:
         .select_related("item__participation")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def approved_plans(participation) -> list[dict]:
+    """The unit's approved rectification plans (the template's ``plan_documents``), each with
+    its approved text's passages and which of them are already items: ``[{"document",
+    "version", "level", "passages": [(index, text, item or None)]}]``. Two queries for the
+    documents and versions, one for the items made from them."""
+    kinds = rules.plan_documents(participation.campaign.template)
+    if not kinds:
+        return []
+    docs = list(
+        Document.objects.filter(
+            participation=participation, kind__in=kinds, status=DocumentStatus.APPROVED
+        )
+        .select_related("author")
+        .order_by("kind", "author__name", "pk")
+    )
+    latest: dict[int, DocumentVersion] = {}
+    for v in DocumentVersion.objects.filter(document__in=docs).order_by("document_id", "number"):
+        latest[v.document_id] = v
+    made: dict[tuple[int, str], Item] = {}
+    for item in Item.objects.filter(
+        participation=participation,
+        source_kind=SourceKind.PLAN,
+        source_id__in=[v.pk for v in latest.values()],
+    ):
+        made[(item.source_id, item.problem)] = item
+    out = []
+    for doc in docs:
+        version = latest.get(doc.pk)
+        if version is None:
+            continue
+        passages = [
+            (i, text, made.get((version.pk, text)))
+            for i, text in enumerate(rules.plan_passages(version.text))
+        ]
+        out.append({"document": doc, "version": version, "level": kinds[doc.kind],
+                    "passages": passages})  # fmt: skip
+    return out

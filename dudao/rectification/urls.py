@@ -9,6 +9,11 @@ urlpatterns = [
     path("todo/", views.todo, name="todo"),
     path("units/<int:participation_id>/", views.unit_items, name="unit"),
     path("units/<int:participation_id>/new/", views.item_new, name="item_new"),
+    path(
+        "units/<int:participation_id>/plans/<int:document_id>/",
+        views.from_plan,
+        name="from_plan",
+    ),
     path("units/<int:participation_id>/import/", views.ledger_import, name="import"),
     path("units/<int:participation_id>/ledger.xlsx", views.ledger_export, name="export"),
     path("units/<int:participation_id>/publish/", views.publish, name="publish"),

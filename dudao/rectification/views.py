@@ -52,7 +52,15 @@ from .forms import (
     SignOffForm,
     SpecialActionForm,
 )
-from .models import ActionKind, Attachment, Item, ItemStatus, Publication, Regulation
+from .models import (
+    ActionKind,
+    Attachment,
+    Item,
+    ItemStatus,
+    Level,
+    Publication,
+    Regulation,
+)
 
 PAGE_SIZE = 100
 
@@ -115,6 +123,7 @@ def unit_items(request, participation_id):
             "form": form,
             "caps": caps,
             "may_create": may_create(request.user, p),
+            "plans": selectors.approved_plans(p) if may_create(request.user, p) else [],
             "publication": pub,
             "public_url": public_url,
             "qr_svg": segno.make(public_url, error="m").svg_inline(scale=4) if pub else "",
@@ -155,6 +164,53 @@ def item_new(request, participation_id):
     elif request.method == "POST":
         messages.error(request, _form_errors(form))
     return render(request, "rectification/item_new.html", {"p": p, "form": form})
+
+
+@login_required
+def from_plan(request, participation_id, document_id):
+    """Pick passages of an approved rectification plan as items (each with its class)."""
+    p = get_participation(request.user, participation_id)
+    if not may_create(request.user, p):
+        raise Http404(NOT_FOUND)
+    plans = {plan["document"].pk: plan for plan in selectors.approved_plans(p)}
+    plan = plans.get(document_id)
+    if plan is None:
+        raise Http404(NOT_FOUND)
+    template = p.campaign.template
+    classes = rules.class_choices(template)
+    if request.method == "POST":
+        picks = {}
+        for raw in request.POST.getlist("pick"):
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 5):
+                continue  # not a passage number of this page
+            index = int(raw)
+            rect_class = request.POST.get(f"class-{index}", "")
+            if rect_class not in dict(classes):
+                messages.error(request, f"请为第 {index + 1} 段选择整改类别。")
+                return redirect("rectification:from_plan", p.pk, document_id)
+            picks[index] = rect_class
+        try:
+            made = actions.items_from_plan(
+                actor=request.user, participation=p, document=plan["document"], picks=picks
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("rectification:from_plan", p.pk, document_id)
+        if made:
+            messages.success(request, f"已从整改方案登记 {len(made)} 项整改事项。")
+        else:
+            messages.info(request, "所选段落都已登记为整改事项，没有重复登记。")
+        return redirect("rectification:unit", p.pk)
+    return render(
+        request,
+        "rectification/from_plan.html",
+        {
+            "p": p,
+            "plan": plan,
+            "classes": classes,
+            "level_name": dict(Level.choices)[plan["level"]],
+        },
+    )
 
 
 @login_required

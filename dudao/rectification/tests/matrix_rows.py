@@ -272,6 +272,14 @@ ROWS += [
         post_allowed=UNIT_A | ADMIN,
         post_only=True,
     ),
+    # The matrix cast's template has no rectification plans: the page answers 404 to all
+    # (who may pick passages of a real plan: test_it_makes_items_from_an_approved_plan.py).
+    Row(
+        "rect_from_plan",
+        "rectification:from_plan",
+        lambda c: f"/rectification/units/{_part(c).pk}/plans/1/",
+        set(),
+    ),
     Row(
         "rect_area_status",
         "rectification:area_status",
