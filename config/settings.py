@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "dudao.surveys",
     "dudao.transitions",
     "dudao.rectification",
+    "dudao.evaluation",
     "dudao.web",
     "dudao.demo",
 ]
@@ -323,6 +324,10 @@ DUDAO_PERIODIC_JOBS = {
     "surveys.scrub_closed_rounds": {
         "func": "dudao.surveys.atrest.scrub_closed_rounds",
         "minutes": 1,
+    },
+    "evaluation.send_case_reminders": {
+        "func": "dudao.evaluation.reminders.send_case_reminders",
+        "minutes": 60,
     },
 }
 
