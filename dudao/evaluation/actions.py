@@ -76,7 +76,7 @@ def settle_self_analysis(*, actor, round_: SurveyRound) -> SelfAnalysisResult:
     tested within the team; a team of five gives four answers). A failing result returns the
     member's self-analysis for rewriting, with the result as the reason (the instrument's
     ``on_fail``). Settling twice answers the first result."""
-    round_ = SurveyRound.objects.select_for_update().select_related(
+    round_ = SurveyRound.objects.select_for_update(of=("self",)).select_related(
         "participation__campaign__template", "participation__unit", "subject_person"
     ).get(pk=round_.pk)
     existing = SelfAnalysisResult.objects.filter(round=round_).first()
@@ -299,6 +299,10 @@ VOTE_MESSAGES = {
 }
 
 
+class _BallotClosed(Exception):
+    """Rolls a vote back when its ballot closed in between."""
+
+
 def lookup_code(text: str) -> tuple[Ballot | None, str]:
     code = normalise(text)
     row = BallotCode.objects.filter(code=code).select_related(
@@ -334,16 +338,19 @@ def cast_vote(*, code: str, grades: dict) -> VoteResult:
             chosen.append((pk, grade))
     if errors:
         return VoteResult("invalid", VOTE_MESSAGES["invalid"], errors)
-    with transaction.atomic():
-        # Compare-and-set: only an unused code of an open ballot flips; a second submit of the
-        # same code (double tap, two phones) finds it used and counts nothing.
-        flipped = BallotCode.objects.filter(
-            code=code, used=False, ballot__status=BallotStatus.OPEN
-        ).update(used=True)
-        if flipped != 1:
-            _b, again = lookup_code(code)
-            return VoteResult(again if again != "ok" else "used", VOTE_MESSAGES.get(again, VOTE_MESSAGES["used"]), {})
-        votes.count_vote(ballot, chosen, len(members))
+    try:
+        with transaction.atomic():
+            # Compare-and-set on the code row alone (a plain UPDATE … WHERE used = false, which
+            # PostgreSQL re-checks once a concurrent vote holding the row commits; a filter
+            # through the ballot would become a sub-select read before the wait and let a
+            # code submitted twice at once count twice — the concurrency test caught it).
+            if BallotCode.objects.filter(code=code, used=False).update(used=True) != 1:
+                return VoteResult("used", VOTE_MESSAGES["used"], {})
+            if not Ballot.objects.filter(pk=ballot.pk, status=BallotStatus.OPEN).exists():
+                raise _BallotClosed
+            votes.count_vote(ballot, chosen, len(members))
+    except _BallotClosed:
+        return VoteResult("closed", VOTE_MESSAGES["closed"], {})
     return VoteResult("counted", VOTE_MESSAGES["counted"], {})
 
 
