@@ -23,7 +23,13 @@ from dudao.surveys.models import RoundStatus, SurveyCode, SurveyRound
 from dudao.surveys.selectors import AUDIENCE_LABELS, _head_people, counts_for_rounds, member_role
 
 from . import rules, votes
-from .access import ballot_permits, case_permits, evaluation_permits, participation_caps
+from .access import (
+    ballot_permits,
+    branch_caps,
+    case_permits,
+    evaluation_permits,
+    participation_caps,
+)
 from .models import (
     Ballot,
     BallotCode,
@@ -179,8 +185,6 @@ def create_ballot(*, actor, participation, branch) -> Ballot:
     """The branch's ballot, listing every party member of the branch (in roster order)."""
     if branch.kind != OrgKind.BRANCH or branch.unit_id != participation.unit_id:
         raise DomainError(f"“{branch}”不是本单位的党支部。")
-    from .access import branch_caps
-
     if not branch_caps(actor, participation, branch) & {"unit", "secretary"}:
         raise DomainError("只有本支部书记或本单位可以建立评议票。", code="forbidden")
     grades = _grade_codes(_template(participation))
