@@ -160,6 +160,8 @@ def settle(request, round_id):
             result = actions.settle_self_analysis(actor=request.user, round_=round_)
         messages.success(request, f"{result.person.name}：{result.get_status_display()}。{result.detail}")
     except DomainError as exc:
+        if exc.code == "forbidden":
+            return HttpResponse(exc.message, status=403)
         messages.error(request, exc.message)
     return redirect("evaluation:self_analysis", p.pk)
 
