@@ -222,7 +222,9 @@ def case_permits(user, case: HandlingCase) -> Permits:
         need = SECRETARY if step.decided_by == "branch" else HEAD
         who = "支部书记" if need == SECRETARY else "单位主要负责人（代表单位党委）"
         if need not in caps and not (need == SECRETARY and HEAD in caps):
-            permits.add(refuse("record_step", f"“{step.name}”由{step.decider_label}决定，由{who}记录。"))
+            permits.add(
+                refuse("record_step", f"“{step.name}”由{step.decider_label}决定，由{who}记录。")
+            )
         else:
             permits.add(allow("record_step"))
     if caps & {SECRETARY, HEAD}:

@@ -82,9 +82,13 @@ def settle_self_analysis(*, actor, round_: SurveyRound) -> SelfAnalysisResult:
     tested within the team; a team of five gives four answers). A failing result returns the
     member's self-analysis for rewriting, with the result as the reason (the instrument's
     ``on_fail``). Settling twice answers the first result."""
-    round_ = SurveyRound.objects.select_for_update(of=("self",)).select_related(
-        "participation__campaign__template", "participation__unit", "subject_person"
-    ).get(pk=round_.pk)
+    round_ = (
+        SurveyRound.objects.select_for_update(of=("self",))
+        .select_related(
+            "participation__campaign__template", "participation__unit", "subject_person"
+        )
+        .get(pk=round_.pk)
+    )
     existing = SelfAnalysisResult.objects.filter(round=round_).first()
     if existing is not None:
         return existing
@@ -192,9 +196,9 @@ def create_ballot(*, actor, participation, branch) -> Ballot:
     if existing is not None:
         return existing
     members = list(
-        Person.objects.filter(branch=branch, is_party_member=True).order_by("pk").values_list(
-            "pk", flat=True
-        )
+        Person.objects.filter(branch=branch, is_party_member=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     if not members:
         raise DomainError(f"“{branch}”没有党员，无法建立评议票。")
@@ -309,9 +313,11 @@ class _BallotClosed(Exception):
 
 def lookup_code(text: str) -> tuple[Ballot | None, str]:
     code = normalise(text)
-    row = BallotCode.objects.filter(code=code).select_related(
-        "ballot__participation__campaign__template", "ballot__branch"
-    ).first()
+    row = (
+        BallotCode.objects.filter(code=code)
+        .select_related("ballot__participation__campaign__template", "ballot__branch")
+        .first()
+    )
     if row is None:
         return None, "unknown"
     if row.used:
@@ -415,7 +421,9 @@ def propose_evaluation(
         raise DomainError(f"请填写对{person.name}的评议意见。")
     if not ballot.members.filter(person=person).exists():
         raise DomainError(f"{person.name}不在本支部评议票上。")
-    evaluation = MemberEvaluation.objects.select_for_update().filter(ballot=ballot, person=person).first()
+    evaluation = (
+        MemberEvaluation.objects.select_for_update().filter(ballot=ballot, person=person).first()
+    )
     now = timezone.now()
     if evaluation is None:
         evaluation = MemberEvaluation.objects.create(
@@ -483,9 +491,11 @@ def decide_grade(
 @transaction.atomic
 def record_letter(*, actor, evaluation: MemberEvaluation, on: dt.date) -> MemberEvaluation:
     """The member was told in writing (the Word letter, ``letters.py``) on ``on``."""
-    evaluation = MemberEvaluation.objects.select_for_update(of=("self",)).select_related(
-        "ballot__participation__campaign__template", "ballot__branch", "person"
-    ).get(pk=evaluation.pk)
+    evaluation = (
+        MemberEvaluation.objects.select_for_update(of=("self",))
+        .select_related("ballot__participation__campaign__template", "ballot__branch", "person")
+        .get(pk=evaluation.pk)
+    )
     evaluation_permits(actor, evaluation).require("letter")
     evaluation.notified_on = on
     evaluation.version += 1
@@ -519,9 +529,11 @@ def record_notice(*, actor, ballot: Ballot, on: dt.date) -> Ballot:
 
 @transaction.atomic
 def open_case(*, actor, evaluation: MemberEvaluation) -> HandlingCase:
-    evaluation = MemberEvaluation.objects.select_for_update(of=("self",)).select_related(
-        "ballot__participation__campaign__template", "ballot__branch", "person"
-    ).get(pk=evaluation.pk)
+    evaluation = (
+        MemberEvaluation.objects.select_for_update(of=("self",))
+        .select_related("ballot__participation__campaign__template", "ballot__branch", "person")
+        .get(pk=evaluation.pk)
+    )
     existing = HandlingCase.objects.filter(evaluation=evaluation).first()
     if existing is not None:
         return existing  # a double submit finds the case it opened
@@ -544,7 +556,9 @@ def open_case(*, actor, evaluation: MemberEvaluation) -> HandlingCase:
 def _lock_case(case: HandlingCase) -> HandlingCase:
     return (
         HandlingCase.objects.select_for_update(of=("self",))
-        .select_related("participation__campaign__template", "participation__unit", "branch", "person")
+        .select_related(
+            "participation__campaign__template", "participation__unit", "branch", "person"
+        )
         .get(pk=case.pk)
     )
 

@@ -51,7 +51,10 @@ class SelfAnalysisResult(models.Model):
         "surveys.SurveyRound", verbose_name="测评轮次", on_delete=models.PROTECT, related_name="+"
     )
     participation = models.ForeignKey(
-        "campaigns.Participation", verbose_name="参加单位", on_delete=models.CASCADE, related_name="+"
+        "campaigns.Participation",
+        verbose_name="参加单位",
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     person = models.ForeignKey(
         "orgs.Person", verbose_name="党员", on_delete=models.PROTECT, related_name="+"

@@ -81,9 +81,7 @@ def _mail(reminders: list[CaseReminder]) -> None:
         role__in=[Role.UNIT_HEAD, Role.BRANCH_SECRETARY], organisation_id__in=units | branches
     ).values_list("role", "organisation_id", "user_id"):
         users[(role, org)].append(user_id)
-    emails = dict(
-        get_user_model().objects.exclude(email="").values_list("pk", "email")
-    )
+    emails = dict(get_user_model().objects.exclude(email="").values_list("pk", "email"))
     for r in reminders:
         case = r.case
         to = {
@@ -94,7 +92,9 @@ def _mail(reminders: list[CaseReminder]) -> None:
         }
         if not to:
             continue
-        when = "已逾期" if r.days_before == OVERDUE else f"还有 {(r.deadline - r.sent_on).days} 天到期"
+        when = (
+            "已逾期" if r.days_before == OVERDUE else f"还有 {(r.deadline - r.sent_on).days} 天到期"
+        )
         send_mail(
             f"组织处理期限提醒：{case.person.name}",
             f"{case.branch.name}党员{case.person.name}的组织处理改正期限为 "

@@ -76,7 +76,9 @@ def members_evaluated(ctx, req, phase, units):
             req,
             "passed" if left == 0 and c.members else "failed",
             f"党员 {c.members} 名，已确定评议等次 {c.decided} 名，未评议 {left} 名",
-            shortfalls=[] if left == 0 else [Shortfall(unit.participation_id, unit.name, c.decided, c.members)],
+            shortfalls=[]
+            if left == 0
+            else [Shortfall(unit.participation_id, unit.name, c.decided, c.members)],
         )
     return out
 
@@ -93,14 +95,22 @@ def unqualified_cases_opened(ctx, req, phase, units):
             req,
             "passed" if left == 0 else "failed",
             f"确定为不合格党员 {c.unqualified} 名，已启动组织处理 {c.cases} 名",
-            shortfalls=[] if left == 0 else [Shortfall(unit.participation_id, unit.name, c.cases, c.unqualified)],
+            shortfalls=[]
+            if left == 0
+            else [Shortfall(unit.participation_id, unit.name, c.cases, c.unqualified)],
         )
     return out
 
 
 KINDS = {
-    "talk_pairs_done": (RequirementKind("“四必谈”应谈对象每轮谈到", NoParams, UNIT_SCOPES), talk_pairs_done),
-    "members_evaluated": (RequirementKind("每名党员都已评定等次", NoParams, UNIT_SCOPES), members_evaluated),
+    "talk_pairs_done": (
+        RequirementKind("“四必谈”应谈对象每轮谈到", NoParams, UNIT_SCOPES),
+        talk_pairs_done,
+    ),
+    "members_evaluated": (
+        RequirementKind("每名党员都已评定等次", NoParams, UNIT_SCOPES),
+        members_evaluated,
+    ),
     "unqualified_cases_opened": (
         RequirementKind("不合格党员都已启动组织处理", NoParams, UNIT_SCOPES),
         unqualified_cases_opened,

@@ -137,7 +137,9 @@ def unit_counts(participations) -> dict[int, UnitCounts]:
 def campaign_counts(campaign) -> dict:
     """Per unit, per group and for the whole campaign."""
     parts = list(
-        Participation.objects.filter(campaign=campaign).only("pk", "unit_id", "unit_name", "group_id")
+        Participation.objects.filter(campaign=campaign).only(
+            "pk", "unit_id", "unit_name", "group_id"
+        )
     )
     units = unit_counts(parts)
     groups: dict[int | None, dict] = defaultdict(lambda: defaultdict(int))
@@ -150,4 +152,6 @@ def campaign_counts(campaign) -> dict:
 
 
 def cases_for(queryset):
-    return queryset.select_related("person", "branch", "participation").order_by("status", "deadline", "pk")
+    return queryset.select_related("person", "branch", "participation").order_by(
+        "status", "deadline", "pk"
+    )

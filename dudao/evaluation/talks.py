@@ -83,6 +83,14 @@ def _covered(talk_people: dict[int, tuple[int, str, set[int]]]) -> dict[int, dic
     return out
 
 
+def _add(pairs: dict, names: dict, kind: str, a: int, b: int) -> None:
+    if a == b:
+        return
+    key = (min(a, b), max(a, b))
+    if key not in pairs:
+        pairs[key] = Pair(kind, a, b, names.get(a, "?"), names.get(b, "?"))
+
+
 def coverage(participations, template) -> dict[int, Matrix]:
     """The matrix of each participation (objects with ``pk``/``unit_id``), in five queries."""
     spec = rules.talk_spec(template)
@@ -134,27 +142,20 @@ def coverage(participations, template) -> dict[int, Matrix]:
     for unit_id, pid in by_unit.items():
         pairs: dict[tuple[int, int], Pair] = {}
 
-        def add(kind: str, a: int, b: int) -> None:
-            if a == b:
-                return
-            key = (min(a, b), max(a, b))
-            if key not in pairs:
-                pairs[key] = Pair(kind, a, b, names.get(a, "?"), names.get(b, "?"))
-
         members = team.get(unit_id, [])
         unit_heads = heads.get(unit_id, set())
         for kind in kinds:
             if kind == "head_with_team":
                 for h in sorted(unit_heads):
                     for m in members:
-                        add(kind, h, m)
+                        _add(pairs, names, kind, h, m)
             elif kind == "team_with_each_other":
                 for a, b in combinations(members, 2):
-                    add(kind, a, b)
+                    _add(pairs, names, kind, a, b)
             elif kind == "team_with_branch_secretaries":
                 for m in members:
                     for s in secretaries.get(unit_id, []):
-                        add(kind, m, s)
+                        _add(pairs, names, kind, m, s)
         done = covered.get(pid, {})
         for key, pair in pairs.items():
             pair.done_rounds = {r for r in done.get(key, set()) if 1 <= r <= rounds}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404, parse_id
 from dudao.core.errors import DomainError
-from dudao.orgs.models import OrgKind, Organisation
+from dudao.orgs.models import Organisation, OrgKind
 from dudao.surveys.models import RoundStatus, SurveyRound
 from dudao.surveys.selectors import AUDIENCE_LABELS
 
@@ -59,9 +59,11 @@ def _int(value, label: str) -> int:
 @login_required
 def home(request):
     """The ballots and cases the user sees (a branch secretary's way in)."""
-    ballots = visible_ballots(request.user).select_related("branch", "participation").order_by(
-        "participation__unit_name", "branch__name"
-    )[:200]
+    ballots = (
+        visible_ballots(request.user)
+        .select_related("branch", "participation")
+        .order_by("participation__unit_name", "branch__name")[:200]
+    )
     cases = selectors.cases_for(visible_cases(request.user))[:200]
     return render(request, "evaluation/home.html", {"ballots": ballots, "cases": cases})
 
@@ -117,9 +119,9 @@ def self_analysis(request, participation_id):
     p = get_participation_as(request.user, participation_id, *VIEWERS)
     spec = rules.self_analysis_spec(p.campaign.template)
     results = list(
-        SelfAnalysisResult.objects.filter(participation=p).select_related("person").order_by(
-            "person__name"
-        )
+        SelfAnalysisResult.objects.filter(participation=p)
+        .select_related("person")
+        .order_by("person__name")
     )
     for r in results:
         r.audience_label = AUDIENCE_LABELS.get(r.audience, "")
@@ -158,7 +160,9 @@ def settle(request, round_id):
             result = actions.close_self_analysis_test(actor=request.user, round_=round_)
         else:
             result = actions.settle_self_analysis(actor=request.user, round_=round_)
-        messages.success(request, f"{result.person.name}：{result.get_status_display()}。{result.detail}")
+        messages.success(
+            request, f"{result.person.name}：{result.get_status_display()}。{result.detail}"
+        )
     except DomainError as exc:
         if exc.code == "forbidden":
             return HttpResponse(exc.message, status=403)

@@ -101,7 +101,9 @@ def rewrite_rows(ballot) -> None:
     codes = list(BallotCode.objects.filter(ballot=ballot).values_list("pk", "code", "used"))
     rng.shuffle(codes)
     cells: dict[tuple[int, str], int] = {}
-    for p, g, c in GradeTally.objects.filter(ballot=ballot).values_list("person_id", "grade", "count"):
+    for p, g, c in GradeTally.objects.filter(ballot=ballot).values_list(
+        "person_id", "grade", "count"
+    ):
         cells[(p, g)] = cells.get((p, g), 0) + c
     BallotCode.objects.filter(ballot=ballot).delete()
     GradeTally.objects.filter(ballot=ballot).delete()

@@ -25,7 +25,9 @@ def team(cast, size: int) -> list:
             position="副局长",
             audit=False,
         )
-        for i, name in enumerate(["刘副局", "钱副局", "孙副局", "周副局", "吴副局", "郑副局"][: size - 1])
+        for i, name in enumerate(
+            ["刘副局", "钱副局", "孙副局", "周副局", "吴副局", "郑副局"][: size - 1]
+        )
     ]
     return [head, *others]
 
@@ -33,7 +35,10 @@ def team(cast, size: int) -> list:
 def branch_members(cast, branch, n: int, prefix: str = "评议") -> list:
     return [
         org_actions.create_person(
-            actor=None, code=f"P-{prefix}-{branch.pk}-{i}", name=f"{prefix}党员{i}", branch=branch,
+            actor=None,
+            code=f"P-{prefix}-{branch.pk}-{i}",
+            name=f"{prefix}党员{i}",
+            branch=branch,
             audit=False,
         )  # fmt: skip
         for i in range(n)

@@ -74,52 +74,149 @@ def _closed_round(c):
 TODAY = lambda: dt.date.today().isoformat()  # noqa: E731
 
 ROWS = [
-    Row("ev_home", "evaluation:home", lambda c: "/evaluation/", ALL_ROLES,
-        shows=lambda c: "民主评议与组织处理"),  # fmt: skip
-    Row("ev_unit", "evaluation:unit", lambda c: f"/evaluation/units/{part(c).pk}/", UNIT_PAGE,
-        shows=lambda c: "分析评议"),  # fmt: skip
-    Row("ev_talks", "evaluation:talks", lambda c: f"/evaluation/units/{part(c).pk}/talks/",
-        UNIT_PAGE, shows=lambda c: "谈心谈话应谈对象"),  # fmt: skip
-    Row("ev_self_analysis", "evaluation:self_analysis",
-        lambda c: f"/evaluation/units/{part(c).pk}/self-analysis/", UNIT_PAGE,
-        shows=lambda c: "满意度测评结果"),  # fmt: skip
-    Row("ev_ballot_new", "evaluation:ballot_new",
-        lambda c: f"/evaluation/units/{part(c).pk}/ballots/new/", set(),
-        post=lambda c: {"branch": str(c.branch_a1.pk)}, post_allowed=UNIT_A, post_only=True),  # fmt: skip
-    Row("ev_settle", "evaluation:settle",
-        lambda c: f"/evaluation/rounds/{_closed_round(c).pk}/settle/", set(),
-        post=lambda c: {}, post_allowed=UNIT_A | GROUP1 | {"office"} | ADMIN, post_only=True),  # fmt: skip
-    Row("ev_ballot", "evaluation:ballot", lambda c: f"/evaluation/ballots/{_ballot(c).pk}/",
-        BALLOT, shows=lambda c: "民主评议党员"),  # fmt: skip
-    Row("ev_ballot_action", "evaluation:ballot_action",
-        lambda c: f"/evaluation/ballots/{_ballot(c).pk}/open/", set(),
-        post=lambda c: {}, post_allowed=RUNNERS, post_only=True),  # fmt: skip
-    Row("ev_propose", "evaluation:propose",
+    Row(
+        "ev_home",
+        "evaluation:home",
+        lambda c: "/evaluation/",
+        ALL_ROLES,
+        shows=lambda c: "民主评议与组织处理",
+    ),  # fmt: skip
+    Row(
+        "ev_unit",
+        "evaluation:unit",
+        lambda c: f"/evaluation/units/{part(c).pk}/",
+        UNIT_PAGE,
+        shows=lambda c: "分析评议",
+    ),  # fmt: skip
+    Row(
+        "ev_talks",
+        "evaluation:talks",
+        lambda c: f"/evaluation/units/{part(c).pk}/talks/",
+        UNIT_PAGE,
+        shows=lambda c: "谈心谈话应谈对象",
+    ),  # fmt: skip
+    Row(
+        "ev_self_analysis",
+        "evaluation:self_analysis",
+        lambda c: f"/evaluation/units/{part(c).pk}/self-analysis/",
+        UNIT_PAGE,
+        shows=lambda c: "满意度测评结果",
+    ),  # fmt: skip
+    Row(
+        "ev_ballot_new",
+        "evaluation:ballot_new",
+        lambda c: f"/evaluation/units/{part(c).pk}/ballots/new/",
+        set(),
+        post=lambda c: {"branch": str(c.branch_a1.pk)},
+        post_allowed=UNIT_A,
+        post_only=True,
+    ),  # fmt: skip
+    Row(
+        "ev_settle",
+        "evaluation:settle",
+        lambda c: f"/evaluation/rounds/{_closed_round(c).pk}/settle/",
+        set(),
+        post=lambda c: {},
+        post_allowed=UNIT_A | GROUP1 | {"office"} | ADMIN,
+        post_only=True,
+    ),  # fmt: skip
+    Row(
+        "ev_ballot",
+        "evaluation:ballot",
+        lambda c: f"/evaluation/ballots/{_ballot(c).pk}/",
+        BALLOT,
+        shows=lambda c: "民主评议党员",
+    ),  # fmt: skip
+    Row(
+        "ev_ballot_action",
+        "evaluation:ballot_action",
+        lambda c: f"/evaluation/ballots/{_ballot(c).pk}/open/",
+        set(),
+        post=lambda c: {},
+        post_allowed=RUNNERS,
+        post_only=True,
+    ),  # fmt: skip
+    Row(
+        "ev_propose",
+        "evaluation:propose",
         lambda c: f"/evaluation/ballots/{_closed(c).pk}/members/{c.people['liaison'].pk}/propose/",
-        set(), post=lambda c: {"opinion": "意见", "grade": "qualified"}, post_allowed=RUNNERS,
-        post_only=True),  # fmt: skip
-    Row("ev_decide", "evaluation:decide",
-        lambda c: f"/evaluation/evaluations/{_evaluation(c, decided=False).pk}/decide/", set(),
-        post=lambda c: {"grade": "unqualified"}, post_allowed={"unit_head"}, post_only=True),  # fmt: skip
-    Row("ev_letter", "evaluation:letter",
-        lambda c: f"/evaluation/evaluations/{_evaluation(c).pk}/letter/", set(),
-        post=lambda c: {}, post_allowed=RUNNERS, post_only=True),  # fmt: skip
-    Row("ev_open_case", "evaluation:open_case",
-        lambda c: f"/evaluation/evaluations/{_evaluation(c).pk}/case/", set(),
-        post=lambda c: {}, post_allowed={"unit_head", "secretary"}, post_only=True),  # fmt: skip
-    Row("ev_case", "evaluation:case", lambda c: f"/evaluation/cases/{_case(c).pk}/", CASE,
-        shows=lambda c: "组织处理"),  # fmt: skip
-    Row("ev_case_step", "evaluation:case_step",
-        lambda c: f"/evaluation/cases/{_case(c).pk}/step/", set(),
-        post=lambda c: {"step": "deadline_correction", "outcome": "ordered",
-                        "decided_by_name": "财政局第一支部", "decided_on": TODAY()},
-        post_allowed={"unit_head", "secretary"}, post_only=True),  # fmt: skip
-    Row("ev_case_refer", "evaluation:case_refer",
-        lambda c: f"/evaluation/cases/{_case(c).pk}/refer/", set(),
+        set(),
+        post=lambda c: {"opinion": "意见", "grade": "qualified"},
+        post_allowed=RUNNERS,
+        post_only=True,
+    ),  # fmt: skip
+    Row(
+        "ev_decide",
+        "evaluation:decide",
+        lambda c: f"/evaluation/evaluations/{_evaluation(c, decided=False).pk}/decide/",
+        set(),
+        post=lambda c: {"grade": "unqualified"},
+        post_allowed={"unit_head"},
+        post_only=True,
+    ),  # fmt: skip
+    Row(
+        "ev_letter",
+        "evaluation:letter",
+        lambda c: f"/evaluation/evaluations/{_evaluation(c).pk}/letter/",
+        set(),
+        post=lambda c: {},
+        post_allowed=RUNNERS,
+        post_only=True,
+    ),  # fmt: skip
+    Row(
+        "ev_open_case",
+        "evaluation:open_case",
+        lambda c: f"/evaluation/evaluations/{_evaluation(c).pk}/case/",
+        set(),
+        post=lambda c: {},
+        post_allowed={"unit_head", "secretary"},
+        post_only=True,
+    ),  # fmt: skip
+    Row(
+        "ev_case",
+        "evaluation:case",
+        lambda c: f"/evaluation/cases/{_case(c).pk}/",
+        CASE,
+        shows=lambda c: "组织处理",
+    ),  # fmt: skip
+    Row(
+        "ev_case_step",
+        "evaluation:case_step",
+        lambda c: f"/evaluation/cases/{_case(c).pk}/step/",
+        set(),
+        post=lambda c: {
+            "step": "deadline_correction",
+            "outcome": "ordered",
+            "decided_by_name": "财政局第一支部",
+            "decided_on": TODAY(),
+        },
+        post_allowed={"unit_head", "secretary"},
+        post_only=True,
+    ),  # fmt: skip
+    Row(
+        "ev_case_refer",
+        "evaluation:case_refer",
+        lambda c: f"/evaluation/cases/{_case(c).pk}/refer/",
+        set(),
         post=lambda c: {"body": "区纪委", "referred_on": TODAY(), "note": "事由"},
-        post_allowed={"unit_head", "secretary"}, post_only=True),  # fmt: skip
-    Row("ev_public_start", "evaluation_public:start", lambda c: "/e/", EVERYONE, public=True,
-        post=lambda c: {"code": "ABCD"}),  # fmt: skip
-    Row("ev_public_vote", "evaluation_public:vote", lambda c: "/e/vote/", EVERYONE, public=True,
-        post=lambda c: {"code": "NOPE-NOPE"}, post_only=True),  # fmt: skip
+        post_allowed={"unit_head", "secretary"},
+        post_only=True,
+    ),  # fmt: skip
+    Row(
+        "ev_public_start",
+        "evaluation_public:start",
+        lambda c: "/e/",
+        EVERYONE,
+        public=True,
+        post=lambda c: {"code": "ABCD"},
+    ),  # fmt: skip
+    Row(
+        "ev_public_vote",
+        "evaluation_public:vote",
+        lambda c: "/e/vote/",
+        EVERYONE,
+        public=True,
+        post=lambda c: {"code": "NOPE-NOPE"},
+        post_only=True,
+    ),  # fmt: skip
 ]

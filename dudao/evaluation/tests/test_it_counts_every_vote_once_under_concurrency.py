@@ -43,7 +43,10 @@ def test_forty_voters_on_forty_members(cast2005):
     from dudao.orgs.models import Role
 
     org_actions.grant_role(
-        actor=None, user=cast2005.user("liaison"), role=Role.UNIT_LIAISON, organisation=cast2005.unit_b
+        actor=None,
+        user=cast2005.user("liaison"),
+        role=Role.UNIT_LIAISON,
+        organisation=cast2005.unit_b,
     )
     p = part(cast2005, cast2005.unit_b)
     ballot = actions.create_ballot(actor=cast2005.user("liaison"), participation=p, branch=branch)
@@ -54,9 +57,11 @@ def test_forty_voters_on_forty_members(cast2005):
     grades = ["excellent", "qualified", "basically_qualified", "unqualified"]
 
     def voter(i):
-        return lambda: actions.cast_vote(
-            code=codes[i], grades={pk: grades[(i + j) % 4] for j, pk in enumerate(ids)}
-        ).status
+        return lambda: (
+            actions.cast_vote(
+                code=codes[i], grades={pk: grades[(i + j) % 4] for j, pk in enumerate(ids)}
+            ).status
+        )
 
     # 40 voters at once, and the first code sent a second time at the same moment.
     statuses = _run_all([voter(i) for i in range(40)] + [voter(0)])

@@ -98,4 +98,6 @@ def test_the_letter_page_downloads_and_records_the_notice(cast2005):
 def test_notice_waits_for_every_grade(cast2005):
     ev = graded(cast2005)
     with pytest.raises(DomainError, match="未经单位党委确定"):
-        actions.record_notice(actor=cast2005.user("secretary"), ballot=ev.ballot, on=dt.date.today())
+        actions.record_notice(
+            actor=cast2005.user("secretary"), ballot=ev.ballot, on=dt.date.today()
+        )

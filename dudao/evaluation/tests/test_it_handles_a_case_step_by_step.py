@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core import mail
 
 from dudao.core.errors import AccessDenied, DomainError, TransitionError
 from dudao.evaluation import actions

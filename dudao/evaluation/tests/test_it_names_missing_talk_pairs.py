@@ -9,10 +9,9 @@ import pytest
 from django.test import Client
 
 from dudao.campaigns.requirements import evaluate_unit
+from dudao.evaluation import talks
 from dudao.records.actions import record_talk
 from dudao.testing import PASSWORD
-
-from dudao.evaluation import talks
 
 from .helpers import part, team
 
