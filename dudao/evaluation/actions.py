@@ -50,7 +50,11 @@ from .models import (
 
 
 def _check_version(obj, expected_version) -> None:
-    if expected_version is not None and int(expected_version) != obj.version:
+    if expected_version is None:
+        return
+    text = str(expected_version).strip()
+    stale = not (text.isascii() and text.isdigit() and len(text) < 10) or int(text) != obj.version
+    if stale:
         raise ConflictError(
             f"“{obj}”已被他人修改：请刷新页面，查看最新情况后再操作。", code="stale"
         )
@@ -563,6 +567,10 @@ def _lock_case(case: HandlingCase) -> HandlingCase:
     )
 
 
+DOCUMENT_TYPES = {"pdf", "doc", "docx", "jpg", "jpeg", "png", "ofd"}
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
 @transaction.atomic
 def record_step(
     *,
@@ -606,6 +614,14 @@ def record_step(
             f"改正期限到 {case.deadline:%Y年%m月%d日}，“{current.name}”须在期限届满后进行。",
             code="conflict",
         )
+    for f in files or ():
+        ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        if ext not in DOCUMENT_TYPES:
+            raise DomainError(
+                f"文书“{f.name}”的类型不支持：请上传 {'、'.join(sorted(DOCUMENT_TYPES))} 文件。"
+            )
+        if f.size > MAX_DOCUMENT_BYTES:
+            raise DomainError(f"文书“{f.name}”超过 10 MB：请压缩后再上传。")
     number = case.steps.count() + 1
     deadline = rules.step_deadline(current, decided_on)
     row = CaseStep.objects.create(

@@ -7,6 +7,7 @@ from . import views
 app_name = "evaluation"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("campaigns/<int:campaign_id>/", views.campaign, name="campaign"),
     path("units/<int:participation_id>/", views.unit, name="unit"),
     path("units/<int:participation_id>/talks/", views.talk_matrix, name="talks"),
     path("units/<int:participation_id>/self-analysis/", views.self_analysis, name="self_analysis"),

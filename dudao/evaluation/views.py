@@ -13,6 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dudao.campaigns.access import (
+    get_campaign_for_user,
+    visible_campaigns,
+    visible_participations,
+)
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404, parse_id
 from dudao.core.errors import DomainError
 from dudao.orgs.models import Organisation, OrgKind
@@ -65,7 +70,30 @@ def home(request):
         .order_by("participation__unit_name", "branch__name")[:200]
     )
     cases = selectors.cases_for(visible_cases(request.user))[:200]
-    return render(request, "evaluation/home.html", {"ballots": ballots, "cases": cases})
+    campaigns = visible_campaigns(request.user).order_by("-pk")[:20]
+    return render(
+        request,
+        "evaluation/home.html",
+        {"ballots": ballots, "cases": cases, "campaigns": campaigns},
+    )
+
+
+@login_required
+def campaign(request, campaign_id):
+    """Counts per unit and group the user sees (issue 12 §10), with links to each unit."""
+    c = get_campaign_for_user(request.user, campaign_id)
+    parts = list(
+        visible_participations(request.user, c)
+        .select_related("group")
+        .order_by("group__name", "unit_name")[:2000]
+    )
+    counts = selectors.unit_counts(parts)
+    rows = [(p, counts[p.pk]) for p in parts]
+    totals = {
+        k: sum(getattr(u, k) for _p, u in rows)
+        for k in ("members", "decided", "unqualified", "cases", "cases_open")
+    }
+    return render(request, "evaluation/campaign.html", {"c": c, "rows": rows, "totals": totals})
 
 
 @login_required
@@ -256,7 +284,7 @@ def ballot_action(request, ballot_id, action):
             counts = {}
             for key, value in request.POST.items():
                 if key.startswith("n-"):
-                    _n, person, grade = key.split("-", 2)
+                    person, _sep, grade = key[2:].partition("-")
                     counts[(parse_id(person), grade)] = _int(value, "票数")
             actions.enter_paper_votes(
                 actor=request.user, ballot=b, valid=_int(request.POST.get("valid"), "有效票数"),

@@ -110,3 +110,22 @@ def test_a_referral_is_recorded(cast2005):
         actions.refer_to_discipline(
             actor=cast2005.user("group_leader"), case=case, body="区纪委", referred_on=D0, note="x"
         )
+
+
+@time_machine.travel(dt.datetime(2005, 12, 1, 10, 0), tick=False)
+def test_step_documents_are_kept_and_checked(cast2005):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = actions.open_case(actor=cast2005.user("secretary"), evaluation=graded(cast2005))
+    with pytest.raises(DomainError, match="类型不支持"):
+        _step(cast2005, case, "deadline_correction", "ordered", D0,
+              files=[SimpleUploadedFile("决定.exe", b"MZ")])  # fmt: skip
+    assert not case.steps.exists()
+    row = _step(cast2005, case, "deadline_correction", "ordered", D0,
+                files=[SimpleUploadedFile("限期改正决定.pdf", b"%PDF-1.4")])  # fmt: skip
+    assert [d.original_name for d in row.documents.all()] == ["限期改正决定.pdf"]
+    # A stale form (the version it was rendered with) is refused.
+    from dudao.core.errors import ConflictError
+
+    with pytest.raises(ConflictError):
+        _step(cast2005, case, "review", "corrected", row.deadline, expected_version="1")
