@@ -164,7 +164,10 @@ def evaluation_permits(user, evaluation: MemberEvaluation) -> Permits:
         permits.add(refuse("letter", "等次确定后才能出具书面告知书。", state=True))
     else:
         permits.add(allow("letter"))
-    has_case = HandlingCase.objects.filter(evaluation=evaluation).exists()
+    try:
+        has_case = evaluation.case is not None  # cached when the caller selected it
+    except HandlingCase.DoesNotExist:
+        has_case = False
     template = ballot.participation.campaign.template
     if not (caps & {SECRETARY, HEAD}):
         permits.add(refuse("open_case", "只有支部书记或单位主要负责人可以启动组织处理。"))

@@ -47,7 +47,12 @@ def ballot_results(ballot: Ballot) -> list[MemberResult]:
     members = list(
         BallotMember.objects.filter(ballot=ballot).values_list("person_id", "person__name")
     )
-    evaluations = {e.person_id: e for e in MemberEvaluation.objects.filter(ballot=ballot)}
+    evaluations = {
+        e.person_id: e
+        for e in MemberEvaluation.objects.filter(ballot=ballot).select_related("case")
+    }
+    for e in evaluations.values():
+        e.ballot = ballot  # one ballot object for the permits of every member (no query each)
     if ballot.status != BallotStatus.CLOSED:
         return [MemberResult(pk, name, [], 0, evaluations.get(pk)) for pk, name in members]
     cells: dict[tuple[int, str], int] = defaultdict(int)

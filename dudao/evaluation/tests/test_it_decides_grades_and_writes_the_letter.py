@@ -101,3 +101,43 @@ def test_notice_waits_for_every_grade(cast2005):
         actions.record_notice(
             actor=cast2005.user("secretary"), ballot=ev.ballot, on=dt.date.today()
         )
+
+
+def test_the_ballot_page_reads_in_fixed_queries(cast2005):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .helpers import branch_members
+
+    def page_queries(ballot):
+        client = Client()
+        client.login(username="secretary", password=PASSWORD)
+        client.get("/evaluation/")  # the scope and session are warm
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/evaluation/ballots/{ballot.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    small = graded(cast2005).ballot
+    few = page_queries(small)
+    branch_members(cast2005, cast2005.branch_a2, 20)
+    big = actions.create_ballot(
+        actor=cast2005.user("liaison"), participation=small.participation, branch=cast2005.branch_a2
+    )
+    codes = actions.issue_codes(actor=cast2005.user("liaison"), ballot=big, count=1)
+    actions.open_ballot(actor=cast2005.user("liaison"), ballot=big)
+    ids = list(big.members.values_list("person_id", flat=True))
+    actions.cast_vote(code=codes[0], grades={pk: "qualified" for pk in ids})
+    actions.close_ballot(actor=cast2005.user("liaison"), ballot=big)
+    for pk in ids:
+        from dudao.orgs.models import Person
+
+        actions.propose_evaluation(
+            actor=cast2005.user("liaison"), ballot=big, person=Person.objects.get(pk=pk),
+            opinion="合格", grade="qualified",
+        )  # fmt: skip
+    client = Client()
+    client.login(username="liaison", password=PASSWORD)
+    client.get("/evaluation/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/evaluation/ballots/{big.pk}/").status_code == 200
+    assert len(ctx.captured_queries) <= few + 3, [q["sql"][:80] for q in ctx.captured_queries]
