@@ -414,7 +414,10 @@ class HandlingSpec(Strict):
         for step in self.steps:
             for outcome in step.outcomes:
                 if outcome.next != "close" and outcome.next not in codes:
-                    raise ValueError(f"步骤 {step.code} 的结果 {outcome.code} 指向不存在的步骤")
+                    raise ValueError(
+                        f"步骤 {step.code} 的结果 {outcome.code} 指向不存在的步骤 {outcome.next}"
+                        "（应为某个步骤的 code，或 close）"
+                    )
         return self
 
 
