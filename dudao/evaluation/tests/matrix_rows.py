@@ -82,6 +82,13 @@ ROWS = [
         shows=lambda c: "民主评议与组织处理",
     ),  # fmt: skip
     Row(
+        "ev_campaign",
+        "evaluation:campaign",
+        lambda c: f"/evaluation/campaigns/{c.campaign.pk}/",
+        READ_ALL | GROUP1 | UNIT_A | {"inspector"} | ADMIN,
+        shows=lambda c: "民主评议党员情况",
+    ),
+    Row(
         "ev_unit",
         "evaluation:unit",
         lambda c: f"/evaluation/units/{part(c).pk}/",
