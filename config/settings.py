@@ -325,6 +325,10 @@ DUDAO_PERIODIC_JOBS = {
         "func": "dudao.surveys.atrest.scrub_closed_rounds",
         "minutes": 1,
     },
+    "evaluation.settle_closed_rounds": {
+        "func": "dudao.evaluation.actions.settle_closed_rounds",
+        "minutes": 5,
+    },
     "evaluation.send_case_reminders": {
         "func": "dudao.evaluation.reminders.send_case_reminders",
         "minutes": 60,

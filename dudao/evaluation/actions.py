@@ -163,6 +163,54 @@ def settle_self_analysis(*, actor, round_: SurveyRound) -> SelfAnalysisResult:
     return result
 
 
+def settle_closed_rounds() -> int:
+    """Periodic job (``evaluation.settle_closed_rounds``): settle every closed self-analysis
+    round not yet settled, as the person who closed it (the audit's ``survey.round.close``
+    event), so that a round closed on the surveys pages also gives its result and returns a
+    failing member's self-analysis. A round whose closer may not settle it is left for the unit
+    or group to settle on the results page. Returns the number settled."""
+    import logging
+
+    from dudao.campaigns.models import Campaign
+    from dudao.core.models import AuditEvent
+
+    settled = 0
+    for campaign in Campaign.objects.select_related("template"):
+        spec = rules.self_analysis_spec(campaign.template)
+        if not spec:
+            continue
+        rounds = (
+            SurveyRound.objects.filter(
+                campaign=campaign,
+                instrument=spec["instrument"],
+                status=RoundStatus.CLOSED,
+                subject_person__isnull=False,
+            )
+            .exclude(pk__in=SelfAnalysisResult.objects.values("round_id"))
+            .order_by("pk")
+        )
+        for round_ in rounds[:1000]:
+            closer = (
+                AuditEvent.objects.filter(
+                    action="survey.round.close",
+                    target_type=SurveyRound._meta.label_lower,
+                    target_id=str(round_.pk),
+                    actor__isnull=False,
+                )
+                .select_related("actor")
+                .order_by("-seq")
+                .first()
+            )
+            if closer is None:
+                continue
+            try:
+                settle_self_analysis(actor=closer.actor, round_=round_)
+                settled += 1
+            except DomainError as exc:
+                logging.getLogger(__name__).info("round %s left unsettled: %s", round_.pk, exc)
+    return settled
+
+
 @transaction.atomic
 def close_self_analysis_test(*, actor, round_: SurveyRound) -> SelfAnalysisResult:
     """Close the member's round (surveys) and settle its result in the same transaction."""

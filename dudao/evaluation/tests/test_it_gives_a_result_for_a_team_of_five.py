@@ -105,3 +105,17 @@ def test_only_the_unit_group_or_office_settles(cast2005):
     with pytest.raises(DomainError):
         actions.settle_self_analysis(actor=cast2005.user("member"), round_=round_)
     assert not SelfAnalysisResult.objects.exists()
+
+
+def test_a_round_closed_on_the_survey_pages_is_settled_by_the_periodic_job(cast2005):
+    members = team(cast2005, 5)
+    sun = members[3]
+    doc = _self_analysis(cast2005, sun)
+    round_, _codes = _round_for(cast2005, sun, ["不满意", "不满意", "满意", "满意"])
+    survey_actions.close_round(actor=cast2005.user("liaison"), round_=round_)
+    assert actions.settle_closed_rounds() == 1
+    result = SelfAnalysisResult.objects.get(round=round_)
+    assert result.status == "failed" and result.settled_by == cast2005.user("liaison")
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.RETURNED
+    assert actions.settle_closed_rounds() == 0
