@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/<int:participation_id>/ballots/new/", views.ballot_new, name="ballot_new"),
     path("rounds/<int:round_id>/settle/", views.settle, name="settle"),
     path("ballots/<int:ballot_id>/", views.ballot, name="ballot"),
+    path("ballots/<int:ballot_id>/results.xlsx", views.ballot_export, name="ballot_export"),
     path("ballots/<int:ballot_id>/<str:action>/", views.ballot_action, name="ballot_action"),
     path(
         "ballots/<int:ballot_id>/members/<int:person_id>/propose/",

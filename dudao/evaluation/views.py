@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,6 +20,8 @@ from dudao.campaigns.access import (
 )
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404, parse_id
 from dudao.core.errors import DomainError
+from dudao.core.xlsx import stream_workbook
+from dudao.imports.excel import XLSX_MIME
 from dudao.orgs.models import Organisation, OrgKind
 from dudao.surveys.models import RoundStatus, SurveyRound
 from dudao.surveys.selectors import AUDIENCE_LABELS
@@ -252,6 +254,42 @@ def ballot(request, ballot_id):
             "codes": None,
         },
     )
+
+
+@login_required
+def ballot_export(request, ballot_id):
+    """The ballot's results per member, with the branch's opinion and the decided grade
+    (closed ballots only: no counts while voting)."""
+    b = get_ballot_for_user(request.user, ballot_id)
+    if b.status != "closed":
+        messages.error(request, "评议结束后才能导出结果。")
+        return redirect("evaluation:ballot", b.pk)
+    template = b.participation.campaign.template
+    grades = rules.grades(template)
+    header = ["序号", "姓名", *[f"{n}（票）" for _c, n in grades], "合计", "支部评议意见",
+              "支部建议等次", "确定等次"]  # fmt: skip
+
+    def rows():
+        for i, r in enumerate(selectors.ballot_results(b), start=1):
+            ev = r.evaluation
+            yield (
+                i,
+                r.name,
+                *[n for _g, _name, n in r.counts],
+                r.total,
+                ev.opinion if ev else "",
+                rules.grade_name(template, ev.proposed_grade) if ev else "",
+                rules.grade_name(template, ev.decided_grade) if ev and ev.decided_grade else "",
+            )
+
+    response = StreamingHttpResponse(
+        stream_workbook(
+            "民主评议党员", header, rows(), widths=[6, 12] + [9] * len(grades) + [8, 40, 12, 12]
+        ),
+        content_type=XLSX_MIME,
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''member-evaluation.xlsx"
+    return response
 
 
 BALLOT_ACTIONS = {"codes", "open", "close", "paper", "notice"}

@@ -135,6 +135,12 @@ ROWS = [
         shows=lambda c: "民主评议党员",
     ),  # fmt: skip
     Row(
+        "ev_ballot_export",
+        "evaluation:ballot_export",
+        lambda c: f"/evaluation/ballots/{_closed(c).pk}/results.xlsx",
+        BALLOT,
+    ),
+    Row(
         "ev_ballot_action",
         "evaluation:ballot_action",
         lambda c: f"/evaluation/ballots/{_ballot(c).pk}/open/",

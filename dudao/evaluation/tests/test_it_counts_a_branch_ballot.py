@@ -100,3 +100,28 @@ def test_only_the_branch_or_unit_runs_it(cast2005):
     actions.close_ballot(actor=cast2005.user("liaison"), ballot=ballot)
     with pytest.raises(TransitionError):
         actions.close_ballot(actor=cast2005.user("liaison"), ballot=ballot)
+
+
+def test_the_results_export_to_excel_once_closed(cast2005):
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from dudao.testing import PASSWORD
+
+    ballot, codes = _ballot(cast2005)
+    ids = _members(ballot)
+    actions.cast_vote(code=codes[0], grades={pk: "qualified" for pk in ids})
+    client = Client()
+    client.login(username="secretary", password=PASSWORD)
+    url = f"/evaluation/ballots/{ballot.pk}/results.xlsx"
+    assert client.get(url).status_code == 302  # not while voting
+    actions.close_ballot(actor=cast2005.user("secretary"), ballot=ballot)
+    response = client.get(url)
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("序号", "姓名", "优秀（票）")
+    assert {r[1] for r in rows[1:]} == {"王建国", "李晓梅", "张志强"}
+    assert all(r[3] == 1 for r in rows[1:])  # one 合格 vote each
