@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "dudao.surveys",
     "dudao.transitions",
     "dudao.rectification",
+    "dudao.evaluation",
     "dudao.web",
     "dudao.demo",
 ]
@@ -328,6 +329,14 @@ DUDAO_PERIODIC_JOBS = {
     # every hour only catches a day's change as soon as the worker is up.
     "rectification.send_reminders": {
         "func": "dudao.rectification.reminders.send_reminders",
+        "minutes": 60,
+    },
+    "evaluation.settle_closed_rounds": {
+        "func": "dudao.evaluation.actions.settle_closed_rounds",
+        "minutes": 5,
+    },
+    "evaluation.send_case_reminders": {
+        "func": "dudao.evaluation.reminders.send_case_reminders",
         "minutes": 60,
     },
 }

@@ -32,5 +32,7 @@ urlpatterns = [
     path("transitions/", include("dudao.transitions.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("r/", include("dudao.rectification.public_urls")),
+    path("evaluation/", include("dudao.evaluation.urls")),
+    path("e/", include("dudao.evaluation.public_urls")),
     path("", include("dudao.web.urls")),
 ]

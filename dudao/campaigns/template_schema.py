@@ -346,6 +346,91 @@ class RectificationSpec(Strict):
         return self
 
 
+# --- evaluation (四必谈, self-analysis tests, 民主评议党员, 组织处理): read by dudao.evaluation ---
+
+
+class TalkPairSpec(Strict):
+    """Who must talk with whom (seed 002 "四必谈"), and in how many rounds."""
+
+    rounds: int = Field(ge=1, le=20)
+    pairs: list[
+        Literal[
+            "head_with_team",
+            "team_with_each_other",
+            "team_with_branch_secretaries",
+        ]
+    ] = Field(min_length=1)
+    source: Text
+
+
+class SelfAnalysisSpec(Strict):
+    """The member-subject instrument whose closed rounds give a result, and the smallest group
+    that may give one per audience (seed 001: a leadership-team member is tested within the
+    team, so a team of five gives four answers)."""
+
+    instrument: CodeText
+    min_group_size: dict[
+        Literal["leadership_team", "unit_members", "division_members", "branch_members"], int
+    ] = {}
+    source: Text
+
+
+class GradeSpec(Strict):
+    code: Literal["excellent", "qualified", "basically_qualified", "unqualified"]
+    name: Text
+
+
+class MemberEvaluationSpec(Strict):
+    """民主评议党员: the scale each voter rates every member on, and who is told the result."""
+
+    grades: list[GradeSpec] = Field(min_length=2)
+    notify_scope: Text
+    source: Text
+
+
+class HandlingOutcome(Strict):
+    code: CodeText
+    name: Text
+    # The next step's code, or "close" (the case ends with this outcome).
+    next: CodeText
+
+
+class HandlingStep(Strict):
+    code: CodeText
+    name: Text
+    decided_by: Literal["branch", "unit_committee"]
+    # A step with a deadline (限期改正): the next step may not be recorded before it.
+    deadline_days: int | None = Field(default=None, ge=1, le=3650)
+    remind_before_days: list[int] = []
+    outcomes: list[HandlingOutcome] = Field(min_length=1)
+
+
+class HandlingSpec(Strict):
+    """组织处理 of a member graded unqualified (seed 001 五(四)): steps in order, from the first."""
+
+    steps: list[HandlingStep] = Field(min_length=1)
+    source: Text
+
+    @model_validator(mode="after")
+    def _next_steps_exist(self) -> HandlingSpec:
+        codes = {s.code for s in self.steps}
+        for step in self.steps:
+            for outcome in step.outcomes:
+                if outcome.next != "close" and outcome.next not in codes:
+                    raise ValueError(
+                        f"步骤 {step.code} 的结果 {outcome.code} 指向不存在的步骤 {outcome.next}"
+                        "（应为某个步骤的 code，或 close）"
+                    )
+        return self
+
+
+class EvaluationSpec(Strict):
+    talk_pairs: TalkPairSpec | None = None
+    self_analysis: SelfAnalysisSpec | None = None
+    member_evaluation: MemberEvaluationSpec | None = None
+    handling: HandlingSpec | None = None
+
+
 # --- the template ------------------------------------------------------------------------------
 
 
@@ -579,6 +664,7 @@ class TemplateHead(Strict):
     survey_instruments: list[Any] = []
     phases: list[Any] = Field(min_length=1)
     rectification: RectificationSpec | None = None
+    evaluation: EvaluationSpec | None = None
     source: str = ""
 
 

@@ -38,6 +38,7 @@ from dudao.orgs.models import PATH_WIDTH, Organisation, Person, Role, RoleAssign
 from dudao.testing import PASSWORD
 
 from . import activity
+from .evaluation import seed_evaluation
 
 DEMO_ROOT_CODE = "DEMO-C000"
 # The demo campaign is under way today (the 2005 rules run again): it started with its first
@@ -995,6 +996,10 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
                 out=out,
             )
         )
+        if with_records:
+            stats.update(
+                seed_evaluation(campaign=campaign, seed_value=seed_value, today=today, out=out)
+            )
         record_event(
             actor=admin,
             action="demo.seed",

@@ -516,3 +516,41 @@ def add_reference_text(
         data={"kind": kind, "chars": len(text)},
     )
     return ref
+
+
+@transaction.atomic
+def return_for_rewrite(*, actor, document: Document, reason: str) -> ReviewRound:
+    """Return a member's document for rewriting because a test of it fell short (seed 001:
+    "对满意度不高的党员…重新撰写党性分析材料"), from submitted or approved. Called by the
+    evaluation app with the test's result as ``reason``; the caller checked who may settle the
+    test. Appends a round like ``decide`` does."""
+    document = _locked(document)
+    if document.status not in (DocumentStatus.SUBMITTED, DocumentStatus.APPROVED):
+        raise DomainError(f"“{document}”当前为“{document.get_status_display()}”，不能退回重写。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("退回重写必须写明理由。")
+    version = _latest_version(document)
+    review = ReviewRound.objects.create(
+        document=document,
+        version=version,
+        number=document.rounds.count() + 1,
+        reviewer=actor,
+        decision=ReviewDecision.RETURNED,
+        reason=reason,
+        checklist={},
+        decided_at=timezone.now(),
+    )
+    document.status = DocumentStatus.RETURNED
+    document.version += 1
+    document.save(update_fields=["status", "version", "updated_at"])
+    record_event(
+        actor=actor,
+        action="document.return_for_rewrite",
+        target=document,
+        campaign_id=document.campaign_id,
+        organisation_id=document.participation.unit_id,
+        reason=reason,
+        data={"round": review.number, "version": version.number},
+    )
+    return review
