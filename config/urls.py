@@ -32,5 +32,6 @@ urlpatterns = [
     path("transitions/", include("dudao.transitions.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("r/", include("dudao.rectification.public_urls")),
+    path("supervision/", include("dudao.supervision.urls")),
     path("", include("dudao.web.urls")),
 ]
