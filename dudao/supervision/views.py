@@ -15,7 +15,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dudao.campaigns.access import get_campaign_for_user, get_group_for_user
+from dudao.campaigns.access import (
+    get_campaign_for_user,
+    get_group_for_user,
+    get_participation_for_user,
+)
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404, id_or_none
 from dudao.core.errors import DomainError
 from dudao.core.todo import todo_sections
@@ -222,7 +226,8 @@ def photo(request, photo_id):
 
 @login_required
 def unit_page(request, participation_id):
-    p = get_participation_as(request.user, participation_id, GROUP, OFFICE, UNIT, INSPECTOR)
+    # Everyone whose scope holds the unit: office, leading group, its group, the unit itself.
+    p = get_participation_for_user(request.user, participation_id)
     have = caps(request.user, p)
     problems = selectors.with_lights(
         list(visible_problems(request.user).filter(participation=p).order_by("-created_at")[:200]),
