@@ -29,7 +29,6 @@ from . import actions, rules, selectors, weekly
 from .access import (
     GROUP,
     INSPECTOR,
-    OFFICE,
     UNIT,
     caps,
     get_participation_as,

@@ -82,10 +82,16 @@ def _report(c):
 
 
 ROWS = [
-    Row("sv_home", "supervision:home", lambda c: "/supervision/", ALL_ROLES,
-        lambda c: "督导工作台"),
-    Row("sv_todo", "supervision:todo", lambda c: "/supervision/todo/", ALL_ROLES,
-        lambda c: "我的待办"),
+    Row(
+        "sv_home", "supervision:home", lambda c: "/supervision/", ALL_ROLES, lambda c: "督导工作台"
+    ),
+    Row(
+        "sv_todo",
+        "supervision:todo",
+        lambda c: "/supervision/todo/",
+        ALL_ROLES,
+        lambda c: "我的待办",
+    ),
     Row(
         "sv_notifications",
         "supervision:notifications",
@@ -145,8 +151,7 @@ ROWS = [
         READERS,
         lambda c: "矩阵测试座谈会记录",
     ),
-    Row("sv_photo", "supervision:photo", lambda c: f"/supervision/photos/{_photo(c).pk}/",
-        READERS),
+    Row("sv_photo", "supervision:photo", lambda c: f"/supervision/photos/{_photo(c).pk}/", READERS),
     Row(
         "sv_problem",
         "supervision:problem",

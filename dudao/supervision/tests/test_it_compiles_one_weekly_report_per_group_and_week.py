@@ -54,8 +54,11 @@ def test_the_compile_is_set_based(cast):
     batch = cast.campaign.batches.get(number=1)
     for i in range(10):
         campaign_actions.create_group(
-            actor=cast.user("admin"), campaign=cast.campaign, code=f"GX{i}",
-            name=f"第{i + 3}督导组", batch=batch,
+            actor=cast.user("admin"),
+            campaign=cast.campaign,
+            code=f"GX{i}",
+            name=f"第{i + 3}督导组",
+            batch=batch,
         )
     WeeklyReport.objects.all().delete()
     with CaptureQueriesContext(connection) as large:
@@ -71,8 +74,11 @@ def test_the_leader_writes_and_submits_and_then_it_is_kept(cast):
         save_narrative(actor=cast.user("group_member"), report=report, narrative="x")
     with pytest.raises(DomainError, match="填写"):
         submit_report(actor=cast.user("group_leader"), report=report)
-    report = submit_report(actor=cast.user("group_leader"), report=report,
-                           narrative="本周深入东城区财政局召开座谈会一次。")
+    report = submit_report(
+        actor=cast.user("group_leader"),
+        report=report,
+        narrative="本周深入东城区财政局召开座谈会一次。",
+    )
     assert report.status == ReportStatus.SUBMITTED
     visit(cast)
     outcome = compile_week(cast.campaign, _week())

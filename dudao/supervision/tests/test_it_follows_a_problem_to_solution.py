@@ -26,8 +26,12 @@ def test_the_leader_sends_the_unit_answers_the_group_verifies(cast):
     kinds = list(ProblemStep.objects.filter(problem=p).values_list("kind", flat=True))
     assert kinds == ["record", "send", "answer", "verify"]
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"supervision.record_problem", "supervision.send_problem",
-            "supervision.answer_problem", "supervision.verify_problem"} <= actions
+    assert {
+        "supervision.record_problem",
+        "supervision.send_problem",
+        "supervision.answer_problem",
+        "supervision.verify_problem",
+    } <= actions
 
 
 def test_a_members_problem_waits_for_the_leaders_sign_off_by_default(cast):

@@ -17,9 +17,16 @@ def _titles(user):
 
 def test_every_app_registers_its_providers_in_one_registry():
     codes = {p.code for p in providers()}
-    assert {"transitions.remedial", "transitions.sent_back", "transitions.queue",
-            "reviews.returned", "reviews.waiting", "rectification.items",
-            "supervision.problems", "supervision.reports"} <= codes
+    assert {
+        "transitions.remedial",
+        "transitions.sent_back",
+        "transitions.queue",
+        "reviews.returned",
+        "reviews.waiting",
+        "rectification.items",
+        "supervision.problems",
+        "supervision.reports",
+    } <= codes
 
 
 def test_a_remedial_order_is_on_the_units_list_in_the_next_request(cast, client):
@@ -27,7 +34,9 @@ def test_a_remedial_order_is_on_the_units_list_in_the_next_request(cast, client)
     client.force_login(cast.user("unit_head"))
     assert "须补课" not in client.get("/supervision/todo/").content.decode()
     order_remedial_work(
-        actor=cast.user("group_leader"), application=app, reason="学习笔记雷同",
+        actor=cast.user("group_leader"),
+        application=app,
+        reason="学习笔记雷同",
         work="重新组织专题学习并交心得",
     )
     html = client.get("/supervision/todo/").content.decode()
@@ -56,7 +65,7 @@ def test_problems_wait_on_the_unit_then_the_group_and_the_nav_counts_them(cast, 
     assert todo_count(cast.user("unit_head")) >= 1
     client.force_login(cast.user("unit_head"))
     html = client.get("/").content.decode()
-    assert '/supervision/todo/' in html and 'class="badge"' in html
+    assert "/supervision/todo/" in html and 'class="badge"' in html
     from dudao.supervision.actions import answer_problem
 
     answer_problem(actor=cast.user("unit_head"), problem=p, answer="已解决")
@@ -72,8 +81,12 @@ def test_a_study_note_waits_with_the_branch_secretary_not_the_group(cast2005):
 
     cast = cast2005
     submit_document(
-        actor=cast.user("liaison"), participation=part(cast), kind="study_note",
-        author=cast.people["liaison"], title="学习心得", text="心得正文" * 50,
+        actor=cast.user("liaison"),
+        participation=part(cast),
+        kind="study_note",
+        author=cast.people["liaison"],
+        title="学习心得",
+        text="心得正文" * 50,
     )
     titles_secretary = [t for t in _titles(cast.user("secretary")) if "学习心得" in t]
     assert titles_secretary

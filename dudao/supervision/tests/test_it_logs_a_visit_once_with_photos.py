@@ -34,8 +34,12 @@ def test_a_resent_form_posted_twice_records_one_visit(cast, client):
     url = f"/supervision/units/{part(cast).pk}/visit/"
     page = client.get(url)
     token = page.context["form"].initial["client_token"]
-    data = {"kind": "talk", "happened_on": dt.date.today().isoformat(), "people_count": "3",
-            "client_token": token}
+    data = {
+        "kind": "talk",
+        "happened_on": dt.date.today().isoformat(),
+        "people_count": "3",
+        "client_token": token,
+    }
     assert client.post(url, data).status_code == 302
     response = client.post(url, data, follow=True)
     assert "没有重复记录" in response.content.decode()

@@ -26,8 +26,12 @@ def _meetings(cast, n=4):
     p = part(cast)
     return [
         Meeting.objects.create(
-            participation=p, phase=p.current_phase, kind="mobilisation",
-            date=dt.date(2005, 2, 1 + i), title=f"动员大会{i}", speaker="王建国",
+            participation=p,
+            phase=p.current_phase,
+            kind="mobilisation",
+            date=dt.date(2005, 2, 1 + i),
+            title=f"动员大会{i}",
+            speaker="王建国",
             speaker_role="unit_head",
         )
         for i in range(n)
@@ -42,16 +46,23 @@ def test_the_draw_is_random_and_recorded(cast):
     _meetings(cast)
     p = part(cast)
     checks = draw_spot_checks(
-        actor=cast.user("group_member"), participation=p, claim_kind="meeting",
-        candidates=claim_candidates(p, "meeting"), count=2, seed=7,
+        actor=cast.user("group_member"),
+        participation=p,
+        claim_kind="meeting",
+        candidates=claim_candidates(p, "meeting"),
+        count=2,
+        seed=7,
     )
     assert len(checks) == 2 and all(c.drawn for c in checks)
     assert checks[0].draw["seed"] == 7 and checks[0].draw["pool"] == 4
     assert AuditEvent.objects.get(action="supervision.draw_spot_checks").data["seed"] == 7
     # Drawn claims still pending are not drawn again.
     more = draw_spot_checks(
-        actor=cast.user("group_member"), participation=p, claim_kind="meeting",
-        candidates=claim_candidates(p, "meeting"), count=5,
+        actor=cast.user("group_member"),
+        participation=p,
+        claim_kind="meeting",
+        candidates=claim_candidates(p, "meeting"),
+        count=5,
     )
     assert {c.claim_id for c in more}.isdisjoint({c.claim_id for c in checks})
 
@@ -61,15 +72,22 @@ def test_a_discrepancy_becomes_a_problem_and_marks_the_claim_until_solved(cast20
     meetings = _meetings(cast, 1)
     p = part(cast)
     [check] = draw_spot_checks(
-        actor=cast.user("group_leader"), participation=p, claim_kind="meeting",
-        candidates=claim_candidates(p, "meeting"), count=1,
+        actor=cast.user("group_leader"),
+        participation=p,
+        claim_kind="meeting",
+        candidates=claim_candidates(p, "meeting"),
+        count=1,
     )
     with pytest.raises(DomainError, match="核实情况"):
-        record_spot_check(actor=cast.user("group_leader"), check=check, confirmed=False,
-                          method="电话核实 3 人")
+        record_spot_check(
+            actor=cast.user("group_leader"), check=check, confirmed=False, method="电话核实 3 人"
+        )
     check = record_spot_check(
-        actor=cast.user("group_leader"), check=check, confirmed=False,
-        method="电话核实 3 人", finding="3 人均称未参加该次会议",
+        actor=cast.user("group_leader"),
+        check=check,
+        confirmed=False,
+        method="电话核实 3 人",
+        finding="3 人均称未参加该次会议",
     )
     assert check.result == CheckResult.DISCREPANCY
     problem = check.problem
@@ -97,10 +115,14 @@ def test_a_confirmed_claim_is_not_marked(cast2005):
     _meetings(cast, 1)
     p = part(cast)
     [check] = draw_spot_checks(
-        actor=cast.user("group_leader"), participation=p, claim_kind="meeting",
-        candidates=claim_candidates(p, "meeting"), count=1,
+        actor=cast.user("group_leader"),
+        participation=p,
+        claim_kind="meeting",
+        candidates=claim_candidates(p, "meeting"),
+        count=1,
     )
-    check = record_spot_check(actor=cast.user("group_leader"), check=check, confirmed=True,
-                              method="查阅会议记录和照片")
+    check = record_spot_check(
+        actor=cast.user("group_leader"), check=check, confirmed=True, method="查阅会议记录和照片"
+    )
     assert check.result == CheckResult.CONFIRMED and check.problem is None
     assert _marks(evaluate_unit(part(cast))) == []
