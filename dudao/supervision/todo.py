@@ -19,6 +19,7 @@ from django.utils import timezone
 from dudao.campaigns.models import Campaign
 from dudao.core.todo import Provider, Todo, register
 from dudao.orgs.access import scope_for
+from dudao.orgs.models import Organisation, Person
 from dudao.rectification.models import Item, ItemStatus
 from dudao.reviews.models import CommentStatus, Document, DocumentStatus, ReviewComment
 from dudao.transitions.models import (
@@ -44,19 +45,50 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _campaigns_of(user):
+    """The campaigns the user takes any part in (one query with the templates)."""
+    scope = scope_for(user)
+    ids = scope.campaign_ids()
+    if ids is None:
+        return Campaign.objects.all()
+    q = Q(pk__in=ids)
+    if scope.units:
+        q |= Q(participations__unit_id__in=scope.units)
+    if scope.branch_paths:
+        branch_units = Organisation.objects.filter(pk__in=list(scope.branch_paths)).values(
+            "unit_id"
+        )
+        q |= Q(participations__unit_id__in=branch_units)
+    q |= Q(participations__unit_id__in=Person.objects.filter(user_id=user.pk).values("unit_id"))
+    return Campaign.objects.filter(q).distinct()
+
+
 def _kinds(user) -> dict[int, dict[str, tuple[str, str]]]:
     """``{campaign_id: {kind code: (submitted_by, reviewed_by)}}`` from every campaign's
     template; one query per request (cached on the user like the scope)."""
     cached = getattr(user, "_dudao_todo_kinds", None)
     if cached is None:
         cached = {}
-        for c in Campaign.objects.select_related("template"):
+        user._dudao_todo_templates = {}
+        for c in _campaigns_of(user).select_related("template"):
+            user._dudao_todo_templates[c.pk] = c.template
             cached[c.pk] = {
                 k["code"]: (k.get("submitted_by", ""), k.get("reviewed_by", ""))
                 for k in (c.template.data.get("document_kinds") or [])
             }
         user._dudao_todo_kinds = cached
     return cached
+
+
+def _template(user, campaign_id):
+    """The campaign's template, loaded once per request: rows are fetched without it (a
+    template's data is large; decoding it per row would dominate the page)."""
+    _kinds(user)
+    found = user._dudao_todo_templates.get(campaign_id)
+    if found is None:
+        found = Campaign.objects.select_related("template").get(pk=campaign_id).template
+        user._dudao_todo_templates[campaign_id] = found
+    return found
 
 
 def _provider(code, section, query, items, order):
@@ -92,19 +124,15 @@ def remedial_items(user):
             due=o.deadline,
             light="red" if o.deadline < _today() else "",
         )
-        for o in _with_phase_names(
-            remedial_q(user).select_related("participation__campaign__template")
-        )
+        for o in _with_phase_names(user, remedial_q(user).select_related("participation"))
     ]
 
 
-def _with_phase_names(orders):
+def _with_phase_names(user, orders):
     orders = list(orders)
     for o in orders:
-        phases = {
-            p.get("code"): p.get("name")
-            for p in o.participation.campaign.template.data.get("phases", [])
-        }
+        data = _template(user, o.participation.campaign_id).data
+        phases = {p.get("code"): p.get("name") for p in data.get("phases", [])}
         o.phase_name = phases.get(o.phase, "本阶段")
     return orders
 
@@ -287,9 +315,7 @@ def rect_items(user):
     from dudao.rectification.rules import light
 
     out = []
-    for item in (
-        rect_q(user).select_related("participation__campaign__template").order_by("deadline")[:100]
-    ):
+    for item in rect_q(user).select_related("participation").order_by("deadline")[:100]:
         out.append(
             Todo(
                 section="整改事项",
@@ -299,7 +325,7 @@ def rect_items(user):
                 url_args=(item.pk,),
                 due=item.deadline,
                 light=light(
-                    item.participation.campaign.template,
+                    _template(user, item.campaign_id),
                     status=item.status,
                     rect_class=item.rect_class,
                     deadline=item.deadline,
@@ -328,11 +354,7 @@ def problems_q(user):
 def problems_items(user):
     today = _today()
     out = []
-    for p in (
-        problems_q(user)
-        .select_related("participation__campaign__template")
-        .order_by("deadline")[:100]
-    ):
+    for p in problems_q(user).select_related("participation").order_by("deadline")[:100]:
         what = {
             ProblemStatus.SENT: "请答复",
             ProblemStatus.ANSWERED: "单位已答复，请核实",
@@ -349,7 +371,7 @@ def problems_items(user):
                 else "",
                 due=p.deadline,
                 light=rules.problem_light(
-                    p.participation.campaign.template,
+                    _template(user, p.campaign_id),
                     status=p.status,
                     deadline=p.deadline,
                     today=today,

@@ -114,6 +114,8 @@ def todo(request):
         request,
         "supervision/todo.html",
         {
+            # This page lists every item already: the navigation's number need not count again.
+            "dudao_todo_count": sum(len(items) for _title, items in sections),
             "sections": sections,
             "notices": [(n, _link(n.url_name, [n.url_arg]) if n.url_arg else "") for n in notices],
         },
