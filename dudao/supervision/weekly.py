@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -200,36 +200,38 @@ def compile_week(campaign: Campaign, week_start: dt.date) -> dict:
     )
     figures = compile_figures(campaign.pk, group_ids, week_start)
     now = timezone.now()
-    existing = {
-        r.group_id: r
-        for r in WeeklyReport.objects.select_for_update().filter(
-            group_id__in=group_ids, week_start=week_start
+    # One INSERT … SELECT for every group still without a report this week, whatever the number
+    # of groups (a bulk_create would split into batches by the backend's parameter limit). ON
+    # CONFLICT DO NOTHING: a compile racing this one inserted the row first; the unique
+    # constraint keeps one report per group and week either way.
+    reports = WeeklyReport._meta.db_table
+    groups = SupervisionGroup._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {reports} (campaign_id, group_id, week_start, figures, compiled_at, "
+            f"narrative, status, version) "
+            f"SELECT %s, g.id, %s, '{{}}', %s, '', %s, 1 FROM {groups} g "
+            f"WHERE g.campaign_id = %s AND NOT EXISTS (SELECT 1 FROM {reports} r "
+            f"WHERE r.group_id = g.id AND r.week_start = %s) "
+            f"ON CONFLICT DO NOTHING",
+            [campaign.pk, week_start, now, ReportStatus.DRAFT, campaign.pk, week_start],
         )
-    }
-    missing = [
-        WeeklyReport(
-            campaign=campaign,
-            group_id=g,
-            week_start=week_start,
-            figures=figures[g],
-            compiled_at=now,
-        )
-        for g in group_ids
-        if g not in existing
-    ]
-    # ignore_conflicts: a compile racing this one inserted the row first; the constraint keeps
-    # one report per group and week either way.
-    WeeklyReport.objects.bulk_create(missing, ignore_conflicts=True)
-    drafts = [r for r in existing.values() if r.status == ReportStatus.DRAFT]
+        created = cursor.rowcount
+    rows = list(
+        WeeklyReport.objects.select_for_update()
+        .filter(group_id__in=group_ids, week_start=week_start)
+        .only("pk", "group_id", "status", "figures", "compiled_at")
+    )
+    drafts = [r for r in rows if r.status == ReportStatus.DRAFT]
     for r in drafts:
         r.figures = figures[r.group_id]
         r.compiled_at = now
     if drafts:
         WeeklyReport.objects.bulk_update(drafts, ["figures", "compiled_at"])
     return {
-        "created": len(missing),
-        "refreshed": len(drafts),
-        "kept": len(existing) - len(drafts),
+        "created": max(created, 0),
+        "refreshed": len(drafts) - max(created, 0),
+        "kept": len(rows) - len(drafts),
     }
 
 
