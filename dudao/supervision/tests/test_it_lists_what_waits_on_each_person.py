@@ -65,7 +65,7 @@ def test_problems_wait_on_the_unit_then_the_group_and_the_nav_counts_them(cast, 
     assert todo_count(cast.user("unit_head")) >= 1
     client.force_login(cast.user("unit_head"))
     html = client.get("/").content.decode()
-    assert "/supervision/todo/" in html and 'class="badge"' in html
+    assert "/supervision/todo/" in html and 'class="badge warn"' in html
     from dudao.supervision.actions import answer_problem
 
     answer_problem(actor=cast.user("unit_head"), problem=p, answer="已解决")
