@@ -20,6 +20,7 @@ from dudao.campaigns.access import (
     get_group_for_user,
     get_participation_for_user,
 )
+from dudao.campaigns.models import Campaign, SupervisionGroup
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404, id_or_none
 from dudao.core.errors import DomainError
 from dudao.core.todo import todo_sections
@@ -86,6 +87,7 @@ def _link(url_name: str, args) -> str:
 def home(request):
     """The group's workbench: its units with the buttons of the field (log a visit, record a
     problem, spot-check), and the problems followed."""
+    scope = scope_for(request.user)
     units = selectors.workbench_units(request.user)
     problems = selectors.with_lights(
         list(
@@ -99,7 +101,12 @@ def home(request):
     return render(
         request,
         "supervision/home.html",
-        {"units": units, "problems": problems, "scope": scope_for(request.user)},
+        {
+            "units": units,
+            "problems": problems,
+            "groups": SupervisionGroup.objects.filter(pk__in=scope.groups).order_by("code"),
+            "office_campaigns": Campaign.objects.filter(pk__in=scope.read_all_campaigns),
+        },
     )
 
 

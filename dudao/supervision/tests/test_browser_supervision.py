@@ -107,7 +107,9 @@ def test_a_visit_and_its_problem_go_to_the_weekly_report_and_word(browser_page, 
     _submit(leader, "ul a >> nth=0")
     body = leader.inner_text("table.figures")
     assert re.search(r"督导调研（次）\s+1", body) and re.search(r"督促解决问题（个）\s+1", body)
-    leader.fill("textarea[name=narrative]", "本周在东城区财政局召开座谈会，发现签到问题已督促解决。")
+    leader.fill(
+        "textarea[name=narrative]", "本周在东城区财政局召开座谈会，发现签到问题已督促解决。"
+    )
     _submit(leader, "button:has-text('报送活动办')")
     _check(leader, "9-report-submitted", "周报已报送活动办", "已报活动办")
 
