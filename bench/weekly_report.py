@@ -53,27 +53,41 @@ def _build(groups: int, per_group: int, *, code: str, name: str) -> int:
     with transaction.atomic():
         next_id = (Organisation.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         root = Organisation(
-            id=next_id, code=f"{code}-ROOT", name=f"{name}市委",
-            kind=OrgKind.CITY_COMMITTEE, path=f"{next_id:010d}/", depth=0,
+            id=next_id,
+            code=f"{code}-ROOT",
+            name=f"{name}市委",
+            kind=OrgKind.CITY_COMMITTEE,
+            path=f"{next_id:010d}/",
+            depth=0,
         )
         orgs = [root] + [
             Organisation(
-                id=next_id + 1 + n, code=f"{code}-U{n}", name=f"{name}单位{n}",
-                kind=OrgKind.UNIT, parent_id=root.pk,
-                path=f"{root.path}{next_id + 1 + n:010d}/", depth=1, unit_id=next_id + 1 + n,
+                id=next_id + 1 + n,
+                code=f"{code}-U{n}",
+                name=f"{name}单位{n}",
+                kind=OrgKind.UNIT,
+                parent_id=root.pk,
+                path=f"{root.path}{next_id + 1 + n:010d}/",
+                depth=1,
+                unit_id=next_id + 1 + n,
             )
             for n in range(units)
         ]
         Organisation.objects.bulk_create(orgs, batch_size=5000)
         campaign = Campaign.objects.create(
-            name=name, short_name=name, template=template, root=root,
-            start_date=today - dt.timedelta(days=60), status="running",
+            name=name,
+            short_name=name,
+            template=template,
+            root=root,
+            start_date=today - dt.timedelta(days=60),
+            status="running",
         )
         batch = Batch.objects.create(campaign=campaign, number=1, name="第一批")
         group_rows = SupervisionGroup.objects.bulk_create(
             [
-                SupervisionGroup(campaign=campaign, batch=batch, code=f"G{g:03d}",
-                                 name=f"第{g + 1}督导组")
+                SupervisionGroup(
+                    campaign=campaign, batch=batch, code=f"G{g:03d}", name=f"第{g + 1}督导组"
+                )
                 for g in range(groups)
             ]
         )
@@ -82,8 +96,12 @@ def _build(groups: int, per_group: int, *, code: str, name: str) -> int:
         Participation.objects.bulk_create(
             [
                 Participation(
-                    campaign=campaign, batch=batch, unit_id=o.pk, unit_name=o.name,
-                    group=group_rows[i // per_group], current_phase="study",
+                    campaign=campaign,
+                    batch=batch,
+                    unit_id=o.pk,
+                    unit_name=o.name,
+                    group=group_rows[i // per_group],
+                    current_phase="study",
                 )
                 for i, o in enumerate(orgs[1:])
             ],
@@ -93,7 +111,9 @@ def _build(groups: int, per_group: int, *, code: str, name: str) -> int:
             [User(username=f"{code}-leader{g}") for g in range(groups)]
         )
         if leaders[0].pk is None:
-            leaders = list(User.objects.filter(username__startswith=f"{code}-leader").order_by("pk"))
+            leaders = list(
+                User.objects.filter(username__startswith=f"{code}-leader").order_by("pk")
+            )
         office = User.objects.create_user(f"{code}-office")
         RoleAssignment.objects.bulk_create(
             [RoleAssignment(user=office, role=Role.OFFICE, campaign=campaign)]
@@ -103,9 +123,9 @@ def _build(groups: int, per_group: int, *, code: str, name: str) -> int:
             ]
         )
         parts = list(
-            Participation.objects.filter(campaign=campaign).order_by("pk").values_list(
-                "pk", "group_id"
-            )
+            Participation.objects.filter(campaign=campaign)
+            .order_by("pk")
+            .values_list("pk", "group_id")
         )
         visits, problems, items = [], [], []
         for i, (pid, gid) in enumerate(parts):
@@ -113,30 +133,48 @@ def _build(groups: int, per_group: int, *, code: str, name: str) -> int:
             for n in range(3):
                 visits.append(
                     Visit(
-                        campaign=campaign, participation_id=pid, group_id=gid,
-                        kind=("forum", "talk", "meeting")[n], happened_on=week,
-                        spoke=n == 2, people_count=10 + n, notes="座谈",
-                        client_token=f"{pid}-{n}", author=leader,
+                        campaign=campaign,
+                        participation_id=pid,
+                        group_id=gid,
+                        kind=("forum", "talk", "meeting")[n],
+                        happened_on=week,
+                        spoke=n == 2,
+                        people_count=10 + n,
+                        notes="座谈",
+                        client_token=f"{pid}-{n}",
+                        author=leader,
                     )
                 )
             for n in range(2):
                 status = ("sent", "answered", "solved")[(i + n) % 3]
                 problems.append(
                     Problem(
-                        campaign=campaign, participation_id=pid, group_id=gid,
-                        description=f"问题{n}", deadline=today + dt.timedelta(days=n * 5 - 3),
-                        status=status, answer="已答复" if status != "sent" else "",
-                        sent_at=now, answered_at=now if status != "sent" else None,
-                        solved_at=now if status == "solved" else None, created_by=leader,
+                        campaign=campaign,
+                        participation_id=pid,
+                        group_id=gid,
+                        description=f"问题{n}",
+                        deadline=today + dt.timedelta(days=n * 5 - 3),
+                        status=status,
+                        answer="已答复" if status != "sent" else "",
+                        sent_at=now,
+                        answered_at=now if status != "sent" else None,
+                        solved_at=now if status == "solved" else None,
+                        created_by=leader,
                     )
                 )
             for n in range(1, 4):
                 deadline = today + dt.timedelta(days=n * 7 - 10)
                 items.append(
                     Item(
-                        campaign=campaign, participation_id=pid, number=n,
-                        level="organisation", problem=f"整改问题{n}", rect_class="near_term",
-                        measures="措施", deadline=deadline, original_deadline=deadline,
+                        campaign=campaign,
+                        participation_id=pid,
+                        number=n,
+                        level="organisation",
+                        problem=f"整改问题{n}",
+                        rect_class="near_term",
+                        measures="措施",
+                        deadline=deadline,
+                        original_deadline=deadline,
                     )
                 )
         Visit.objects.bulk_create(visits, batch_size=5000)

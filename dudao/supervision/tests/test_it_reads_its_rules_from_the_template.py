@@ -29,8 +29,12 @@ def test_each_shipped_template_has_its_own_supervision_rules():
 
 @pytest.mark.parametrize(
     ("code", "days_left", "light"),
-    [("xianjinxing-2005", 2, "yellow"), ("xianjinxing-2005", 3, "green"),
-     ("buwang-chuxin-2019", 7, "yellow"), ("buwang-chuxin-2019", 8, "green")],
+    [
+        ("xianjinxing-2005", 2, "yellow"),
+        ("xianjinxing-2005", 3, "green"),
+        ("buwang-chuxin-2019", 7, "yellow"),
+        ("buwang-chuxin-2019", 8, "green"),
+    ],
 )
 def test_the_light_threshold_is_the_templates_problem_class(code, days_left, light):
     """2005: problems light like 立即整改 (yellow 2 days before); 2019: like 近期整改 (7)."""
