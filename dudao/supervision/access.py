@@ -25,7 +25,15 @@ from dudao.orgs.access import scope_for
 from dudao.rectification.access import GROUP, INSPECTOR, OFFICE, UNIT, participation_caps
 
 from . import rules
-from .models import Problem, ProblemStatus, ReportStatus, SpotCheck, Visit, WeeklyReport
+from .models import (
+    Interview,
+    Problem,
+    ProblemStatus,
+    ReportStatus,
+    SpotCheck,
+    Visit,
+    WeeklyReport,
+)
 
 LEADER = "leader"
 __all__ = ["GROUP", "INSPECTOR", "LEADER", "OFFICE", "UNIT"]
@@ -108,6 +116,33 @@ def visible_reports(user) -> QuerySet[WeeklyReport]:
     if scope.groups:
         parts |= Q(group_id__in=scope.groups)
     return qs.filter(parts)
+
+
+def visible_interviews(user) -> QuerySet[Interview]:
+    """Only the group, the office and the leading group (issue 13 §3): not the unit."""
+    scope = scope_for(user)
+    qs = Interview.objects.all()
+    if scope.is_superuser:
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    parts = Q(pk__in=[])
+    if scope.read_all_campaigns:
+        parts |= Q(campaign_id__in=scope.read_all_campaigns)
+    if scope.groups:
+        parts |= Q(group_id__in=scope.groups)
+    return qs.filter(parts)
+
+
+def get_interview_for_user(user, interview_id) -> Interview:
+    return get_in_scope_or_404(
+        visible_interviews(user).select_related("participation", "group", "created_by"),
+        interview_id,
+    )
+
+
+def may_interview(user, participation) -> bool:
+    return GROUP in caps(user, participation)
 
 
 def get_problem_for_user(user, problem_id) -> Problem:

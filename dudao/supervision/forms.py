@@ -107,3 +107,26 @@ class PreferencesForm(forms.Form):
             self.fields[f"mail_{event.value}"] = forms.BooleanField(
                 label=f"{event.label}：邮件通知", required=False, initial=pref.mail
             )
+
+
+class InterviewForm(forms.Form):
+    interviewee = forms.CharField(
+        label="约谈对象", max_length=100, help_text="如：王建国（局长、党委书记）"
+    )
+    held_on = forms.DateField(label="约谈日期", widget=DATE)
+    reason = _text("约谈原因")
+    problems = forms.ModelMultipleChoiceField(
+        label="相关问题", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    said = _text("谈话内容")
+    promised = _text("表态和承诺", required=False, rows=2)
+    follow_up_on = forms.DateField(label="跟踪日期", widget=DATE)
+
+    def __init__(self, *args, problems, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The unit's own problems only: the queryset is the scope of the choice.
+        self.fields["problems"].queryset = problems
+
+
+class OutcomeForm(forms.Form):
+    outcome = _text("跟踪结果")

@@ -32,16 +32,19 @@ from .access import (
     INSPECTOR,
     UNIT,
     caps,
+    get_interview_for_user,
     get_participation_as,
     get_problem_for_user,
     get_report_for_user,
     get_spot_check_for_user,
     get_visit_for_user,
+    may_interview,
     may_log_visit,
     may_record_problem,
     may_spot_check,
     problem_permits,
     report_permits,
+    visible_interviews,
     visible_problems,
     visible_reports,
     visible_visits,
@@ -51,7 +54,9 @@ from .forms import (
     AnswerForm,
     CheckResultForm,
     DrawForm,
+    InterviewForm,
     NarrativeForm,
+    OutcomeForm,
     PreferencesForm,
     ProblemForm,
     VerifyForm,
@@ -250,6 +255,8 @@ def unit_page(request, participation_id):
             "visits": visible_visits(request.user).filter(participation=p)[:100],
             "problems": problems,
             "checks": selectors.unit_checks(request.user, p),
+            "interviews": visible_interviews(request.user).filter(participation=p)[:50],
+            "may_interview": may_interview(request.user, p),
             "may_log": may_log_visit(request.user, p),
             "may_record": may_record_problem(request.user, p),
             "may_check": may_spot_check(request.user, p),
@@ -568,5 +575,70 @@ def campaign_week(request, campaign_id):
             "totals": weekly.campaign_totals(reports),
             "submitted": sum(1 for r in reports if r.status == "submitted"),
             "may_compile": scope.can_manage_campaign(campaign.pk),
+        },
+    )
+
+
+# --- 约谈 ----------------------------------------------------------------------------------------
+
+
+@login_required
+def interview_new(request, participation_id):
+    p = get_participation_as(request.user, participation_id, GROUP)
+    problems = visible_problems(request.user).filter(participation=p).exclude(status="draft")
+    form = InterviewForm(request.POST or None, problems=problems, initial={"held_on": _today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            interview = actions.record_interview(
+                actor=request.user,
+                participation=p,
+                interviewee=data["interviewee"],
+                held_on=data["held_on"],
+                reason=data["reason"],
+                said=data["said"],
+                promised=data["promised"],
+                follow_up_on=data["follow_up_on"],
+                problems=data["problems"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "约谈已记录。")
+            return redirect("supervision:interview", interview.pk)
+    elif request.method == "POST":
+        messages.error(request, _form_errors(form))
+    return render(request, "supervision/interview_new.html", {"p": p, "form": form})
+
+
+@login_required
+def interview_detail(request, interview_id):
+    interview = get_interview_for_user(request.user, interview_id)
+    may = may_interview(request.user, interview.participation)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST":
+        if not may:
+            raise Http404(NOT_FOUND)
+        if form.is_valid():
+            try:
+                actions.record_interview_outcome(
+                    actor=request.user, interview=interview, outcome=form.cleaned_data["outcome"]
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "跟踪结果已记录。")
+                return redirect("supervision:interview", interview.pk)
+        else:
+            messages.error(request, _form_errors(form))
+    return render(
+        request,
+        "supervision/interview.html",
+        {
+            "interview": interview,
+            "p": interview.participation,
+            "problems": interview.problems.all(),
+            "form": form,
+            "may_outcome": may and interview.outcome_recorded_at is None,
         },
     )

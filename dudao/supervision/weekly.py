@@ -27,6 +27,7 @@ from dudao.transitions.models import ApplicationStatus, RemedialOrder, Transitio
 from .models import (
     OPEN_PROBLEM_STATUSES,
     CheckResult,
+    Interview,
     Problem,
     ProblemStatus,
     ReportStatus,
@@ -56,6 +57,7 @@ FIGURES = [
     ("characters_read", "审阅材料（字）"),
     ("rectification_overdue", "逾期整改事项（项）"),
     ("surveys_closed", "完成测评（次）"),
+    ("interviews", "一把手约谈（人次）"),
     ("spot_checks", "抽查核实（项）"),
     ("discrepancies", "核实不符（项）"),
 ]
@@ -174,6 +176,14 @@ def compile_figures(campaign_id: int, group_ids: list[int], week_start: dt.date)
         )
         .values(g=F("participation__group_id"))
         .annotate(surveys_closed=Count("pk"))
+        .order_by()
+    )
+    merge(
+        Interview.objects.filter(
+            group_id__in=group_ids, held_on__gte=week_start, held_on__lte=last_day
+        )
+        .values(g=F("group_id"))
+        .annotate(interviews=Count("pk"))
         .order_by()
     )
     merge(

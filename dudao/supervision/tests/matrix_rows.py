@@ -81,6 +81,24 @@ def _report(c):
     return WeeklyReport.objects.filter(group=c.group1).first()
 
 
+def _interview(c):
+    import datetime as dt
+
+    from dudao.supervision.actions import record_interview
+    from dudao.supervision.models import Interview
+
+    found = Interview.objects.filter(participation__unit=c.unit_a).first()
+    return found or record_interview(
+        actor=c.user("group_leader"),
+        participation=_part(c),
+        interviewee="矩阵测试约谈对象",
+        held_on=dt.date(2005, 3, 1),
+        reason="动员不力",
+        said="指出问题",
+        follow_up_on=dt.date(2005, 3, 15),
+    )
+
+
 ROWS = [
     Row(
         "sv_home", "supervision:home", lambda c: "/supervision/", ALL_ROLES, lambda c: "督导工作台"
@@ -225,5 +243,29 @@ ROWS = [
         lambda c: "督导组周报",
         post=lambda c: {},
         post_allowed={"office", "admin"},
+    ),
+    Row(
+        "sv_interview_new",
+        "supervision:interview_new",
+        lambda c: f"/supervision/units/{_part(c).pk}/interview/",
+        GROUP_WRITE,
+        lambda c: "记录一把手约谈",
+        post=lambda c: {
+            "interviewee": "王建国",
+            "held_on": "2005-03-01",
+            "reason": "动员不力",
+            "said": "指出问题",
+            "follow_up_on": "2005-03-20",
+        },
+        post_allowed=GROUP_WRITE,
+    ),
+    Row(
+        "sv_interview",
+        "supervision:interview",
+        lambda c: f"/supervision/interviews/{_interview(c).pk}/",
+        READERS,
+        lambda c: "矩阵测试约谈对象",
+        post=lambda c: {"outcome": "已整改"},
+        post_allowed=GROUP_WRITE,
     ),
 ]

@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "supervision.submit_report": "报送督导组周报",
     "supervision.compile_reports": "汇总督导组周报",
     "supervision.set_preferences": "修改通知设置",
+    "supervision.record_interview": "记录一把手约谈",
+    "supervision.record_interview_outcome": "记录约谈跟踪结果",
     "audit.rekey": "用新密钥重算审计链",
     "auth.first_password": "首次登录设置密码",
     "auth.locked_out": "登录被锁定",
