@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dudao.transitions",
     "dudao.rectification",
     "dudao.evaluation",
+    "dudao.supervision",
     "dudao.web",
     "dudao.demo",
 ]
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dudao.web.context_processors.roles",
+                "dudao.supervision.context_processors.workbench",
             ],
             # {% term "group" %}: the campaign's wording (dudao.campaigns.terms), on every page.
             "builtins": ["dudao.campaigns.templatetags.terms"],
@@ -339,7 +341,15 @@ DUDAO_PERIODIC_JOBS = {
         "func": "dudao.evaluation.reminders.send_case_reminders",
         "minutes": 60,
     },
+    # The supervision groups' weekly reports (idempotent: one per group and week).
+    "supervision.compile_weekly_reports": {
+        "func": "dudao.supervision.weekly.compile_current_week",
+        "minutes": 60,
+    },
 }
+
+# The Word template of the weekly report (empty: the default, dudao/supervision/docx/).
+DUDAO_WEEKLY_REPORT_DOCX = env_str("DUDAO_WEEKLY_REPORT_DOCX")
 
 # Transition applications waiting longer than this many days are flagged (one weekly cycle).
 DUDAO_TRANSITION_WAIT_DAYS = env.int("DUDAO_TRANSITION_WAIT_DAYS", default=7)

@@ -34,5 +34,6 @@ urlpatterns = [
     path("r/", include("dudao.rectification.public_urls")),
     path("evaluation/", include("dudao.evaluation.urls")),
     path("e/", include("dudao.evaluation.public_urls")),
+    path("supervision/", include("dudao.supervision.urls")),
     path("", include("dudao.web.urls")),
 ]

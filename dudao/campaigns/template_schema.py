@@ -431,6 +431,27 @@ class EvaluationSpec(Strict):
     handling: HandlingSpec | None = None
 
 
+# --- supervision (督导组工作): read by dudao.supervision -----------------------------------------
+
+
+class SupervisionDecides(Strict):
+    """Issue 13 §9: who in a group decides. ``leader``: the leader, or a member with the
+    leader's sign-off; ``member``: any member of the group."""
+
+    send_problem: Literal["leader", "member"] = "leader"
+    order_remedial: Literal["leader", "member"] = "leader"
+    forward: Literal["leader", "member"] = "leader"
+
+
+class SupervisionSpec(Strict):
+    # A problem found lights like a rectification item of this class (its yellow threshold).
+    problem_light_class: Literal["immediate", "near_term", "gradual"] = "immediate"
+    problem_default_days: int = Field(default=7, ge=1, le=365)
+    decides: SupervisionDecides = SupervisionDecides()
+    spot_check_draw: int = Field(default=3, ge=1, le=50)
+    source: Text
+
+
 # --- the template ------------------------------------------------------------------------------
 
 
@@ -665,6 +686,7 @@ class TemplateHead(Strict):
     phases: list[Any] = Field(min_length=1)
     rectification: RectificationSpec | None = None
     evaluation: EvaluationSpec | None = None
+    supervision: SupervisionSpec | None = None
     source: str = ""
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -30,7 +30,7 @@ from django.db.models import Q
 from dudao.campaigns.models import Campaign, Participation
 from dudao.orgs.models import Person
 
-from .ports import record_reader
+from .ports import evidence_markers, record_reader
 from .types import RequirementResult, UnitReport
 
 
@@ -289,7 +289,24 @@ def _evaluate(ctx: Context, units: list[Unit], *, only: set[str] | None) -> dict
                 results = evaluator(ctx, req, phase_code, phase_units)
             for unit in phase_units:
                 reports[unit.participation_id].results.append(results[unit.participation_id])
+    if ctx.detail:
+        _apply_marks(reports)
     return reports
+
+
+def _apply_marks(reports: dict[int, UnitReport]) -> None:
+    """Evidence markers (``ports.register_evidence_marker``) over a detailed report: one call
+    per marker for all its units."""
+    for marker in evidence_markers():
+        marks = marker(list(reports))
+        if not marks:
+            continue
+        for report in reports.values():
+            for result in report.results:
+                result.evidence = [
+                    replace(e, mark=marks[e.target]) if e.target in marks else e
+                    for e in result.evidence
+                ]
 
 
 # Helpers shared by the kind evaluators ---------------------------------------------------------

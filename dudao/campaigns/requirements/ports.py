@@ -28,7 +28,7 @@ Contract of a source (all methods set-based: one or a few queries whatever the n
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal, Protocol
@@ -158,3 +158,19 @@ def record_reader() -> RecordReader:
 
 def document_reader() -> DocumentReader:
     return _reader("documents", "dudao.reviews")  # type: ignore[return-value]
+
+
+# --- evidence markers -----------------------------------------------------------------------
+# An app above may mark pieces of evidence (the supervision app: a claim a spot-check found not
+# to match, until the problem it raised is solved). A marker takes the participation ids of a
+# detailed report and answers ``{evidence target: mark text}`` in one query.
+
+_markers: dict[str, Callable] = {}
+
+
+def register_evidence_marker(code: str, marker: Callable) -> None:
+    _markers[code] = marker
+
+
+def evidence_markers() -> list[Callable]:
+    return list(_markers.values())

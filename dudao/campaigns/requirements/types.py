@@ -55,6 +55,9 @@ class Evidence:
     target: tuple = ()
     # A link a port supplied ready-made (survey rounds).
     url: str = ""
+    # A doubt an evidence marker attached (ports.register_evidence_marker): a spot-check found
+    # the record did not match what happened; shown beside the evidence until resolved.
+    mark: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,20 @@ def spreadsheet_accept() -> str:
 # entry is put together from its parts (``records.talk.edit`` → 修改谈心谈话记录) and, failing
 # that, shown as 其他操作 — never as the code (test_no_internal_codes checks every literal).
 ACTION_LABELS = {
+    "supervision.log_visit": "记录督导工作",
+    "supervision.record_problem": "登记督导组发现的问题",
+    "supervision.send_problem": "签发督导组发现的问题",
+    "supervision.answer_problem": "答复督导组发现的问题",
+    "supervision.verify_problem": "核实问题已解决",
+    "supervision.send_back_problem": "退回问题答复",
+    "supervision.draw_spot_checks": "随机抽取抽查事项",
+    "supervision.record_spot_check": "记录抽查核实结果",
+    "supervision.edit_report": "填写督导组周报",
+    "supervision.submit_report": "报送督导组周报",
+    "supervision.compile_reports": "汇总督导组周报",
+    "supervision.set_preferences": "修改通知设置",
+    "supervision.record_interview": "记录一把手约谈",
+    "supervision.record_interview_outcome": "记录约谈跟踪结果",
     "audit.rekey": "用新密钥重算审计链",
     "auth.first_password": "首次登录设置密码",
     "auth.locked_out": "登录被锁定",

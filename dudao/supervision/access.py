@@ -1,0 +1,239 @@
+"""Who sees and does what with the supervision group's work, and the permits functions the
+pages and the actions both ask (``problem_permits``, ``report_permits``).
+
+| who | sees | may |
+|---|---|---|
+| office (and superusers) | every visit, problem, spot-check and weekly report of its campaign | read the week's reports side by side |
+| leading group | the same, read only | — |
+| supervision group | its units' visits, problems and spot-checks; its own weekly reports | log visits, record problems, verify or send back; the leader (or, where the template says so, a member) sends problems; the leader submits the report |
+| inspection group | the visits it logged at its departments | log visits |
+| unit head / liaison | the problems sent to the unit (not drafts, not the group's notes) | answer them |
+
+Everything else answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from dudao.campaigns.access import get_participation_for_user
+from dudao.campaigns.models import Participation
+from dudao.core.access import NOT_FOUND, get_in_scope_or_404
+from dudao.core.permissions import Permits, allow, refuse
+from dudao.orgs.access import scope_for
+from dudao.rectification.access import GROUP, INSPECTOR, OFFICE, UNIT, participation_caps
+
+from . import rules
+from .models import (
+    Interview,
+    Problem,
+    ProblemStatus,
+    ReportStatus,
+    SpotCheck,
+    Visit,
+    WeeklyReport,
+)
+
+LEADER = "leader"
+__all__ = ["GROUP", "INSPECTOR", "LEADER", "OFFICE", "UNIT"]
+
+
+def caps(user, participation) -> set[str]:
+    found = participation_caps(user, participation)
+    scope = scope_for(user)
+    if participation.group_id is not None and participation.group_id in scope.led_groups:
+        found.add(LEADER)
+    if scope.is_superuser:
+        found |= {GROUP, LEADER}
+    return found
+
+
+def _visible_participations(user):
+    return Participation.objects.filter(scope_for(user).participation_q()).values("pk")
+
+
+def visible_problems(user) -> QuerySet[Problem]:
+    scope = scope_for(user)
+    qs = Problem.objects.all()
+    if scope.is_superuser:
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    parts = Q(pk__in=[])
+    if scope.read_all_campaigns:
+        parts |= Q(campaign_id__in=scope.read_all_campaigns)
+    if scope.groups:
+        parts |= Q(group_id__in=scope.groups)
+    if scope.units:
+        # A unit sees what was sent to it, never the group's drafts.
+        parts |= Q(participation__unit_id__in=scope.units) & ~Q(status=ProblemStatus.DRAFT)
+    return qs.filter(parts)
+
+
+def visible_visits(user) -> QuerySet[Visit]:
+    scope = scope_for(user)
+    qs = Visit.objects.all()
+    if scope.is_superuser:
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    parts = Q(pk__in=[])
+    if scope.read_all_campaigns:
+        parts |= Q(campaign_id__in=scope.read_all_campaigns)
+    if scope.groups:
+        parts |= Q(group_id__in=scope.groups)
+    if scope.inspection:
+        parts |= Q(inspection_group_id__in=list(scope.inspection))
+    return qs.filter(parts)
+
+
+def visible_spot_checks(user) -> QuerySet[SpotCheck]:
+    scope = scope_for(user)
+    qs = SpotCheck.objects.all()
+    if scope.is_superuser:
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    parts = Q(pk__in=[])
+    if scope.read_all_campaigns:
+        parts |= Q(campaign_id__in=scope.read_all_campaigns)
+    if scope.groups:
+        parts |= Q(group_id__in=scope.groups)
+    return qs.filter(parts)
+
+
+def visible_reports(user) -> QuerySet[WeeklyReport]:
+    scope = scope_for(user)
+    qs = WeeklyReport.objects.all()
+    if scope.is_superuser:
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    parts = Q(pk__in=[])
+    if scope.read_all_campaigns:
+        parts |= Q(campaign_id__in=scope.read_all_campaigns)
+    if scope.groups:
+        parts |= Q(group_id__in=scope.groups)
+    return qs.filter(parts)
+
+
+def visible_interviews(user) -> QuerySet[Interview]:
+    """Only the group, the office and the leading group (issue 13 §3): not the unit."""
+    scope = scope_for(user)
+    qs = Interview.objects.all()
+    if scope.is_superuser:
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    parts = Q(pk__in=[])
+    if scope.read_all_campaigns:
+        parts |= Q(campaign_id__in=scope.read_all_campaigns)
+    if scope.groups:
+        parts |= Q(group_id__in=scope.groups)
+    return qs.filter(parts)
+
+
+def get_interview_for_user(user, interview_id) -> Interview:
+    return get_in_scope_or_404(
+        visible_interviews(user).select_related("participation", "group", "created_by"),
+        interview_id,
+    )
+
+
+def may_interview(user, participation) -> bool:
+    return GROUP in caps(user, participation)
+
+
+def get_problem_for_user(user, problem_id) -> Problem:
+    return get_in_scope_or_404(
+        visible_problems(user).select_related(
+            "participation__campaign__template", "participation__unit", "group", "created_by"
+        ),
+        problem_id,
+    )
+
+
+def get_visit_for_user(user, visit_id) -> Visit:
+    return get_in_scope_or_404(
+        visible_visits(user).select_related("participation__unit", "group", "author"), visit_id
+    )
+
+
+def get_spot_check_for_user(user, check_id) -> SpotCheck:
+    return get_in_scope_or_404(
+        visible_spot_checks(user).select_related(
+            "participation__campaign__template", "participation__unit", "problem"
+        ),
+        check_id,
+    )
+
+
+def get_report_for_user(user, report_id) -> WeeklyReport:
+    return get_in_scope_or_404(
+        visible_reports(user).select_related("group", "campaign__template", "submitted_by"),
+        report_id,
+    )
+
+
+def get_participation_as(user, participation_id, *wanted: str) -> Participation:
+    """The unit's participation if the user holds one of ``wanted`` on it; 404 otherwise."""
+    p = get_participation_for_user(user, participation_id)
+    if not caps(user, p) & set(wanted):
+        raise Http404(NOT_FOUND)
+    return p
+
+
+def may_log_visit(user, participation) -> bool:
+    return bool(caps(user, participation) & {GROUP, INSPECTOR})
+
+
+def may_record_problem(user, participation) -> bool:
+    return GROUP in caps(user, participation)
+
+
+def may_spot_check(user, participation) -> bool:
+    return GROUP in caps(user, participation)
+
+
+def problem_permits(user, problem: Problem) -> Permits:
+    """What ``user`` may do to ``problem`` now, and why not. The page shows the allowed
+    buttons; each action asks again on the locked row and calls ``require``."""
+    have = caps(user, problem.participation)
+    permits = Permits()
+    status = problem.status
+    state_reason = f"该问题当前状态为“{problem.get_status_display()}”。"
+    template = problem.participation.campaign.template
+    # Issue 13 §9: who may send a problem is template data.
+    senders = {LEADER} if rules.decider(template, "send_problem") == "leader" else {GROUP}
+
+    def gate(action: str, who_ok: bool, who: str, state_ok: bool):
+        if not who_ok:
+            permits.add(refuse(action, f"只有{who}可以进行此操作。"))
+        elif not state_ok:
+            permits.add(refuse(action, state_reason, state=True))
+        else:
+            permits.add(allow(action))
+
+    sender_label = "督导组组长" if senders == {LEADER} else "督导组成员"
+    gate("send", bool(have & senders), sender_label, status == ProblemStatus.DRAFT)
+    gate("answer", UNIT in have, "本单位", status == ProblemStatus.SENT)
+    gate("verify", GROUP in have, "督导组", status == ProblemStatus.ANSWERED)
+    gate("send_back", GROUP in have, "督导组", status == ProblemStatus.ANSWERED)
+    return permits
+
+
+def report_permits(user, report: WeeklyReport) -> Permits:
+    scope = scope_for(user)
+    permits = Permits()
+    leader = scope.is_superuser or report.group_id in scope.led_groups
+    if not leader:
+        permits.add(refuse("edit", "只有本组组长可以填写和提交周报。"))
+        permits.add(refuse("submit", "只有本组组长可以填写和提交周报。"))
+    elif report.status != ReportStatus.DRAFT:
+        permits.add(refuse("edit", "周报已报送活动办。", state=True))
+        permits.add(refuse("submit", "周报已报送活动办。", state=True))
+    else:
+        permits.add(allow("edit"))
+        permits.add(allow("submit"))
+    return permits

@@ -1,0 +1,445 @@
+"""The to-do providers of the apps this one reads (transitions, reviews, rectification) and of
+its own work (problems, spot-checks, weekly reports), registered with ``dudao.core.todo``.
+
+Each provider narrows by the user's scope (``dudao.orgs.access.scope_for``, computed once per
+request) and answers its count in one query. Who a document waits on comes from the
+template's document kinds (``reviewed_by``: study notes wait with the branch secretary, not
+the supervision group).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from dudao.campaigns.models import Campaign
+from dudao.core.todo import Provider, Todo, register
+from dudao.orgs.access import scope_for
+from dudao.orgs.models import Organisation, Person
+from dudao.rectification.models import Item, ItemStatus
+from dudao.reviews.models import CommentStatus, Document, DocumentStatus, ReviewComment
+from dudao.transitions.models import (
+    ApplicationStatus,
+    ExtensionStatus,
+    PhaseExtension,
+    RemedialOrder,
+    TransitionApplication,
+)
+
+from . import rules
+from .models import CheckResult, Problem, ProblemStatus, ReportStatus, SpotCheck, WeeklyReport
+
+NOTHING = Q(pk__in=[])
+PERSONAL = ("member", "leadership_member")
+
+
+def _any(parts: list[Q]) -> Q:
+    return reduce(or_, parts) if parts else NOTHING
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _campaigns_of(user):
+    """The campaigns the user takes any part in (one query with the templates)."""
+    scope = scope_for(user)
+    ids = scope.campaign_ids()
+    if ids is None:
+        return Campaign.objects.all()
+    q = Q(pk__in=ids)
+    if scope.units:
+        q |= Q(participations__unit_id__in=scope.units)
+    if scope.branch_paths:
+        branch_units = Organisation.objects.filter(pk__in=list(scope.branch_paths)).values(
+            "unit_id"
+        )
+        q |= Q(participations__unit_id__in=branch_units)
+    q |= Q(participations__unit_id__in=Person.objects.filter(user_id=user.pk).values("unit_id"))
+    return Campaign.objects.filter(q).distinct()
+
+
+def _kinds(user) -> dict[int, dict[str, tuple[str, str]]]:
+    """``{campaign_id: {kind code: (submitted_by, reviewed_by)}}`` from every campaign's
+    template; one query per request (cached on the user like the scope)."""
+    cached = getattr(user, "_dudao_todo_kinds", None)
+    if cached is None:
+        cached = {}
+        user._dudao_todo_templates = {}
+        for c in _campaigns_of(user).select_related("template"):
+            user._dudao_todo_templates[c.pk] = c.template
+            cached[c.pk] = {
+                k["code"]: (k.get("submitted_by", ""), k.get("reviewed_by", ""))
+                for k in (c.template.data.get("document_kinds") or [])
+            }
+        user._dudao_todo_kinds = cached
+    return cached
+
+
+def _template(user, campaign_id):
+    """The campaign's template, loaded once per request: rows are fetched without it (a
+    template's data is large; decoding it per row would dominate the page)."""
+    _kinds(user)
+    found = user._dudao_todo_templates.get(campaign_id)
+    if found is None:
+        found = Campaign.objects.select_related("template").get(pk=campaign_id).template
+        user._dudao_todo_templates[campaign_id] = found
+    return found
+
+
+def _provider(code, section, query, items, order):
+    register(
+        Provider(
+            code=code,
+            section=section,
+            count=lambda user: query(user).count() if user.is_authenticated else 0,
+            items=items,
+            order=order,
+        )
+    )
+
+
+# --- transitions: 补课, send-backs, the queue, extensions --------------------------------------
+
+
+def remedial_q(user):
+    units = scope_for(user).units
+    if not units:
+        return RemedialOrder.objects.none()
+    return RemedialOrder.objects.filter(participation__unit_id__in=units, closed_at__isnull=True)
+
+
+def remedial_items(user):
+    return [
+        Todo(
+            section="补课通知",
+            title=f"{o.participation.unit_name}：{o.phase_name}须补课",
+            url_name="transitions:unit",
+            url_args=(o.participation_id,),
+            reason=f"补课内容：{o.work}（理由：{o.reason}）",
+            due=o.deadline,
+            light="red" if o.deadline < _today() else "",
+        )
+        for o in _with_phase_names(user, remedial_q(user).select_related("participation"))
+    ]
+
+
+def _with_phase_names(user, orders):
+    orders = list(orders)
+    for o in orders:
+        data = _template(user, o.participation.campaign_id).data
+        phases = {p.get("code"): p.get("name") for p in data.get("phases", [])}
+        o.phase_name = phases.get(o.phase, "本阶段")
+    return orders
+
+
+def sent_back_q(user):
+    units = scope_for(user).units
+    if not units:
+        return TransitionApplication.objects.none()
+    later = TransitionApplication.objects.filter(
+        participation_id=OuterRef("participation_id"), submitted_at__gt=OuterRef("submitted_at")
+    )
+    return TransitionApplication.objects.filter(
+        participation__unit_id__in=units, status=ApplicationStatus.SENT_BACK
+    ).exclude(Exists(later))
+
+
+def sent_back_items(user):
+    return [
+        Todo(
+            section="转段申请被退回",
+            title=f"{a.participation.unit_name}：第{a.attempt}次转段申请被退回",
+            url_name="transitions:unit",
+            url_args=(a.participation_id,),
+            reason=f"退回理由：{a.office_comment}",
+            since=a.office_decided_at,
+        )
+        for a in sent_back_q(user).select_related("participation")
+    ]
+
+
+def queue_q(user):
+    scope = scope_for(user)
+    parts = []
+    if scope.groups:
+        parts.append(
+            Q(status=ApplicationStatus.SUBMITTED, participation__group_id__in=scope.groups)
+        )
+    if scope.office_campaigns:
+        parts.append(Q(status=ApplicationStatus.FORWARDED, campaign_id__in=scope.office_campaigns))
+    if scope.is_superuser:
+        parts = [Q(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED])]
+    return TransitionApplication.objects.filter(_any(parts))
+
+
+def queue_items(user):
+    return [
+        Todo(
+            section="待审核的转段申请",
+            title=f"{a.participation.unit_name}：第{a.attempt}次转段申请（{a.get_status_display()}）",
+            url_name="transitions:application",
+            url_args=(a.pk,),
+            since=a.waiting_since,
+        )
+        for a in queue_q(user).select_related("participation").order_by("waiting_since")[:100]
+    ]
+
+
+def extensions_q(user):
+    scope = scope_for(user)
+    if scope.is_superuser:
+        q = Q()
+    elif scope.office_campaigns:
+        q = Q(participation__campaign_id__in=scope.office_campaigns)
+    else:
+        return PhaseExtension.objects.none()
+    return PhaseExtension.objects.filter(q, status=ExtensionStatus.PROPOSED)
+
+
+def extensions_items(user):
+    return [
+        Todo(
+            section="待决定的延期",
+            title=f"{e.participation.unit_name}：建议延长{e.days}天",
+            url_name="transitions:extension",
+            url_args=(e.participation_id,),
+            reason=e.reason,
+            since=e.proposed_at,
+        )
+        for e in extensions_q(user).select_related("participation")[:100]
+    ]
+
+
+# --- reviews: returned documents with open comments, reviews waiting --------------------------
+
+
+def returned_q(user):
+    scope = scope_for(user)
+    kinds = _kinds(user)
+    parts = []
+    for campaign_id, spec in kinds.items():
+        personal = [k for k, (sub, _r) in spec.items() if sub in PERSONAL]
+        if scope.units:
+            parts.append(
+                Q(campaign_id=campaign_id, participation__unit_id__in=scope.units)
+                & ~Q(kind__in=personal)
+            )
+        if personal:
+            parts.append(Q(campaign_id=campaign_id, kind__in=personal, author__user_id=user.pk))
+    open_comments = ReviewComment.objects.filter(
+        document_id=OuterRef("pk"), status=CommentStatus.OPEN
+    )
+    return Document.objects.filter(_any(parts), status=DocumentStatus.RETURNED).filter(
+        Exists(open_comments)
+    )
+
+
+def returned_items(user):
+    return [
+        Todo(
+            section="退回修改的文书",
+            title=f"{d.participation.unit_name}：{d.title or '文书'}（有未解决的审核意见）",
+            url_name="reviews:detail",
+            url_args=(d.pk,),
+            since=d.updated_at,
+        )
+        for d in returned_q(user).select_related("participation")[:100]
+    ]
+
+
+def waiting_q(user):
+    """Submitted documents waiting on this user as the template's reviewer of their kind."""
+    scope = scope_for(user)
+    parts = []
+    for campaign_id, spec in _kinds(user).items():
+        by = {}
+        for code, (_sub, reviewer) in spec.items():
+            by.setdefault(reviewer, []).append(code)
+        base = Q(campaign_id=campaign_id)
+        if scope.groups and by.get("group"):
+            parts.append(base & Q(kind__in=by["group"], participation__group_id__in=scope.groups))
+        if campaign_id in scope.office_campaigns:
+            office_kinds = by.get("office", []) + by.get("higher_organisation", [])
+            if office_kinds:
+                parts.append(base & Q(kind__in=office_kinds))
+        if scope.units and by.get("unit"):
+            parts.append(base & Q(kind__in=by["unit"], participation__unit_id__in=scope.units))
+        if scope.branch_paths and by.get("branch"):
+            parts.append(
+                base
+                & Q(kind__in=by["branch"])
+                & _any([Q(author__branch__path__startswith=p) for p in scope.branch_paths.values()])
+            )
+    return Document.objects.filter(_any(parts), status=DocumentStatus.SUBMITTED)
+
+
+def waiting_items(user):
+    return [
+        Todo(
+            section="待审核的文书",
+            title=f"{d.participation.unit_name}：{d.title or '文书'}",
+            url_name="reviews:detail",
+            url_args=(d.pk,),
+            since=d.last_submitted_at,
+        )
+        for d in waiting_q(user).select_related("participation").order_by("last_submitted_at")[:100]
+    ]
+
+
+# --- rectification: items due (its own page lists the reminders) -------------------------------
+
+
+def rect_q(user):
+    scope = scope_for(user)
+    soon = _today() + dt.timedelta(days=7)
+    parts = [Q(owner_id=user.pk)]
+    if scope.units:
+        parts.append(Q(participation__unit_id__in=scope.units))
+    due = Q(status=ItemStatus.OPEN, deadline__lte=soon)
+    q = _any(parts) & due
+    if scope.groups:
+        # The group: its units' items overdue, and close applications waiting on sign-off.
+        group = Q(participation__group_id__in=scope.groups)
+        q |= group & (
+            Q(status=ItemStatus.OPEN, deadline__lt=_today()) | Q(status=ItemStatus.CLOSING)
+        )
+    return Item.objects.filter(q)
+
+
+def rect_items(user):
+    from dudao.rectification.rules import light
+
+    out = []
+    for item in rect_q(user).select_related("participation").order_by("deadline")[:100]:
+        out.append(
+            Todo(
+                section="整改事项",
+                title=f"{item.participation.unit_name} 第{item.number}项：{item.problem[:40]}"
+                + ("（申请办结待审批）" if item.status == ItemStatus.CLOSING else ""),
+                url_name="rectification:item",
+                url_args=(item.pk,),
+                due=item.deadline,
+                light=light(
+                    _template(user, item.campaign_id),
+                    status=item.status,
+                    rect_class=item.rect_class,
+                    deadline=item.deadline,
+                    today=_today(),
+                ),
+            )
+        )
+    return out
+
+
+# --- this app: problems found, spot-checks, weekly reports --------------------------------------
+
+
+def problems_q(user):
+    scope = scope_for(user)
+    parts = []
+    if scope.units:
+        parts.append(Q(participation__unit_id__in=scope.units, status=ProblemStatus.SENT))
+    if scope.groups:
+        parts.append(Q(group_id__in=scope.groups, status=ProblemStatus.ANSWERED))
+    if scope.led_groups:
+        parts.append(Q(group_id__in=scope.led_groups, status=ProblemStatus.DRAFT))
+    return Problem.objects.filter(_any(parts))
+
+
+def problems_items(user):
+    today = _today()
+    out = []
+    for p in problems_q(user).select_related("participation").order_by("deadline")[:100]:
+        what = {
+            ProblemStatus.SENT: "请答复",
+            ProblemStatus.ANSWERED: "单位已答复，请核实",
+            ProblemStatus.DRAFT: "待组长签发",
+        }[p.status]
+        out.append(
+            Todo(
+                section="督导组发现的问题",
+                title=f"{p.participation.unit_name}：{p.description[:40]}（{what}）",
+                url_name="supervision:problem",
+                url_args=(p.pk,),
+                reason=f"退回理由：{p.send_back_reason}"
+                if p.send_back_reason and p.status == ProblemStatus.SENT
+                else "",
+                due=p.deadline,
+                light=rules.problem_light(
+                    _template(user, p.campaign_id),
+                    status=p.status,
+                    deadline=p.deadline,
+                    today=today,
+                ),
+            )
+        )
+    return out
+
+
+def checks_q(user):
+    groups = scope_for(user).groups
+    if not groups:
+        return SpotCheck.objects.none()
+    return SpotCheck.objects.filter(group_id__in=groups, result=CheckResult.PENDING)
+
+
+def checks_items(user):
+    return [
+        Todo(
+            section="待核实的抽查",
+            title=f"{c.participation.unit_name}：{c.get_claim_kind_display()}“{c.claim_label}”",
+            url_name="supervision:spot_check",
+            url_args=(c.pk,),
+            since=c.created_at,
+        )
+        for c in checks_q(user).select_related("participation")[:100]
+    ]
+
+
+def reports_q(user):
+    scope = scope_for(user)
+    parts = []
+    this_week = _today() - dt.timedelta(days=_today().weekday())
+    if scope.led_groups:
+        parts.append(
+            Q(group_id__in=scope.led_groups, status=ReportStatus.DRAFT, week_start__lte=this_week)
+        )
+    if scope.office_campaigns:
+        parts.append(
+            Q(
+                campaign_id__in=scope.office_campaigns,
+                status=ReportStatus.SUBMITTED,
+                week_start__gte=this_week - dt.timedelta(days=7),
+            )
+        )
+    return WeeklyReport.objects.filter(_any(parts))
+
+
+def reports_items(user):
+    return [
+        Todo(
+            section="督导组周报",
+            title=f"{r.group.name} {r.week_start:%Y年%m月%d日}起一周周报（{r.get_status_display()}）",
+            url_name="supervision:report",
+            url_args=(r.pk,),
+            since=r.submitted_at or r.compiled_at,
+        )
+        for r in reports_q(user).select_related("group").order_by("-week_start")[:100]
+    ]
+
+
+_provider("transitions.remedial", "补课通知", remedial_q, remedial_items, 10)
+_provider("transitions.sent_back", "转段申请被退回", sent_back_q, sent_back_items, 11)
+_provider("transitions.queue", "待审核的转段申请", queue_q, queue_items, 12)
+_provider("transitions.extensions", "待决定的延期", extensions_q, extensions_items, 13)
+_provider("reviews.returned", "退回修改的文书", returned_q, returned_items, 20)
+_provider("reviews.waiting", "待审核的文书", waiting_q, waiting_items, 21)
+_provider("rectification.items", "整改事项", rect_q, rect_items, 30)
+_provider("supervision.problems", "督导组发现的问题", problems_q, problems_items, 40)
+_provider("supervision.spot_checks", "待核实的抽查", checks_q, checks_items, 41)
+_provider("supervision.reports", "督导组周报", reports_q, reports_items, 50)
