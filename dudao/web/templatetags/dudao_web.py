@@ -15,6 +15,9 @@ register = template.Library()
 # entry is put together from its parts (``records.talk.edit`` → 修改谈心谈话记录) and, failing
 # that, shown as 其他操作 — never as the code (test_no_internal_codes checks every literal).
 ACTION_LABELS = {
+    "archive.export": "导出活动档案包",
+    "archive.export_fail": "活动档案包生成失败",
+    "archive.export_request": "申请导出活动档案包",
     "audit.rekey": "用新密钥重算审计链",
     "auth.first_password": "首次登录设置密码",
     "auth.locked_out": "登录被锁定",
