@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dudao.transitions",
     "dudao.rectification",
     "dudao.archive",
+    "dudao.tokens",
     "dudao.web",
     "dudao.demo",
 ]

@@ -33,5 +33,6 @@ urlpatterns = [
     path("rectification/", include("dudao.rectification.urls")),
     path("r/", include("dudao.rectification.public_urls")),
     path("archive/", include("dudao.archive.urls")),
+    path("tokens/", include("dudao.tokens.urls")),
     path("", include("dudao.web.urls")),
 ]

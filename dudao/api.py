@@ -1,20 +1,134 @@
 """The JSON API (OpenAPI at /api/openapi.json, docs at /api/docs). Endpoints call the same
-access helpers and selectors as the pages; anything outside the caller's scope is a 404."""
+access helpers, selectors, forms, permits and actions as the pages; anything outside the caller's
+scope is a 404. Two ways in: the browser session (writes need its CSRF token) and, for
+integrations, a bearer token made by the office (dudao.tokens), acting as the office account
+that made it. Errors answer ``{"detail": "…", "errors": [{"field", "label", "message"}]}`` in
+Chinese, naming the field."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ninja import NinjaAPI, Schema
-from ninja.security import django_auth
+from django.http import Http404
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
 
 from dudao.campaigns import access as campaign_access
 from dudao.campaigns import selectors as campaign_selectors
-from dudao.core.access import clean_query_text, id_or_none
+from dudao.core.access import NOT_FOUND, clean_query_text, id_or_none
+from dudao.core.errors import AccessDenied, ConflictError, DomainError, TransitionError
 from dudao.orgs import access
 from dudao.orgs.models import Role
+from dudao.records import actions as record_actions
+from dudao.records.access import get_record_or_404, get_rights
+from dudao.records.forms import new_token
+from dudao.records.pages import PageContext
+from dudao.records.registry import KINDS, Labels
+from dudao.records.rules import record_permits
+from dudao.tokens.actions import authenticate as token_user
 
-api = NinjaAPI(title="督导通 API", version="1", auth=django_auth, urls_namespace="api")
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer DDT…``: the account the office's token acts as."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        user = token_user(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="督导通 API", version="1", auth=[django_auth, TokenAuth()], urls_namespace="api"
+)
+
+
+# --- errors in Chinese, naming the field ------------------------------------------------------
+
+_TYPES = {
+    "missing": "缺少此项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为文本",
+    "date_from_datetime_parsing": "应为日期（如 2026-03-01）",
+    "date_parsing": "应为日期（如 2026-03-01）",
+    "dict_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "json_invalid": "不是有效的 JSON",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+}
+
+
+def _problem(status: int, detail: str, errors: list[dict] | None = None, request=None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request, exc):
+    errors = []
+    for err in exc.errors:
+        loc = [str(x) for x in err.get("loc", []) if x not in ("body", "query", "path", "payload")]
+        field = ".".join(loc)
+        errors.append(
+            {"field": field, "label": field, "message": _TYPES.get(err.get("type"), "格式不正确")}
+        )
+    names = "、".join(e["field"] or "请求" for e in errors) or "请求"
+    return _problem(422, f"请求数据有误：{names}。", errors, request)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _problem(404, NOT_FOUND, None, request)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _problem(
+        401, "未登录或令牌无效：请登录，或在请求头中提供有效的接口令牌。", None, request
+    )
+
+
+@api.exception_handler(DomainError)
+def _domain(request, exc):
+    status = 400
+    if isinstance(exc, AccessDenied):
+        status = 403
+    elif isinstance(exc, (ConflictError, TransitionError)):
+        status = 409
+    return _problem(status, exc.message, None, request)
+
+
+class FormRejected(HttpError):
+    def __init__(self, errors: list[dict]):
+        super().__init__(422, "；".join(f"{e['label']}：{e['message']}" for e in errors))
+        self.errors = errors
+
+
+@api.exception_handler(FormRejected)
+def _form_rejected(request, exc):
+    return _problem(422, f"数据有误：{exc.message}", exc.errors, request)
+
+
+def _form_errors(form) -> list[dict]:
+    out = []
+    for name, messages in form.errors.items():
+        label = str(form.fields[name].label) if name in form.fields else "整体"
+        for message in messages:
+            out.append(
+                {
+                    "field": "" if name == "__all__" else name,
+                    "label": label,
+                    "message": str(message),
+                }
+            )
+    return out
 
 
 class RoleOut(Schema):
@@ -254,3 +368,208 @@ def person(request, person_id: int):
         branch_name=p.branch.name,
         unit_id=p.unit_id,
     )
+
+
+# --- records (every kind of dudao/records/registry.py) ------------------------------------------
+
+
+class RecordKindOut(Schema):
+    slug: str
+    label: str
+    fields: list[dict]
+    columns: list[str]
+
+
+class RecordOut(Schema):
+    id: int
+    phase: str
+    date: dt.date | None
+    version: int
+    values: dict
+
+
+class RecordSaved(Schema):
+    id: int
+    version: int
+    phase: str
+
+
+# The body: a JSON object of form fields (the record page's form: names as in
+# /api/records/kinds). Read after the access check, so that a caller outside the unit's scope
+# gets the same 404 whatever he sends.
+JSON_OBJECT = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "additionalProperties": True, "title": "表单字段"}
+            }
+        },
+    }
+}
+
+
+def _json_object(request) -> dict:
+    import json
+
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise FormRejected([{"field": "", "label": "请求", "message": "不是有效的 JSON"}]) from None
+    if not isinstance(data, dict):
+        raise FormRejected([{"field": "", "label": "请求", "message": "应为 JSON 对象"}])
+    return data
+
+
+def _kind_or_404(kind: str):
+    found = KINDS.get(kind)
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime, str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _record_out(kind, record, labels) -> RecordOut:
+    return RecordOut(
+        id=record.pk,
+        phase=record.phase,
+        date=kind.date_of(record),
+        version=getattr(record, "version", 1),
+        values={c.header: _plain(c.get(record, labels)) for c in kind.columns},
+    )
+
+
+@api.get("/records/kinds", response=list[RecordKindOut], summary="记录种类及其字段")
+def record_kinds(request):
+    return [
+        RecordKindOut(
+            slug=k.slug,
+            label=k.label,
+            fields=[
+                {"name": name, "label": str(f.label), "required": f.required}
+                for name, f in k.form_class.base_fields.items()
+                if name not in ("token", "version")
+            ],
+            columns=[c.header for c in k.columns],
+        )
+        for k in KINDS.values()
+    ]
+
+
+@api.get(
+    "/records/{participation_id}/{kind}",
+    response=list[RecordOut],
+    summary="一个单位的某类记录（与记录页相同的权限；phase 为空时为当前阶段）",
+    url_name="records",
+)
+def record_list(request, participation_id: int, kind: str, phase: str = ""):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.read_need)
+    p = rights.participation
+    phase = clean_query_text(phase) or p.current_phase
+    labels = Labels(p, phase)
+    return [_record_out(k, r, labels) for r in k.queryset(p, phase, rights)[:1000]]
+
+
+def _save(request, k, rights, record, payload: dict):
+    if not isinstance(payload, dict):
+        raise FormRejected([{"field": "", "label": "请求", "message": "应为 JSON 对象"}])
+    phase = str(
+        payload.get("phase") or (record.phase if record else rights.participation.current_phase)
+    )
+    ctx = PageContext(rights, phase, record)
+    data = {k2: v for k2, v in payload.items() if isinstance(k2, str)}
+    data.setdefault("phase", phase)
+    if record is None:
+        data.setdefault("token", new_token())
+    form = k.form_class(data, ctx=ctx)
+    if not form.is_valid():
+        raise FormRejected(_form_errors(form))
+    d = form.cleaned_data
+    resolved = ctx.resolve(k, d)
+    common = {"actor": request.user, "data": resolved, "phase": d["phase"]}
+    if record is None:
+        saved = record_actions.create_record(
+            k, participation=rights.participation, token=d.get("token") or "", **common
+        )
+    else:
+        saved = record_actions.edit_record(
+            k, record=record, expected_version=d.get("version"), **common
+        )
+        saved.refresh_from_db()
+    return RecordSaved(id=saved.pk, version=getattr(saved, "version", 1), phase=saved.phase)
+
+
+@api.post(
+    "/records/{participation_id}/{kind}",
+    response={201: RecordSaved},
+    summary="登记一条记录（字段同记录页的表单；带上 token 可使重试不重复登记）",
+    openapi_extra=JSON_OBJECT,
+    url_name="records",
+)
+def record_create(request, participation_id: int, kind: str):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.write_need)
+    return Status(201, _save(request, k, rights, None, _json_object(request)))
+
+
+@api.get(
+    "/records/{participation_id}/{kind}/{record_id}",
+    response=RecordOut,
+    summary="一条记录",
+    url_name="record",
+)
+def record_detail(request, participation_id: int, kind: str, record_id: int):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.read_need)
+    record = get_record_or_404(rights, k.model, record_id)
+    return _record_out(k, record, Labels(rights.participation, record.phase))
+
+
+@api.put(
+    "/records/{participation_id}/{kind}/{record_id}",
+    response=RecordSaved,
+    summary="修改一条记录（须带 version：他人先改过时拒绝）",
+    openapi_extra=JSON_OBJECT,
+    url_name="record",
+)
+def record_update(request, participation_id: int, kind: str, record_id: int):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.read_need)
+    record = get_record_or_404(rights, k.model, record_id)
+    if not record_permits(request.user, k, record).may("edit"):
+        raise AccessDenied(
+            record_permits(request.user, k, record).reason("edit") or "不能修改此记录。"
+        )
+    return _save(request, k, rights, record, _json_object(request))
+
+
+@api.delete(
+    "/records/{participation_id}/{kind}/{record_id}",
+    response={204: None},
+    summary="删除（或撤销）一条记录，须写明理由（JSON：reason，version）",
+    openapi_extra=JSON_OBJECT,
+    url_name="record",
+)
+def record_delete(request, participation_id: int, kind: str, record_id: int):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.write_need)
+    record = get_record_or_404(rights, k.model, record_id)
+    if not record_permits(request.user, k, record).may("delete"):
+        raise Http404(NOT_FOUND)
+    payload = _json_object(request)
+    reason = str(payload.get("reason") or "").replace("\x00", "").strip()
+    version = payload.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise FormRejected([{"field": "version", "label": "版本", "message": "应为整数"}])
+    if not reason:
+        raise FormRejected([{"field": "reason", "label": "理由", "message": "请写明理由"}])
+    record_actions.delete_record(
+        k, actor=request.user, record=record, reason=reason, expected_version=version
+    )
+    return Status(204, None)

@@ -79,6 +79,7 @@ MATRIX_APPS = [
     "transitions",
     "rectification",
     "archive",
+    "tokens",
 ]
 
 

@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "auth.login": "登录成功",
     "auth.login_failed": "登录失败",
     "auth.password_reset": "通过邮件重设密码",
+    "tokens.create": "建立接口令牌",
+    "tokens.revoke": "吊销接口令牌",
     "rectification.apply_close": "申请整改事项办结",
     "rectification.approve_extension": "审批整改事项延期",
     "rectification.check_regulation": "检查制度是否有效执行",

@@ -1,0 +1,80 @@
+"""Access-matrix rows of the token page and of the records endpoints of the JSON API."""
+
+from __future__ import annotations
+
+from dudao.testing.matrix import ALL_ROLES, GROUP1, READ_ALL, UNIT_A, Row
+
+MANAGERS = {"office", "admin"}
+READERS = READ_ALL | GROUP1 | UNIT_A
+
+
+def _part(c):
+    from dudao.campaigns.models import Participation
+
+    return Participation.objects.get(campaign=c.campaign, unit=c.unit_a)
+
+
+def _token(c):
+    from dudao.tokens.actions import create_token
+    from dudao.tokens.models import ApiToken
+
+    token = ApiToken.objects.filter(user=c.user("office"), revoked_at__isnull=True).first()
+    if token is None:
+        token, _ = create_token(actor=c.user("office"), name="矩阵测试")
+    return token
+
+
+def _problem(c):
+    from dudao.records.models import FindingSource, ProblemFound
+
+    found = ProblemFound.objects.filter(participation=_part(c)).first()
+    if found is None:
+        from dudao.records.actions import create_record
+
+        found = create_record(
+            "problems",
+            actor=c.user("unit_head"),
+            participation=_part(c),
+            data={"source": FindingSource.SELF, "person": None, "text": "矩阵测试问题"},
+        )
+    return found
+
+
+ROWS = [
+    Row(
+        "api tokens page",
+        "tokens:list",
+        lambda c: "/tokens/",
+        MANAGERS,
+        lambda c: "建立令牌",
+        post=lambda c: {"name": "矩阵测试令牌"},
+    ),
+    Row(
+        "api token revoke",
+        "tokens:revoke",
+        lambda c: f"/tokens/{_token(c).pk}/revoke/",
+        {"office"},
+        post=lambda c: {"reason": "矩阵测试"},
+        post_only=True,
+    ),
+    Row(
+        "api record kinds", "api:record_kinds", lambda c: "/api/records/kinds", ALL_ROLES, api=True
+    ),
+    Row(
+        "api records of unit A",
+        "api:records",
+        lambda c: f"/api/records/{_part(c).pk}/problems",
+        READERS,
+        api=True,
+        post=lambda c: {"source": "self", "text": "矩阵测试"},
+        post_allowed=UNIT_A,
+    ),
+    Row(
+        "api one record of unit A",
+        "api:record",
+        lambda c: f"/api/records/{_part(c).pk}/problems/{_problem(c).pk}",
+        READERS,
+        lambda c: "矩阵测试问题",
+        api=True,
+    ),
+]
