@@ -43,7 +43,11 @@ class TokenAuth(HttpBearer):
 
 
 api = NinjaAPI(
-    title="督导通 API", version="1", auth=[django_auth, TokenAuth()], urls_namespace="api"
+    # The token first: a request without one goes on to the session (and its CSRF check).
+    title="督导通 API",
+    version="1",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
 )
 
 
@@ -103,6 +107,18 @@ def _domain(request, exc):
     elif isinstance(exc, (ConflictError, TransitionError)):
         status = 409
     return _problem(status, exc.message, None, request)
+
+
+_HTTP = {
+    403: "安全校验失败：用浏览器会话写入须带 X-CSRFToken 请求头；其他系统请使用接口令牌。",
+    405: "不支持该请求方法。",
+    429: "请求过于频繁，请稍后再试。",
+}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return _problem(exc.status_code, _HTTP.get(exc.status_code, "请求无法处理。"), None, request)
 
 
 class FormRejected(HttpError):
