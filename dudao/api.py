@@ -589,3 +589,336 @@ def record_delete(request, participation_id: int, kind: str, record_id: int):
         k, actor=request.user, record=record, reason=reason, expected_version=version
     )
     return Status(204, None)
+
+
+# --- shared by the workflow endpoints ------------------------------------------------------------
+
+
+def _clean(form) -> dict:
+    """The form's cleaned data, or a 422 naming each field in Chinese."""
+    if not form.is_valid():
+        raise FormRejected(_form_errors(form))
+    return form.cleaned_data
+
+
+def _require(permits, action: str) -> None:
+    """As the pages: 403 with the reason when the caller does not hold the role for ``action``;
+    a refusal by state goes on to the action, which says who decided first (409)."""
+    if not permits.may(action) and not permits.refused_by_state(action):
+        raise AccessDenied(permits.reason(action))
+
+
+def _pick(payload: dict, key: str, choices: tuple[str, ...]) -> str:
+    value = payload.get(key)
+    if value not in choices:
+        raise FormRejected(
+            [{"field": key, "label": key, "message": f"应为 {'、'.join(choices)} 之一"}]
+        )
+    return value
+
+
+# --- transitions (转段) -------------------------------------------------------------------------
+
+
+class ApplicationOut(Schema):
+    id: int
+    attempt: int
+    from_phase: str
+    to_phase: str
+    status: str
+    status_name: str
+    version: int
+    summary: str
+    submitted_at: dt.datetime
+    group_comment: str
+    office_comment: str
+    allowed: list[str]
+
+
+def _application_out(request, app) -> ApplicationOut:
+    from dudao.transitions.access import transition_permits
+
+    return ApplicationOut(
+        id=app.pk,
+        attempt=app.attempt,
+        from_phase=app.from_phase,
+        to_phase=app.to_phase,
+        status=app.status,
+        status_name=app.get_status_display(),
+        version=app.version,
+        summary=app.summary,
+        submitted_at=app.submitted_at,
+        group_comment=app.group_comment,
+        office_comment=app.office_comment,
+        allowed=transition_permits(request.user, app).allowed_actions(),
+    )
+
+
+@api.get(
+    "/transitions/units/{participation_id}/applications",
+    response=list[ApplicationOut],
+    summary="一个单位的转段申请",
+    url_name="transition_applications",
+)
+def transition_applications(request, participation_id: int):
+    from dudao.transitions.access import UNIT, get_participation_as
+
+    p = get_participation_as(request.user, participation_id, UNIT)
+    apps = p.transition_applications.order_by("-submitted_at", "-pk")[:50]
+    return [_application_out(request, a) for a in apps]
+
+
+@api.post(
+    "/transitions/units/{participation_id}/applications",
+    response={201: ApplicationOut},
+    summary="提交转段申请（JSON：summary 阶段小结）",
+    openapi_extra=JSON_OBJECT,
+    url_name="transition_applications",
+)
+def transition_apply(request, participation_id: int):
+    from dudao.transitions import actions as transition_actions
+    from dudao.transitions.access import UNIT, get_participation_as, transition_permits
+    from dudao.transitions.forms import ApplyForm
+
+    p = get_participation_as(request.user, participation_id, UNIT)
+    _require(transition_permits(request.user, p), "apply")
+    data = _clean(ApplyForm(_json_object(request)))
+    app = transition_actions.apply_for_transition(
+        actor=request.user, participation=p, summary=data["summary"]
+    )
+    return Status(201, _application_out(request, app))
+
+
+@api.get(
+    "/transitions/applications/{application_id}",
+    response=ApplicationOut,
+    summary="一份转段申请（allowed：调用者现在可做的决定）",
+    url_name="transition_application",
+)
+def transition_application(request, application_id: int):
+    from dudao.transitions.access import get_application_for_user
+
+    return _application_out(request, get_application_for_user(request.user, application_id))
+
+
+@api.post(
+    "/transitions/applications/{application_id}",
+    response=ApplicationOut,
+    summary=(
+        "审核转段申请（JSON：decision 为 forward 转报、approve 批准、send_back 退回、"
+        "remedial 责令补课；comment、reason、work、deadline、requirements 同页面表单；"
+        "version 为读到的版本）"
+    ),
+    openapi_extra=JSON_OBJECT,
+    url_name="transition_application",
+)
+def transition_decide(request, application_id: int):
+    from dudao.transitions import actions as transition_actions
+    from dudao.transitions import rules as transition_rules
+    from dudao.transitions.access import get_application_for_user, transition_permits
+    from dudao.transitions.forms import ApproveForm, ForwardForm, RemedialForm, SendBackForm
+
+    app = get_application_for_user(request.user, application_id)
+    payload = _json_object(request)
+    decision = _pick(payload, "decision", ("forward", "approve", "send_back", "remedial"))
+    _require(transition_permits(request.user, app), decision)
+    user = request.user
+    if decision == "forward":
+        d = _clean(ForwardForm(payload))
+        transition_actions.forward_application(
+            actor=user, application=app, comment=d["comment"], expected_version=d["version"]
+        )
+    elif decision == "approve":
+        d = _clean(ApproveForm(payload))
+        transition_actions.approve_transition(
+            actor=user, application=app, comment=d["comment"], expected_version=d["version"]
+        )
+    elif decision == "send_back":
+        d = _clean(SendBackForm(payload))
+        transition_actions.send_back_application(
+            actor=user, application=app, reason=d["reason"], expected_version=d["version"]
+        )
+    else:
+        names = transition_rules.requirement_names(
+            app.participation.campaign.template, app.from_phase
+        )
+        d = _clean(RemedialForm(payload, requirement_choices=list(names.items())))
+        transition_actions.order_remedial_work(
+            actor=user,
+            application=app,
+            reason=d["reason"],
+            work=d["work"],
+            deadline=d["deadline"],
+            requirement_codes=d["requirements"],
+            expected_version=d["version"],
+        )
+    app.refresh_from_db()
+    return _application_out(request, app)
+
+
+# --- rectification (整改) -----------------------------------------------------------------------
+
+MAX_API_FILE = 10 * 1024 * 1024
+
+
+def _uploads(files) -> list:
+    """Evidence files in JSON: ``[{"name": "现场.jpg", "content_base64": "…"}]``; the action
+    checks their kind and size as it does for the page's uploads."""
+    import base64
+    import binascii
+    import mimetypes
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if files in (None, []):
+        return []
+    if not isinstance(files, list):
+        raise FormRejected([{"field": "files", "label": "照片或文档", "message": "应为列表"}])
+    out = []
+    for n, f in enumerate(files, start=1):
+        where = {"field": f"files[{n - 1}]", "label": f"第 {n} 个文件"}
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"].strip():
+            raise FormRejected([{**where, "message": "须有 name（文件名）与 content_base64"}])
+        try:
+            raw = base64.b64decode(str(f.get("content_base64") or ""), validate=True)
+        except (binascii.Error, ValueError):
+            raise FormRejected([{**where, "message": "content_base64 不是有效的 Base64"}]) from None
+        if not raw or len(raw) > MAX_API_FILE:
+            raise FormRejected([{**where, "message": "文件为空或超过 10 MB"}])
+        name = f["name"].replace("\x00", "").strip()[:200]
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        out.append(SimpleUploadedFile(name, raw, content_type=kind))
+    return out
+
+
+class ItemOut(Schema):
+    id: int
+    number: int
+    level: str
+    problem: str
+    rect_class: str
+    measures: str
+    deadline: dt.date
+    status: str
+    status_name: str
+    version: int
+    allowed: list[str]
+
+
+def _item_out(request, item) -> ItemOut:
+    from dudao.rectification.access import item_permits
+
+    return ItemOut(
+        id=item.pk,
+        number=item.number,
+        level=item.level,
+        problem=item.problem,
+        rect_class=item.rect_class,
+        measures=item.measures,
+        deadline=item.deadline,
+        status=item.status,
+        status_name=item.get_status_display(),
+        version=item.version,
+        allowed=item_permits(request.user, item).allowed_actions(),
+    )
+
+
+@api.get(
+    "/rectification/units/{participation_id}/items",
+    response=list[ItemOut],
+    summary="一个单位的整改事项",
+    url_name="rectification_items",
+)
+def rectification_items(request, participation_id: int):
+    from dudao.rectification.access import get_participation, visible_items
+
+    p = get_participation(request.user, participation_id)
+    items = visible_items(request.user).filter(participation=p).order_by("number")[:1000]
+    return [_item_out(request, i) for i in items.select_related("participation__unit")]
+
+
+@api.post(
+    "/rectification/units/{participation_id}/items",
+    response={201: ItemOut},
+    summary="登记整改事项（字段同页面表单：level、problem、source_kind、rect_class、measures …）",
+    openapi_extra=JSON_OBJECT,
+    url_name="rectification_items",
+)
+def rectification_create(request, participation_id: int):
+    from dudao.rectification import actions as rect_actions
+    from dudao.rectification.access import get_participation, may_create
+    from dudao.rectification.forms import ItemForm
+
+    p = get_participation(request.user, participation_id)
+    if not may_create(request.user, p):
+        raise Http404(NOT_FOUND)
+    d = _clean(ItemForm(_json_object(request), participation=p))
+    item = rect_actions.create_item(
+        actor=request.user,
+        participation=p,
+        level=d["level"],
+        problem=d["problem"],
+        source_kind=d["source_kind"],
+        rect_class=d["rect_class"],
+        measures=d["measures"],
+        target=d["target"],
+        expected_effect=d["expected_effect"],
+        lead_person=d["lead_person"],
+        lead_post=d["lead_post"],
+        co_owners=d["co_owners"],
+        deadline=d["deadline"],
+    )
+    return Status(201, _item_out(request, item))
+
+
+@api.get(
+    "/rectification/items/{item_id}",
+    response=ItemOut,
+    summary="一项整改事项（allowed：调用者现在可做的操作）",
+    url_name="rectification_item",
+)
+def rectification_item(request, item_id: int):
+    from dudao.rectification.access import get_item_for_user
+
+    return _item_out(request, get_item_for_user(request.user, item_id))
+
+
+@api.post(
+    "/rectification/items/{item_id}",
+    response=ItemOut,
+    summary=(
+        "整改事项的操作（JSON：action 为 post_progress 填报进展〔happened_on、text、"
+        "files: [{name, content_base64}]〕、"
+        "apply_close 申请办结〔evidence〕、sign_off 办结审批〔decision: accept/refuse、reason〕）"
+    ),
+    openapi_extra=JSON_OBJECT,
+    url_name="rectification_item",
+)
+def rectification_act(request, item_id: int):
+    from dudao.rectification import actions as rect_actions
+    from dudao.rectification.access import get_item_for_user, item_permits
+    from dudao.rectification.forms import CloseForm, ProgressForm, SignOffForm
+
+    item = get_item_for_user(request.user, item_id)
+    payload = _json_object(request)
+    action = _pick(payload, "action", ("post_progress", "apply_close", "sign_off"))
+    _require(item_permits(request.user, item), action)
+    if action == "post_progress":
+        d = _clean(ProgressForm(payload))
+        rect_actions.post_progress(
+            actor=request.user,
+            item=item,
+            happened_on=d["happened_on"],
+            text=d["text"],
+            files=_uploads(payload.get("files")),
+        )
+    elif action == "apply_close":
+        d = _clean(CloseForm(payload))
+        rect_actions.apply_to_close(actor=request.user, item=item, evidence=d["evidence"])
+    else:
+        d = _clean(SignOffForm(payload))
+        rect_actions.sign_off_close(
+            actor=request.user, item=item, accept=d["decision"] == "accept", reason=d["reason"]
+        )
+    item.refresh_from_db()
+    return _item_out(request, item)

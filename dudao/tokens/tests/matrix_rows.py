@@ -40,6 +40,22 @@ def _problem(c):
     return found
 
 
+def _application(c):
+    from dudao.transitions.tests.matrix_rows import _application as make
+
+    return make(c)
+
+
+def _item(c):
+    from dudao.rectification.tests.matrix_rows import _item as make
+
+    return make(c)
+
+
+RECT_UNIT = READERS | {"admin"}
+RECT_CREATORS = {"office", "admin"} | GROUP1 | UNIT_A
+RECT_ITEM = RECT_UNIT | {"member"}
+
 ROWS = [
     Row(
         "api tokens page",
@@ -76,5 +92,43 @@ ROWS = [
         READERS,
         lambda c: "矩阵测试问题",
         api=True,
+    ),
+    Row(
+        "api transition applications of unit A",
+        "api:transition_applications",
+        lambda c: f"/api/transitions/units/{_part(c).pk}/applications",
+        UNIT_A,
+        api=True,
+        post=lambda c: {"summary": "矩阵测试"},
+    ),
+    # A decision's permit is asked once the body names the decision: everyone who sees the
+    # application may send one, and is refused (403/409/422) by the same permits as the page.
+    Row(
+        "api transition application of unit A",
+        "api:transition_application",
+        lambda c: f"/api/transitions/applications/{_application(c).pk}",
+        READERS,
+        api=True,
+        post=lambda c: {"decision": "forward"},
+        post_allowed=READERS,
+    ),
+    Row(
+        "api rectification items of unit A",
+        "api:rectification_items",
+        lambda c: f"/api/rectification/units/{_part(c).pk}/items",
+        RECT_UNIT,
+        api=True,
+        post=lambda c: {"level": "organisation"},
+        post_allowed=RECT_CREATORS,
+    ),
+    Row(
+        "api rectification item of unit A",
+        "api:rectification_item",
+        lambda c: f"/api/rectification/items/{_item(c).pk}",
+        RECT_ITEM,
+        lambda c: "矩阵测试问题",
+        api=True,
+        post=lambda c: {"action": "post_progress"},
+        post_allowed=RECT_ITEM,
     ),
 ]
