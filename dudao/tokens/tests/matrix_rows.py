@@ -52,6 +52,12 @@ def _item(c):
     return make(c)
 
 
+def _doc(c):
+    from dudao.reviews.tests.matrix_rows import _doc as make
+
+    return make(c)
+
+
 RECT_UNIT = READERS | {"admin"}
 RECT_CREATORS = {"office", "admin"} | GROUP1 | UNIT_A
 RECT_ITEM = RECT_UNIT | {"member"}
@@ -130,5 +136,24 @@ ROWS = [
         api=True,
         post=lambda c: {"action": "post_progress"},
         post_allowed=RECT_ITEM,
+    ),
+    Row(
+        "api documents of the campaign",
+        "api:review_documents",
+        lambda c: f"/api/reviews/campaigns/{c.campaign.pk}/documents",
+        READERS | {"admin", "member", "secretary"},
+        api=True,
+        post=lambda c: {"participation": _part(c).pk},
+        post_allowed=UNIT_A | GROUP1 | {"admin", "member", "secretary"},
+    ),
+    Row(
+        "api one document of unit A",
+        "api:review_document",
+        lambda c: f"/api/reviews/documents/{_doc(c).pk}",
+        READERS,
+        lambda c: "矩阵测试文书",
+        api=True,
+        post=lambda c: {"action": "comment"},
+        post_allowed=READERS,
     ),
 ]
