@@ -58,6 +58,16 @@ def _doc(c):
     return make(c)
 
 
+def _round(c):
+    from dudao.surveys.models import SurveyRound
+    from dudao.surveys.tests.matrix_rows import _round as make
+
+    found = SurveyRound.objects.filter(
+        participation=_part(c), instrument="phase_effectiveness", subject_person=None
+    ).first()
+    return found or make(c)
+
+
 RECT_UNIT = READERS | {"admin"}
 RECT_CREATORS = {"office", "admin"} | GROUP1 | UNIT_A
 RECT_ITEM = RECT_UNIT | {"member"}
@@ -155,5 +165,23 @@ ROWS = [
         api=True,
         post=lambda c: {"action": "comment"},
         post_allowed=READERS,
+    ),
+    Row(
+        "api survey rounds of unit A",
+        "api:survey_rounds",
+        lambda c: f"/api/surveys/units/{_part(c).pk}/rounds",
+        READERS | {"admin"},
+        api=True,
+        post=lambda c: {"instrument": "x"},
+        post_allowed=READERS | {"admin"},
+    ),
+    Row(
+        "api survey round of unit A",
+        "api:survey_round",
+        lambda c: f"/api/surveys/rounds/{_round(c).pk}",
+        READERS | {"admin"},
+        api=True,
+        post=lambda c: {"action": "open"},
+        post_allowed=READERS | {"admin"},
     ),
 ]
