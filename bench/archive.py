@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import os
 import random
 import subprocess
@@ -45,8 +44,8 @@ def _build(members: int) -> int:
     from dudao.core.audit import compute_hash
     from dudao.core.models import AuditChainHead, AuditEvent
     from dudao.orgs.models import Organisation, OrgKind, Person, Role, RoleAssignment
-    from dudao.rectification.models import Attachment, Item, ProgressUpdate
     from dudao.records.models import Attendance, Meeting, ProblemFound, StudySession
+    from dudao.rectification.models import Attachment, Item, ProgressUpdate
     from dudao.reviews.models import (
         Document,
         DocumentStatus,
@@ -71,14 +70,21 @@ def _build(members: int) -> int:
     today = timezone.localdate()
     with transaction.atomic():
         root = Organisation.objects.create(
-            code=f"ARC{members}-ROOT", name="档案基准市委", kind=OrgKind.CITY_COMMITTEE,
-            path="", depth=0,
+            code=f"ARC{members}-ROOT",
+            name="档案基准市委",
+            kind=OrgKind.CITY_COMMITTEE,
+            path="",
+            depth=0,
         )
         Organisation.objects.filter(pk=root.pk).update(path=f"{root.pk:010d}/")
         root.refresh_from_db()
         unit = Organisation.objects.create(
-            code=f"ARC{members}-U", name=name, kind=OrgKind.UNIT, parent=root,
-            path="", depth=1,
+            code=f"ARC{members}-U",
+            name=name,
+            kind=OrgKind.UNIT,
+            parent=root,
+            path="",
+            depth=1,
         )
         Organisation.objects.filter(pk=unit.pk).update(
             path=f"{root.path}{unit.pk:010d}/", unit_id=unit.pk
@@ -86,8 +92,13 @@ def _build(members: int) -> int:
         unit.refresh_from_db()
         branches = [
             Organisation.objects.create(
-                code=f"ARC{members}-B{b}", name=f"第{b + 1}党支部", kind=OrgKind.BRANCH,
-                parent=unit, path="", depth=2, unit=unit,
+                code=f"ARC{members}-B{b}",
+                name=f"第{b + 1}党支部",
+                kind=OrgKind.BRANCH,
+                parent=unit,
+                path="",
+                depth=2,
+                unit=unit,
             )
             for b in range(BRANCHES)
         ]
@@ -96,7 +107,9 @@ def _build(members: int) -> int:
         Person.objects.bulk_create(
             [
                 Person(
-                    code=f"ARC{members}-P{n}", name=f"党员{n}", branch=branches[n % BRANCHES],
+                    code=f"ARC{members}-P{n}",
+                    name=f"党员{n}",
+                    branch=branches[n % BRANCHES],
                     unit=unit,
                 )
                 for n in range(members)
@@ -105,15 +118,23 @@ def _build(members: int) -> int:
         )
         people = list(Person.objects.filter(unit=unit).order_by("pk").values_list("pk", flat=True))
         campaign = Campaign.objects.create(
-            name="档案基准活动", short_name="档案基准", template=template, root=root,
-            start_date=today - dt.timedelta(days=180), status="running",
+            name="档案基准活动",
+            short_name="档案基准",
+            template=template,
+            root=root,
+            start_date=today - dt.timedelta(days=180),
+            status="running",
         )
         batch = Batch.objects.create(campaign=campaign, number=1, name="第一批")
         group = SupervisionGroup.objects.create(
             campaign=campaign, batch=batch, code="G1", name="第一督导组"
         )
         part = Participation.objects.create(
-            campaign=campaign, batch=batch, unit=unit, unit_name=name, group=group,
+            campaign=campaign,
+            batch=batch,
+            unit=unit,
+            unit_name=name,
+            group=group,
             current_phase=phases[-1],
         )
         head = User.objects.create_user(f"arc{members}-head", first_name="单位负责人")
@@ -125,9 +146,15 @@ def _build(members: int) -> int:
             sessions = StudySession.objects.bulk_create(
                 [
                     StudySession(
-                        participation=part, phase=phase, kind="concentrated", date=day,
-                        hours=3, topic=f"{phase}专题学习{s + 1}", speaker="党委书记",
-                        created_by=head, updated_by=head,
+                        participation=part,
+                        phase=phase,
+                        kind="concentrated",
+                        date=day,
+                        hours=3,
+                        topic=f"{phase}专题学习{s + 1}",
+                        speaker="党委书记",
+                        created_by=head,
+                        updated_by=head,
                     )
                     for s in range(10)
                 ]
@@ -137,8 +164,12 @@ def _build(members: int) -> int:
                 Attendance.objects.bulk_create(
                     [
                         Attendance(
-                            session=s, person_id=p, participation=part, phase=phase,
-                            kind=s.kind, hours=3,
+                            session=s,
+                            person_id=p,
+                            participation=part,
+                            phase=phase,
+                            kind=s.kind,
+                            hours=3,
                         )
                         for p in people
                     ],
@@ -147,8 +178,13 @@ def _build(members: int) -> int:
             Meeting.objects.bulk_create(
                 [
                     Meeting(
-                        participation=part, phase=phase, kind="democratic_life", date=day,
-                        title=f"{phase}支部会议{m + 1}", attendees=100, created_by=head,
+                        participation=part,
+                        phase=phase,
+                        kind="democratic_life",
+                        date=day,
+                        title=f"{phase}支部会议{m + 1}",
+                        attendees=100,
+                        created_by=head,
                         updated_by=head,
                     )
                     for m in range(50)
@@ -157,9 +193,12 @@ def _build(members: int) -> int:
         ProblemFound.objects.bulk_create(
             [
                 ProblemFound(
-                    participation=part, phase="analysis", person_id=p,
+                    participation=part,
+                    phase="analysis",
+                    person_id=p,
                     text="学习不够深入，联系群众不够紧密，工作作风有待改进。" * 2,
-                    created_by=head, updated_by=head,
+                    created_by=head,
+                    updated_by=head,
                 )
                 for p in people
             ],
@@ -168,16 +207,29 @@ def _build(members: int) -> int:
         body = "对照党章和先进性具体要求，认真查找自身存在的问题，剖析根源，明确整改方向。" * 40
         docs = [
             Document(
-                campaign=campaign, participation=part, kind=kind, phase=phase, author_id=p,
-                title="", status=DocumentStatus.APPROVED, created_by=head, last_submitted_at=now,
+                campaign=campaign,
+                participation=part,
+                kind=kind,
+                phase=phase,
+                author_id=p,
+                title="",
+                status=DocumentStatus.APPROVED,
+                created_by=head,
+                last_submitted_at=now,
             )
             for p in people
             for kind, phase in (("study_note", "study"), ("self_analysis", "analysis"))
         ]
         docs += [
             Document(
-                campaign=campaign, participation=part, kind=kind, phase=phase, title=title,
-                status=DocumentStatus.APPROVED, created_by=head, last_submitted_at=now,
+                campaign=campaign,
+                participation=part,
+                kind=kind,
+                phase=phase,
+                title=title,
+                status=DocumentStatus.APPROVED,
+                created_by=head,
+                last_submitted_at=now,
             )
             for kind, phase, title in (
                 ("implementation_plan", "study", "实施方案"),
@@ -193,8 +245,12 @@ def _build(members: int) -> int:
             for n in (1, 2):
                 versions.append(
                     DocumentVersion(
-                        document=d, number=n, text=body + f"（第{n}稿）", char_count=len(body),
-                        submitted_by=head, submitted_at=now,
+                        document=d,
+                        number=n,
+                        text=body + f"（第{n}稿）",
+                        char_count=len(body),
+                        submitted_by=head,
+                        submitted_at=now,
                     )
                 )
         DocumentVersion.objects.bulk_create(versions, batch_size=5000)
@@ -213,20 +269,34 @@ def _build(members: int) -> int:
             v1, v2 = v_by[(d.pk, 1)], v_by[(d.pk, 2)]
             rounds.append(
                 ReviewRound(
-                    document=d, version=v1, number=1, reviewer=leader, decision="returned",
-                    reason="问题查摆不够具体", decided_at=now,
+                    document=d,
+                    version=v1,
+                    number=1,
+                    reviewer=leader,
+                    decision="returned",
+                    reason="问题查摆不够具体",
+                    decided_at=now,
                 )
             )
             rounds.append(
                 ReviewRound(
-                    document=d, version=v2, number=2, reviewer=leader, decision="approved",
+                    document=d,
+                    version=v2,
+                    number=2,
+                    reviewer=leader,
+                    decision="approved",
                     decided_at=now,
                 )
             )
             comments.append(
                 ReviewComment(
-                    document=d, version=v1, quote=body[:10], start=0, end=10,
-                    body="请结合本人实际", author=leader,
+                    document=d,
+                    version=v1,
+                    quote=body[:10],
+                    start=0,
+                    end=10,
+                    body="请结合本人实际",
+                    author=leader,
                 )
             )
         ReviewRound.objects.bulk_create(rounds, batch_size=5000)
@@ -234,10 +304,17 @@ def _build(members: int) -> int:
         items = Item.objects.bulk_create(
             [
                 Item(
-                    campaign=campaign, participation=part, number=n + 1, level="organisation",
-                    problem=f"整改问题{n + 1}：办事流程繁琐", rect_class="near_term",
-                    measures="简化流程，公开时限", deadline=today, original_deadline=today,
-                    status="closed" if n % 2 else "open", closed_on=today if n % 2 else None,
+                    campaign=campaign,
+                    participation=part,
+                    number=n + 1,
+                    level="organisation",
+                    problem=f"整改问题{n + 1}：办事流程繁琐",
+                    rect_class="near_term",
+                    measures="简化流程，公开时限",
+                    deadline=today,
+                    original_deadline=today,
+                    status="closed" if n % 2 else "open",
+                    closed_on=today if n % 2 else None,
                     created_by=leader,
                 )
                 for n in range(300)
@@ -250,20 +327,30 @@ def _build(members: int) -> int:
                 item=it, happened_on=today, text="已完成阶段整改", author=head
             )
             a = Attachment(
-                update=update, kind="photo", original_name="现场.jpg", size=len(photo),
+                update=update,
+                kind="photo",
+                original_name="现场.jpg",
+                size=len(photo),
                 content_type="image/jpeg",
             )
             a.file.save(f"bench-{it.pk}.jpg", ContentFile(photo), save=False)
             a.save()
-        for inst in ("self_analysis_test", "phase_effectiveness", "rectification_survey",
-                     "mass_satisfaction"):
+        for inst in (
+            "self_analysis_test",
+            "phase_effectiveness",
+            "rectification_survey",
+            "mass_satisfaction",
+        ):
             rnd = SurveyRound.objects.create(
-                campaign=campaign, participation=part, instrument=inst,
-                status=RoundStatus.CLOSED, created_by=leader, opened_at=now, closed_at=now,
+                campaign=campaign,
+                participation=part,
+                instrument=inst,
+                status=RoundStatus.CLOSED,
+                created_by=leader,
+                opened_at=now,
+                closed_at=now,
             )
-            inst_data = next(
-                i for i in template.data["survey_instruments"] if i["code"] == inst
-            )
+            inst_data = next(i for i in template.data["survey_instruments"] if i["code"] == inst)
             Tally.objects.bulk_create(
                 Tally(round=rnd, question=q["code"], option=o, count=rng.randint(50, 500))
                 for q in inst_data["questions"]
@@ -271,10 +358,19 @@ def _build(members: int) -> int:
             )
         for a, b in zip(phases, phases[1:]):
             TransitionApplication.objects.create(
-                campaign=campaign, participation=part, from_phase=a, to_phase=b,
-                summary="本阶段工作已完成", status=ApplicationStatus.APPROVED, waiting_since=now,
-                submitted_by=head, submitted_at=now, group_decided_by=leader,
-                group_decided_at=now, office_decided_by=leader, office_decided_at=now,
+                campaign=campaign,
+                participation=part,
+                from_phase=a,
+                to_phase=b,
+                summary="本阶段工作已完成",
+                status=ApplicationStatus.APPROVED,
+                waiting_since=now,
+                submitted_by=head,
+                submitted_at=now,
+                group_decided_by=leader,
+                group_decided_at=now,
+                office_decided_by=leader,
+                office_decided_at=now,
                 report_snapshot={"requirements": [{"code": "r", "passed": True}]},
                 snapshot_taken_at=now,
             )
@@ -286,10 +382,18 @@ def _build(members: int) -> int:
         for n in range(count):
             seq += 1
             fields = {
-                "seq": seq, "created_at": now, "actor_id": head.pk, "actor_label": "单位负责人",
-                "action": "records.problem.create", "target_type": "records.problemfound",
-                "target_id": str(n), "target_label": f"记录{n}", "campaign_id": campaign.pk,
-                "organisation_id": unit.pk, "reason": "", "data": {"n": n},
+                "seq": seq,
+                "created_at": now,
+                "actor_id": head.pk,
+                "actor_label": "单位负责人",
+                "action": "records.problem.create",
+                "target_type": "records.problemfound",
+                "target_id": str(n),
+                "target_label": f"记录{n}",
+                "campaign_id": campaign.pk,
+                "organisation_id": unit.pk,
+                "reason": "",
+                "data": {"n": n},
             }
             digest = compute_hash(prev_hash=prev, **fields)
             events.append(AuditEvent(prev_hash=prev, hash=digest, **fields))
@@ -335,7 +439,9 @@ def main() -> None:
             members = len(zf.infolist())
         started = time.perf_counter()
         clean = subprocess.run(
-            [sys.executable, "-I", verifier, bundle], capture_output=True, text=True,
+            [sys.executable, "-I", verifier, bundle],
+            capture_output=True,
+            text=True,
             encoding="utf-8",
         )
         verify_s = time.perf_counter() - started
@@ -348,7 +454,9 @@ def main() -> None:
                     data = bytes([data[0] ^ 0x01]) + data[1:]
                 zout.writestr(info, data)
         bad = subprocess.run(
-            [sys.executable, "-I", verifier, tampered], capture_output=True, text=True,
+            [sys.executable, "-I", verifier, tampered],
+            capture_output=True,
+            text=True,
             encoding="utf-8",
         )
     tamper_detected = (
