@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "dudao.rectification",
     "dudao.evaluation",
     "dudao.supervision",
+    "dudao.archive",
+    "dudao.tokens",
     "dudao.web",
     "dudao.demo",
 ]

@@ -35,5 +35,7 @@ urlpatterns = [
     path("evaluation/", include("dudao.evaluation.urls")),
     path("e/", include("dudao.evaluation.public_urls")),
     path("supervision/", include("dudao.supervision.urls")),
+    path("archive/", include("dudao.archive.urls")),
+    path("tokens/", include("dudao.tokens.urls")),
     path("", include("dudao.web.urls")),
 ]

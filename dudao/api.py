@@ -1,20 +1,151 @@
 """The JSON API (OpenAPI at /api/openapi.json, docs at /api/docs). Endpoints call the same
-access helpers and selectors as the pages; anything outside the caller's scope is a 404."""
+access helpers, selectors, forms, permits and actions as the pages; anything outside the caller's
+scope is a 404. Two ways in: the browser session (writes need its CSRF token) and, for
+integrations, a bearer token made by the office (dudao.tokens), acting as the office account
+that made it. Errors answer ``{"detail": "…", "errors": [{"field", "label", "message"}]}`` in
+Chinese, naming the field."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ninja import NinjaAPI, Schema
-from ninja.security import django_auth
+from django import forms
+from django.http import Http404
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
 
 from dudao.campaigns import access as campaign_access
 from dudao.campaigns import selectors as campaign_selectors
-from dudao.core.access import clean_query_text, id_or_none
+from dudao.core.access import NOT_FOUND, clean_query_text, id_or_none
+from dudao.core.errors import AccessDenied, ConflictError, DomainError, TransitionError
 from dudao.orgs import access
 from dudao.orgs.models import Role
+from dudao.records import actions as record_actions
+from dudao.records.access import get_record_or_404, get_rights
+from dudao.records.forms import new_token
+from dudao.records.pages import PageContext
+from dudao.records.registry import KINDS, Labels
+from dudao.records.rules import record_permits
+from dudao.tokens.actions import authenticate as token_user
 
-api = NinjaAPI(title="督导通 API", version="1", auth=django_auth, urls_namespace="api")
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer DDT…``: the account the office's token acts as."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        user = token_user(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    # The token first: a request without one goes on to the session (and its CSRF check).
+    title="督导通 API",
+    version="1",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+# --- errors in Chinese, naming the field ------------------------------------------------------
+
+_TYPES = {
+    "missing": "缺少此项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为文本",
+    "date_from_datetime_parsing": "应为日期（如 2026-03-01）",
+    "date_parsing": "应为日期（如 2026-03-01）",
+    "dict_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "json_invalid": "不是有效的 JSON",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+}
+
+
+def _problem(status: int, detail: str, errors: list[dict] | None = None, request=None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request, exc):
+    errors = []
+    for err in exc.errors:
+        loc = [str(x) for x in err.get("loc", []) if x not in ("body", "query", "path", "payload")]
+        field = ".".join(loc)
+        errors.append(
+            {"field": field, "label": field, "message": _TYPES.get(err.get("type"), "格式不正确")}
+        )
+    names = "、".join(e["field"] or "请求" for e in errors) or "请求"
+    return _problem(422, f"请求数据有误：{names}。", errors, request)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _problem(404, NOT_FOUND, None, request)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _problem(
+        401, "未登录或令牌无效：请登录，或在请求头中提供有效的接口令牌。", None, request
+    )
+
+
+@api.exception_handler(DomainError)
+def _domain(request, exc):
+    status = 400
+    if isinstance(exc, AccessDenied):
+        status = 403
+    elif isinstance(exc, (ConflictError, TransitionError)):
+        status = 409
+    return _problem(status, exc.message, None, request)
+
+
+_HTTP = {
+    403: "安全校验失败：用浏览器会话写入须带 X-CSRFToken 请求头；其他系统请使用接口令牌。",
+    405: "不支持该请求方法。",
+    429: "请求过于频繁，请稍后再试。",
+}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return _problem(exc.status_code, _HTTP.get(exc.status_code, "请求无法处理。"), None, request)
+
+
+class FormRejected(HttpError):
+    def __init__(self, errors: list[dict]):
+        super().__init__(422, "；".join(f"{e['label']}：{e['message']}" for e in errors))
+        self.errors = errors
+
+
+@api.exception_handler(FormRejected)
+def _form_rejected(request, exc):
+    return _problem(422, f"数据有误：{exc.message}", exc.errors, request)
+
+
+def _form_errors(form) -> list[dict]:
+    out = []
+    for name, messages in form.errors.items():
+        label = str(form.fields[name].label) if name in form.fields else "整体"
+        for message in messages:
+            out.append(
+                {
+                    "field": "" if name == "__all__" else name,
+                    "label": label,
+                    "message": str(message),
+                }
+            )
+    return out
 
 
 class RoleOut(Schema):
@@ -254,3 +385,879 @@ def person(request, person_id: int):
         branch_name=p.branch.name,
         unit_id=p.unit_id,
     )
+
+
+# --- records (every kind of dudao/records/registry.py) ------------------------------------------
+
+
+class RecordKindOut(Schema):
+    slug: str
+    label: str
+    fields: list[dict]
+    columns: list[str]
+
+
+class RecordOut(Schema):
+    id: int
+    phase: str
+    date: dt.date | None
+    version: int
+    values: dict
+
+
+class RecordSaved(Schema):
+    id: int
+    version: int
+    phase: str
+
+
+# The body: a JSON object of form fields (the record page's form: names as in
+# /api/records/kinds). Read after the access check, so that a caller outside the unit's scope
+# gets the same 404 whatever he sends.
+JSON_OBJECT = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "additionalProperties": True, "title": "表单字段"}
+            }
+        },
+    }
+}
+
+
+def _json_object(request) -> dict:
+    import json
+
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise FormRejected([{"field": "", "label": "请求", "message": "不是有效的 JSON"}]) from None
+    if not isinstance(data, dict):
+        raise FormRejected([{"field": "", "label": "请求", "message": "应为 JSON 对象"}])
+    return data
+
+
+def _kind_or_404(kind: str):
+    found = KINDS.get(kind)
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime, str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _record_out(kind, record, labels) -> RecordOut:
+    return RecordOut(
+        id=record.pk,
+        phase=record.phase,
+        date=kind.date_of(record),
+        version=getattr(record, "version", 1),
+        values={c.header: _plain(c.get(record, labels)) for c in kind.columns},
+    )
+
+
+@api.get("/records/kinds", response=list[RecordKindOut], summary="记录种类及其字段")
+def record_kinds(request):
+    return [
+        RecordKindOut(
+            slug=k.slug,
+            label=k.label,
+            fields=[
+                {"name": name, "label": str(f.label), "required": f.required}
+                for name, f in k.form_class.base_fields.items()
+                if name not in ("token", "version")
+            ],
+            columns=[c.header for c in k.columns],
+        )
+        for k in KINDS.values()
+    ]
+
+
+@api.get(
+    "/records/{participation_id}/{kind}",
+    response=list[RecordOut],
+    summary="一个单位的某类记录（与记录页相同的权限；phase 为空时为当前阶段）",
+    url_name="records",
+)
+def record_list(request, participation_id: int, kind: str, phase: str = ""):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.read_need)
+    p = rights.participation
+    phase = clean_query_text(phase) or p.current_phase
+    labels = Labels(p, phase)
+    return [_record_out(k, r, labels) for r in k.queryset(p, phase, rights)[:1000]]
+
+
+def _save(request, k, rights, record, payload: dict):
+    if not isinstance(payload, dict):
+        raise FormRejected([{"field": "", "label": "请求", "message": "应为 JSON 对象"}])
+    phase = str(
+        payload.get("phase") or (record.phase if record else rights.participation.current_phase)
+    )
+    ctx = PageContext(rights, phase, record)
+    data = {k2: v for k2, v in payload.items() if isinstance(k2, str)}
+    data.setdefault("phase", phase)
+    if record is None:
+        data.setdefault("token", new_token())
+    form = k.form_class(data, ctx=ctx)
+    if not form.is_valid():
+        raise FormRejected(_form_errors(form))
+    d = form.cleaned_data
+    resolved = ctx.resolve(k, d)
+    common = {"actor": request.user, "data": resolved, "phase": d["phase"]}
+    if record is None:
+        saved = record_actions.create_record(
+            k, participation=rights.participation, token=d.get("token") or "", **common
+        )
+    else:
+        saved = record_actions.edit_record(
+            k, record=record, expected_version=d.get("version"), **common
+        )
+        saved.refresh_from_db()
+    return RecordSaved(id=saved.pk, version=getattr(saved, "version", 1), phase=saved.phase)
+
+
+@api.post(
+    "/records/{participation_id}/{kind}",
+    response={201: RecordSaved},
+    summary="登记一条记录（字段同记录页的表单；带上 token 可使重试不重复登记）",
+    openapi_extra=JSON_OBJECT,
+    url_name="records",
+)
+def record_create(request, participation_id: int, kind: str):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.write_need)
+    return Status(201, _save(request, k, rights, None, _json_object(request)))
+
+
+@api.get(
+    "/records/{participation_id}/{kind}/{record_id}",
+    response=RecordOut,
+    summary="一条记录",
+    url_name="record",
+)
+def record_detail(request, participation_id: int, kind: str, record_id: int):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.read_need)
+    record = get_record_or_404(rights, k.model, record_id)
+    return _record_out(k, record, Labels(rights.participation, record.phase))
+
+
+@api.put(
+    "/records/{participation_id}/{kind}/{record_id}",
+    response=RecordSaved,
+    summary="修改一条记录（须带 version：他人先改过时拒绝）",
+    openapi_extra=JSON_OBJECT,
+    url_name="record",
+)
+def record_update(request, participation_id: int, kind: str, record_id: int):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.read_need)
+    record = get_record_or_404(rights, k.model, record_id)
+    if not record_permits(request.user, k, record).may("edit"):
+        raise AccessDenied(
+            record_permits(request.user, k, record).reason("edit") or "不能修改此记录。"
+        )
+    return _save(request, k, rights, record, _json_object(request))
+
+
+@api.delete(
+    "/records/{participation_id}/{kind}/{record_id}",
+    response={204: None},
+    summary="删除（或撤销）一条记录，须写明理由（JSON：reason，version）",
+    openapi_extra=JSON_OBJECT,
+    url_name="record",
+)
+def record_delete(request, participation_id: int, kind: str, record_id: int):
+    k = _kind_or_404(kind)
+    rights = get_rights(request.user, participation_id, k.write_need)
+    record = get_record_or_404(rights, k.model, record_id)
+    if not record_permits(request.user, k, record).may("delete"):
+        raise Http404(NOT_FOUND)
+    payload = _json_object(request)
+    reason = str(payload.get("reason") or "").replace("\x00", "").strip()
+    version = payload.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise FormRejected([{"field": "version", "label": "版本", "message": "应为整数"}])
+    if not reason:
+        raise FormRejected([{"field": "reason", "label": "理由", "message": "请写明理由"}])
+    record_actions.delete_record(
+        k, actor=request.user, record=record, reason=reason, expected_version=version
+    )
+    return Status(204, None)
+
+
+# --- shared by the workflow endpoints ------------------------------------------------------------
+
+
+def _clean(form) -> dict:
+    """The form's cleaned data, or a 422 naming each field in Chinese."""
+    if not form.is_valid():
+        raise FormRejected(_form_errors(form))
+    return form.cleaned_data
+
+
+def _require(permits, action: str) -> None:
+    """As the pages: 403 with the reason when the caller does not hold the role for ``action``;
+    a refusal by state goes on to the action, which says who decided first (409)."""
+    if not permits.may(action) and not permits.refused_by_state(action):
+        raise AccessDenied(permits.reason(action))
+
+
+def _pick(payload: dict, key: str, choices: tuple[str, ...]) -> str:
+    value = payload.get(key)
+    if value not in choices:
+        raise FormRejected(
+            [{"field": key, "label": key, "message": f"应为 {'、'.join(choices)} 之一"}]
+        )
+    return value
+
+
+# --- transitions (转段) -------------------------------------------------------------------------
+
+
+class ApplicationOut(Schema):
+    id: int
+    attempt: int
+    from_phase: str
+    to_phase: str
+    status: str
+    status_name: str
+    version: int
+    summary: str
+    submitted_at: dt.datetime
+    group_comment: str
+    office_comment: str
+    allowed: list[str]
+
+
+def _application_out(request, app) -> ApplicationOut:
+    from dudao.transitions.access import transition_permits
+
+    return ApplicationOut(
+        id=app.pk,
+        attempt=app.attempt,
+        from_phase=app.from_phase,
+        to_phase=app.to_phase,
+        status=app.status,
+        status_name=app.get_status_display(),
+        version=app.version,
+        summary=app.summary,
+        submitted_at=app.submitted_at,
+        group_comment=app.group_comment,
+        office_comment=app.office_comment,
+        allowed=transition_permits(request.user, app).allowed_actions(),
+    )
+
+
+@api.get(
+    "/transitions/units/{participation_id}/applications",
+    response=list[ApplicationOut],
+    summary="一个单位的转段申请",
+    url_name="transition_applications",
+)
+def transition_applications(request, participation_id: int):
+    from dudao.transitions.access import UNIT, get_participation_as
+
+    p = get_participation_as(request.user, participation_id, UNIT)
+    apps = p.transition_applications.order_by("-submitted_at", "-pk")[:50]
+    return [_application_out(request, a) for a in apps]
+
+
+@api.post(
+    "/transitions/units/{participation_id}/applications",
+    response={201: ApplicationOut},
+    summary="提交转段申请（JSON：summary 阶段小结）",
+    openapi_extra=JSON_OBJECT,
+    url_name="transition_applications",
+)
+def transition_apply(request, participation_id: int):
+    from dudao.transitions import actions as transition_actions
+    from dudao.transitions.access import UNIT, get_participation_as, transition_permits
+    from dudao.transitions.forms import ApplyForm
+
+    p = get_participation_as(request.user, participation_id, UNIT)
+    _require(transition_permits(request.user, p), "apply")
+    data = _clean(ApplyForm(_json_object(request)))
+    app = transition_actions.apply_for_transition(
+        actor=request.user, participation=p, summary=data["summary"]
+    )
+    return Status(201, _application_out(request, app))
+
+
+@api.get(
+    "/transitions/applications/{application_id}",
+    response=ApplicationOut,
+    summary="一份转段申请（allowed：调用者现在可做的决定）",
+    url_name="transition_application",
+)
+def transition_application(request, application_id: int):
+    from dudao.transitions.access import get_application_for_user
+
+    return _application_out(request, get_application_for_user(request.user, application_id))
+
+
+@api.post(
+    "/transitions/applications/{application_id}",
+    response=ApplicationOut,
+    summary=(
+        "审核转段申请（JSON：decision 为 forward 转报、approve 批准、send_back 退回、"
+        "remedial 责令补课；comment、reason、work、deadline、requirements 同页面表单；"
+        "version 为读到的版本）"
+    ),
+    openapi_extra=JSON_OBJECT,
+    url_name="transition_application",
+)
+def transition_decide(request, application_id: int):
+    from dudao.transitions import actions as transition_actions
+    from dudao.transitions import rules as transition_rules
+    from dudao.transitions.access import get_application_for_user, transition_permits
+    from dudao.transitions.forms import ApproveForm, ForwardForm, RemedialForm, SendBackForm
+
+    app = get_application_for_user(request.user, application_id)
+    payload = _json_object(request)
+    decision = _pick(payload, "decision", ("forward", "approve", "send_back", "remedial"))
+    _require(transition_permits(request.user, app), decision)
+    user = request.user
+    if decision == "forward":
+        d = _clean(ForwardForm(payload))
+        transition_actions.forward_application(
+            actor=user, application=app, comment=d["comment"], expected_version=d["version"]
+        )
+    elif decision == "approve":
+        d = _clean(ApproveForm(payload))
+        transition_actions.approve_transition(
+            actor=user, application=app, comment=d["comment"], expected_version=d["version"]
+        )
+    elif decision == "send_back":
+        d = _clean(SendBackForm(payload))
+        transition_actions.send_back_application(
+            actor=user, application=app, reason=d["reason"], expected_version=d["version"]
+        )
+    else:
+        names = transition_rules.requirement_names(
+            app.participation.campaign.template, app.from_phase
+        )
+        d = _clean(RemedialForm(payload, requirement_choices=list(names.items())))
+        transition_actions.order_remedial_work(
+            actor=user,
+            application=app,
+            reason=d["reason"],
+            work=d["work"],
+            deadline=d["deadline"],
+            requirement_codes=d["requirements"],
+            expected_version=d["version"],
+        )
+    app.refresh_from_db()
+    return _application_out(request, app)
+
+
+# --- rectification (整改) -----------------------------------------------------------------------
+
+MAX_API_FILE = 10 * 1024 * 1024
+
+
+def _uploads(files) -> list:
+    """Evidence files in JSON: ``[{"name": "现场.jpg", "content_base64": "…"}]``; the action
+    checks their kind and size as it does for the page's uploads."""
+    import base64
+    import binascii
+    import mimetypes
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if files in (None, []):
+        return []
+    if not isinstance(files, list):
+        raise FormRejected([{"field": "files", "label": "照片或文档", "message": "应为列表"}])
+    out = []
+    for n, f in enumerate(files, start=1):
+        where = {"field": f"files[{n - 1}]", "label": f"第 {n} 个文件"}
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"].strip():
+            raise FormRejected([{**where, "message": "须有 name（文件名）与 content_base64"}])
+        try:
+            raw = base64.b64decode(str(f.get("content_base64") or ""), validate=True)
+        except (binascii.Error, ValueError):
+            raise FormRejected([{**where, "message": "content_base64 不是有效的 Base64"}]) from None
+        if not raw or len(raw) > MAX_API_FILE:
+            raise FormRejected([{**where, "message": "文件为空或超过 10 MB"}])
+        name = f["name"].replace("\x00", "").strip()[:200]
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        out.append(SimpleUploadedFile(name, raw, content_type=kind))
+    return out
+
+
+class ItemOut(Schema):
+    id: int
+    number: int
+    level: str
+    problem: str
+    rect_class: str
+    measures: str
+    deadline: dt.date
+    status: str
+    status_name: str
+    version: int
+    allowed: list[str]
+
+
+def _item_out(request, item) -> ItemOut:
+    from dudao.rectification.access import item_permits
+
+    return ItemOut(
+        id=item.pk,
+        number=item.number,
+        level=item.level,
+        problem=item.problem,
+        rect_class=item.rect_class,
+        measures=item.measures,
+        deadline=item.deadline,
+        status=item.status,
+        status_name=item.get_status_display(),
+        version=item.version,
+        allowed=item_permits(request.user, item).allowed_actions(),
+    )
+
+
+@api.get(
+    "/rectification/units/{participation_id}/items",
+    response=list[ItemOut],
+    summary="一个单位的整改事项",
+    url_name="rectification_items",
+)
+def rectification_items(request, participation_id: int):
+    from dudao.rectification.access import get_participation, visible_items
+
+    p = get_participation(request.user, participation_id)
+    items = visible_items(request.user).filter(participation=p).order_by("number")[:1000]
+    return [_item_out(request, i) for i in items.select_related("participation__unit")]
+
+
+@api.post(
+    "/rectification/units/{participation_id}/items",
+    response={201: ItemOut},
+    summary="登记整改事项（字段同页面表单：level、problem、source_kind、rect_class、measures …）",
+    openapi_extra=JSON_OBJECT,
+    url_name="rectification_items",
+)
+def rectification_create(request, participation_id: int):
+    from dudao.rectification import actions as rect_actions
+    from dudao.rectification.access import get_participation, may_create
+    from dudao.rectification.forms import ItemForm
+
+    p = get_participation(request.user, participation_id)
+    if not may_create(request.user, p):
+        raise Http404(NOT_FOUND)
+    d = _clean(ItemForm(_json_object(request), participation=p))
+    item = rect_actions.create_item(
+        actor=request.user,
+        participation=p,
+        level=d["level"],
+        problem=d["problem"],
+        source_kind=d["source_kind"],
+        rect_class=d["rect_class"],
+        measures=d["measures"],
+        target=d["target"],
+        expected_effect=d["expected_effect"],
+        lead_person=d["lead_person"],
+        lead_post=d["lead_post"],
+        co_owners=d["co_owners"],
+        deadline=d["deadline"],
+    )
+    return Status(201, _item_out(request, item))
+
+
+@api.get(
+    "/rectification/items/{item_id}",
+    response=ItemOut,
+    summary="一项整改事项（allowed：调用者现在可做的操作）",
+    url_name="rectification_item",
+)
+def rectification_item(request, item_id: int):
+    from dudao.rectification.access import get_item_for_user
+
+    return _item_out(request, get_item_for_user(request.user, item_id))
+
+
+@api.post(
+    "/rectification/items/{item_id}",
+    response=ItemOut,
+    summary=(
+        "整改事项的操作（JSON：action 为 post_progress 填报进展〔happened_on、text、"
+        "files: [{name, content_base64}]〕、"
+        "apply_close 申请办结〔evidence〕、sign_off 办结审批〔decision: accept/refuse、reason〕）"
+    ),
+    openapi_extra=JSON_OBJECT,
+    url_name="rectification_item",
+)
+def rectification_act(request, item_id: int):
+    from dudao.rectification import actions as rect_actions
+    from dudao.rectification.access import get_item_for_user, item_permits
+    from dudao.rectification.forms import CloseForm, ProgressForm, SignOffForm
+
+    item = get_item_for_user(request.user, item_id)
+    payload = _json_object(request)
+    action = _pick(payload, "action", ("post_progress", "apply_close", "sign_off"))
+    _require(item_permits(request.user, item), action)
+    if action == "post_progress":
+        d = _clean(ProgressForm(payload))
+        rect_actions.post_progress(
+            actor=request.user,
+            item=item,
+            happened_on=d["happened_on"],
+            text=d["text"],
+            files=_uploads(payload.get("files")),
+        )
+    elif action == "apply_close":
+        d = _clean(CloseForm(payload))
+        rect_actions.apply_to_close(actor=request.user, item=item, evidence=d["evidence"])
+    else:
+        d = _clean(SignOffForm(payload))
+        rect_actions.sign_off_close(
+            actor=request.user, item=item, accept=d["decision"] == "accept", reason=d["reason"]
+        )
+    item.refresh_from_db()
+    return _item_out(request, item)
+
+
+# --- documents and reviews (文书审核) -----------------------------------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    participation_id: int
+    kind: str
+    phase: str
+    title: str
+    status: str
+    status_name: str
+    version: int
+    versions: list[dict]
+    rounds: list[dict]
+    comments: list[dict]
+    allowed: list[str]
+
+
+def _document_out(request, doc) -> DocumentOut:
+    from dudao.reviews import rules as review_rules
+
+    kind = review_rules.kinds(doc.campaign).get(doc.kind)
+    return DocumentOut(
+        id=doc.pk,
+        participation_id=doc.participation_id,
+        kind=doc.kind,
+        phase=doc.phase,
+        title=doc.title,
+        status=doc.status,
+        status_name=doc.get_status_display(),
+        version=doc.version,
+        versions=[
+            {"number": v.number, "char_count": v.char_count, "submitted_at": v.submitted_at}
+            for v in doc.versions.order_by("number")
+        ],
+        rounds=[
+            {
+                "number": r.number,
+                "decision": r.decision,
+                "reason": r.reason,
+                "decided_at": r.decided_at,
+            }
+            for r in doc.rounds.order_by("number")
+        ],
+        comments=[
+            {"id": c.pk, "quote": c.quote, "body": c.body, "status": c.status}
+            for c in doc.comments.order_by("created_at", "pk")
+        ],
+        allowed=review_rules.review_permits(request.user, doc, kind).allowed_actions()
+        if kind
+        else [],
+    )
+
+
+class DocumentBrief(Schema):
+    id: int
+    participation_id: int
+    unit_name: str
+    kind: str
+    phase: str
+    title: str
+    status: str
+    version: int
+
+
+@api.get(
+    "/reviews/campaigns/{campaign_id}/documents",
+    response=list[DocumentBrief],
+    summary="一个活动中调用者可见的文书（最近的 500 份；status、kind 可筛选）",
+    url_name="review_documents",
+)
+def review_documents(request, campaign_id: int, status: str = "", kind: str = ""):
+    from dudao.reviews.access import get_campaign_for_reviews, visible_documents
+
+    campaign = get_campaign_for_reviews(request.user, campaign_id)
+    qs = visible_documents(request.user).filter(campaign=campaign)
+    if clean_query_text(status):
+        qs = qs.filter(status=clean_query_text(status)[:16])
+    if clean_query_text(kind):
+        qs = qs.filter(kind=clean_query_text(kind)[:64])
+    return [
+        DocumentBrief(
+            id=d.pk,
+            participation_id=d.participation_id,
+            unit_name=d.participation.unit_name,
+            kind=d.kind,
+            phase=d.phase,
+            title=d.title,
+            status=d.status,
+            version=d.version,
+        )
+        for d in qs.select_related("participation").order_by("-pk")[:500]
+    ]
+
+
+@api.post(
+    "/reviews/campaigns/{campaign_id}/documents",
+    response={201: DocumentOut},
+    summary="提交文书（JSON：participation、kind、author、title、text，同页面表单）",
+    openapi_extra=JSON_OBJECT,
+    url_name="review_documents",
+)
+def review_submit_new(request, campaign_id: int):
+    from dudao.reviews import actions as review_actions
+    from dudao.reviews import rules as review_rules
+    from dudao.reviews.access import get_campaign_for_reviews
+    from dudao.reviews.forms import NewDocumentForm
+
+    # The page's own reading of who may submit for which unit and person (one rule).
+    from dudao.reviews.views import _submittable
+
+    campaign = get_campaign_for_reviews(request.user, campaign_id)
+    participations, people = _submittable(request.user, campaign)
+    if not participations:
+        raise Http404(NOT_FOUND)
+    kinds = [k for k in review_rules.kinds(campaign).values() if k.submitted_by != "group"]
+    form = NewDocumentForm(
+        _json_object(request), participations=participations, kinds=kinds, authors=people
+    )
+    d = _clean(form)
+    part = next(p for p in participations if p.pk == d["participation"])
+    author = next((p for p in people if p.pk == d["author"]), None)
+    doc = review_actions.submit_document(
+        actor=request.user,
+        participation=part,
+        kind=d["kind"],
+        author=author,
+        title=d["title"],
+        text=d["text"],
+    )
+    return Status(201, _document_out(request, doc))
+
+
+@api.get(
+    "/reviews/documents/{document_id}",
+    response=DocumentOut,
+    summary="一份文书：各稿、审核轮次、批注（allowed：调用者现在可做的操作）",
+    url_name="review_document",
+)
+def review_document(request, document_id: int):
+    from dudao.reviews.access import get_document_for_user
+
+    return _document_out(request, get_document_for_user(request.user, document_id))
+
+
+@api.post(
+    "/reviews/documents/{document_id}",
+    response=DocumentOut,
+    summary=(
+        "文书的操作（JSON：action 为 submit 提交修改稿〔title、text、expected_version〕、"
+        "comment 批注〔quote、body、start〕、decide 审核〔decision、reason、expected_version，"
+        "清单评分同页面〕）"
+    ),
+    openapi_extra=JSON_OBJECT,
+    url_name="review_document",
+)
+def review_act(request, document_id: int):
+    from dudao.reviews import actions as review_actions
+    from dudao.reviews import rules as review_rules
+    from dudao.reviews.access import get_document_for_user
+    from dudao.reviews.forms import CommentForm, DecideForm, SubmitForm
+
+    doc = get_document_for_user(request.user, document_id)
+    payload = _json_object(request)
+    action = _pick(payload, "action", ("submit", "comment", "decide"))
+    user = request.user
+    if action == "submit":
+        d = _clean(SubmitForm(payload))
+        review_actions.submit_document(
+            actor=user,
+            participation=doc.participation,
+            kind=doc.kind,
+            document=doc,
+            title=d["title"],
+            text=d["text"],
+            expected_version=d["expected_version"],
+        )
+    elif action == "comment":
+        d = _clean(CommentForm(payload))
+        review_actions.add_comment(
+            actor=user,
+            document=doc,
+            quote=d["quote"],
+            body=d["body"],
+            start=d["start"],
+            version_number=d["version_number"],
+        )
+    else:
+        kind = review_rules.kinds(doc.campaign).get(doc.kind)
+        form = DecideForm(payload, items=kind.checklist_items if kind else [])
+        d = _clean(form)
+        review_actions.decide(
+            actor=user,
+            document=doc,
+            decision=d["decision"],
+            reason=d["reason"],
+            checklist=form.checklist(),
+            expected_version=d["expected_version"],
+        )
+    doc.refresh_from_db()
+    return _document_out(request, doc)
+
+
+# --- surveys (测评; answering stays on the anonymous pages) -------------------------------------
+
+
+class RoundOut(Schema):
+    id: int
+    participation_id: int
+    instrument: str
+    round_number: int
+    subject_person_id: int | None
+    status: str
+    status_name: str
+    expires_on: dt.date | None
+    result: str
+    allowed: list[str]
+
+
+def _round_out(request, r) -> RoundOut:
+    from dudao.surveys.access import survey_permits
+    from dudao.surveys.models import RoundStatus
+    from dudao.surveys.selectors import round_outcome
+
+    # The decision as the page words it; below the minimum group size it names no count.
+    result = round_outcome(r).detail if r.status == RoundStatus.CLOSED else ""
+    return RoundOut(
+        id=r.pk,
+        participation_id=r.participation_id,
+        instrument=r.instrument,
+        round_number=r.round_number,
+        subject_person_id=r.subject_person_id,
+        status=r.status,
+        status_name=r.get_status_display(),
+        expires_on=r.expires_on,
+        result=result,
+        allowed=survey_permits(request.user, r).allowed_actions(),
+    )
+
+
+class _RoundForm(forms.Form):
+    instrument = forms.CharField(label="测评", max_length=64)
+    expires_on = forms.DateField(label="截止日期", required=False)
+
+
+class _OpenForm(forms.Form):
+    expires_on = forms.DateField(label="截止日期", required=False)
+
+
+@api.get(
+    "/surveys/units/{participation_id}/rounds",
+    response=list[RoundOut],
+    summary="一个单位的测评轮次",
+    url_name="survey_rounds",
+)
+def survey_rounds(request, participation_id: int):
+    from dudao.surveys.access import visible_rounds
+
+    p = campaign_access.get_participation_for_user(request.user, participation_id)
+    rounds = (
+        visible_rounds(request.user).filter(participation=p).select_related("campaign__template")
+    )
+    return [_round_out(request, r) for r in rounds.order_by("instrument", "round_number")[:500]]
+
+
+@api.post(
+    "/surveys/units/{participation_id}/rounds",
+    response={201: list[RoundOut]},
+    summary="建立测评（JSON：instrument 测评编码、expires_on；对党员个人的测评为每人一轮）",
+    openapi_extra=JSON_OBJECT,
+    url_name="survey_rounds",
+)
+def survey_create(request, participation_id: int):
+    from dudao.surveys import actions as survey_actions
+    from dudao.surveys.access import RUNNER_LABELS, may_run
+    from dudao.surveys.instruments import get_instrument
+
+    p = campaign_access.get_participation_for_user(request.user, participation_id)
+    d = _clean(_RoundForm(_json_object(request)))
+    inst = get_instrument(p.campaign.template.data, clean_query_text(d["instrument"]))
+    if not may_run(request.user, p, inst):
+        runner = RUNNER_LABELS.get(inst["run_by"], inst["run_by"])
+        raise AccessDenied(f"“{inst['name']}”由{runner}组织实施。")
+    if inst["subject"] == "member":
+        survey_actions.create_member_rounds(
+            actor=request.user, participation=p, instrument=inst["code"]
+        )
+        made = list(p.survey_rounds.filter(instrument=inst["code"]).order_by("pk"))
+    else:
+        made = [
+            survey_actions.create_round(
+                actor=request.user,
+                participation=p,
+                instrument=inst["code"],
+                expires_on=d["expires_on"],
+            )
+        ]
+    return Status(201, [_round_out(request, r) for r in made])
+
+
+@api.get(
+    "/surveys/rounds/{round_id}",
+    response=RoundOut,
+    summary="一轮测评（结束后为结论，不含任何答卷）",
+    url_name="survey_round",
+)
+def survey_round(request, round_id: int):
+    from dudao.surveys.access import get_round_for_user
+
+    return _round_out(request, get_round_for_user(request.user, round_id))
+
+
+@api.post(
+    "/surveys/rounds/{round_id}",
+    response=RoundOut,
+    summary="开始或结束测评（JSON：action 为 open〔expires_on〕或 close）",
+    openapi_extra=JSON_OBJECT,
+    url_name="survey_round",
+)
+def survey_act(request, round_id: int):
+    from dudao.surveys import actions as survey_actions
+    from dudao.surveys.access import get_round_for_user, survey_permits
+
+    round_ = get_round_for_user(request.user, round_id)
+    payload = _json_object(request)
+    action = _pick(payload, "action", ("open", "close"))
+    permits = survey_permits(request.user, round_)
+    if not permits.may(action):
+        raise AccessDenied(permits.reason(action))
+    if action == "open":
+        d = _clean(_OpenForm(payload))
+        survey_actions.open_round(actor=request.user, round_=round_, expires_on=d["expires_on"])
+    else:
+        survey_actions.close_round(actor=request.user, round_=round_)
+    round_.refresh_from_db()
+    return _round_out(request, round_)

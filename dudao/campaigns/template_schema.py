@@ -449,6 +449,50 @@ class SupervisionSpec(Strict):
     problem_default_days: int = Field(default=7, ge=1, le=365)
     decides: SupervisionDecides = SupervisionDecides()
     spot_check_draw: int = Field(default=3, ge=1, le=50)
+# --- archive (活动档案): read by dudao.archive ------------------------------------------------
+
+
+class ArchiveItem(Strict):
+    """One line of a unit's archive checklist: what a phase (or the whole campaign, when
+    ``phase`` is empty) must leave behind, and how many of it.
+
+    ``kind``: ``documents`` (approved documents of ``document_kind``), ``records`` (records of
+    the records app's kind ``record_kind``: sessions, meetings, tests, activities, talks,
+    problems, criticisms, exemptions), ``surveys`` (closed survey rounds, of ``instrument`` if
+    named), ``decisions`` (approved phase transitions), ``rectification`` (rectification
+    items; ``all_closed`` asks every one to be closed or explained)."""
+
+    code: CodeText
+    name: Text
+    kind: Literal["documents", "records", "surveys", "decisions", "rectification"]
+    phase: str = ""
+    document_kind: str = ""
+    record_kind: Literal[
+        "",
+        "sessions",
+        "meetings",
+        "tests",
+        "activities",
+        "talks",
+        "problems",
+        "criticisms",
+        "exemptions",
+    ] = ""
+    instrument: str = ""
+    min_count: int = Field(default=1, ge=0, le=100000)
+    all_closed: bool = False
+
+    @model_validator(mode="after")
+    def _named_what(self) -> ArchiveItem:
+        if self.kind == "documents" and not self.document_kind:
+            raise ValueError("kind 为 documents 时须写 document_kind（文书种类编码）")
+        if self.kind == "records" and not self.record_kind:
+            raise ValueError("kind 为 records 时须写 record_kind（记录种类）")
+        return self
+
+
+class ArchiveSpec(Strict):
+    items: list[ArchiveItem] = Field(min_length=1)
     source: Text
 
 
@@ -687,6 +731,7 @@ class TemplateHead(Strict):
     rectification: RectificationSpec | None = None
     evaluation: EvaluationSpec | None = None
     supervision: SupervisionSpec | None = None
+    archive: ArchiveSpec | None = None
     source: str = ""
 
 
@@ -890,6 +935,7 @@ def validate_template_data(data: Any) -> tuple[dict | None, list[TemplateError]]
         for section, parsed in (("document_kinds", docs), ("survey_instruments", instruments))
     }
     _check_header(head, errors)
+    _check_archive(head, ctx, errors)
     _check_batch_durations(
         head.batches if head else _lenient(BatchSpec, _list_of(data, "batches")),
         _list_of(data, "phases"),
@@ -955,6 +1001,8 @@ def _drop_new_defaults(clean: dict) -> None:
         clean["terms"] = terms
     else:
         clean.pop("terms", None)
+    if clean.get("archive") is None:
+        clean.pop("archive", None)
     if clean.get("display") == Display().model_dump(mode="json"):
         clean.pop("display", None)
     for batch in clean.get("batches", []):
@@ -1080,6 +1128,26 @@ def _check_header(head: TemplateHead | None, errors: list[TemplateError]) -> Non
         _duplicates(
             [item.code for item in checklist.items], "清单项编码", f"checklists.{key}.items", errors
         )
+
+
+def _check_archive(head: TemplateHead | None, ctx, errors: list[TemplateError]) -> None:
+    """Every archive line names a phase, document kind and instrument the template defines."""
+    if head is None or head.archive is None:
+        return
+    _duplicates([i.code for i in head.archive.items], "档案项编码", "archive.items", errors)
+    phases = {p.code for p in ctx.phases.values()}
+    docs = set(ctx.doc_by_code)
+    instruments = {s.code for s in ctx.instruments.values()}
+    for n, item in enumerate(head.archive.items):
+        where = f"archive.items[{n}]"
+        if item.phase and item.phase not in phases:
+            errors.append(TemplateError(f"{where}.phase", f"未定义的阶段“{item.phase}”"))
+        if item.document_kind and item.document_kind not in docs:
+            errors.append(
+                TemplateError(f"{where}.document_kind", f"未定义的文书种类“{item.document_kind}”")
+            )
+        if item.instrument and item.instrument not in instruments:
+            errors.append(TemplateError(f"{where}.instrument", f"未定义的测评“{item.instrument}”"))
 
 
 def _lenient(model, raws: list) -> list:

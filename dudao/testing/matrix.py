@@ -80,6 +80,8 @@ MATRIX_APPS = [
     "rectification",
     "evaluation",
     "supervision",
+    "archive",
+    "tokens",
 ]
 
 

@@ -10,6 +10,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from dudao.archive import selectors as archive_selectors
+from dudao.archive.access import archive_permits
 from dudao.campaigns import access as campaign_access
 from dudao.campaigns import selectors as campaign_selectors
 from dudao.campaigns.models import Campaign, Participation
@@ -215,6 +217,12 @@ def unit_detail(request, unit_id):
         # Records and the requirement report: the unit's own people, its group, the office.
         p.records_link = p.group_link or unit.pk in scope.units
         p.can_apply = unit.pk in scope.units
+    # The archive's checklist: one set-based read for the participations the user may see it of.
+    archives = archive_selectors.checklists(
+        [p for p in participations if archive_permits(request.user, p).may("view")]
+    )
+    for p in participations:
+        p.archive = archives.get(p.pk)
     people = org_selectors.members_of(unit)
     params = _member_filters(request.GET)
     page = org_selectors.member_page(
