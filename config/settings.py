@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "dudao.surveys",
     "dudao.transitions",
     "dudao.rectification",
+    "dudao.opinions",
     "dudao.web",
     "dudao.demo",
 ]

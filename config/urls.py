@@ -28,9 +28,13 @@ urlpatterns = [
     path("records/", include("dudao.records.urls")),
     path("reviews/", include("dudao.reviews.urls")),
     path("surveys/", include("dudao.surveys.urls")),
+    # The opinion box sits under /s/ so that its paths are kept out of the logs as the
+    # answering pages are (surveys/logfilter.py).
+    path("s/box/", include("dudao.opinions.public_urls")),
     path("s/", include("dudao.surveys.public_urls")),
     path("transitions/", include("dudao.transitions.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("r/", include("dudao.rectification.public_urls")),
+    path("opinions/", include("dudao.opinions.urls")),
     path("", include("dudao.web.urls")),
 ]
