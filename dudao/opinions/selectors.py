@@ -80,7 +80,7 @@ def duplicate_groups(participation) -> list[list[Opinion]]:
     )
     texts = dict(live.values_list("pk", "text"))
     keys = OpinionBand.objects.filter(
-        participation_id=participation.pk, opinion_id__in=live.values("pk")
+        opinion__participation=participation, opinion__hidden=False, opinion__merged_into=None
     ).values_list("opinion_id", "key")
     groups = similarity.clusters(similarity.duplicate_pairs(texts, keys))
     if not groups:

@@ -8,8 +8,8 @@ Why these choices:
   made for passages of documents) would find nothing in a sentence.
 * Normalised with the reviews app's ``passages.normalise`` (NFKC, width, case, punctuation and
   spaces dropped), for comparison only: the stored text is what the giver wrote.
-* ``NUM_PERM`` = ``BANDS`` × ``ROWS``: with 20 bands of 2 rows a pair at Jaccard 0.5 shares a
-  key with probability 1 − (1 − 0.5²)²⁰ ≈ 0.997, at 0.3 with ≈ 0.85 (candidates only). Every
+* ``NUM_PERM`` = ``BANDS`` × ``ROWS``: with 16 bands of 2 rows a pair at Jaccard 0.5 shares a
+  key with probability 1 − (1 − 0.5²)¹⁶ ≈ 0.99, at 0.6 with ≈ 0.999 (candidates only). Every
   candidate pair is then checked on the exact 2-gram Jaccard, so a proposal is never a false
   one: the threshold decides, the bands only make it cheap (bench/opinions.py measures the
   recall against a brute-force pass).
@@ -26,7 +26,7 @@ from datasketch import MinHash
 
 from dudao.reviews.passages import normalise
 
-BANDS = 20
+BANDS = 16
 ROWS = 2
 NUM_PERM = BANDS * ROWS
 # Two opinions whose 2-gram sets overlap this much are proposed as the same opinion.
@@ -39,6 +39,8 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _BAND_SALT = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
 _PERMS = MinHash(num_perm=NUM_PERM, seed=20050123).permutations
+_MERSENNE = np.uint64((1 << 61) - 1)  # datasketch's prime and 32-bit mask
+_MAX_HASH = np.uint64((1 << 32) - 1)
 
 
 def _identity(value):
@@ -69,22 +71,69 @@ def jaccard(a: frozenset, b: frozenset) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
+def _grams(text: str) -> np.ndarray:
+    """The normalised text's distinct 2-grams, hashed to 32 bits (datasketch's permutations
+    expect 32-bit hash values)."""
+    norm = normalise(text)
+    if not norm:
+        return np.empty(0, dtype=np.uint64)
+    cps = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    grams = (cps[:-1] << np.uint64(21)) | cps[1:] if len(cps) > 1 else cps
+    return _mix(np.unique(grams)) >> np.uint64(32)
+
+
+def _keys(hashvalues: np.ndarray) -> np.ndarray:
+    """Band keys (rows: texts) from MinHash signatures (rows: texts, NUM_PERM columns)."""
+    hv = hashvalues.astype(np.uint64).reshape(len(hashvalues), BANDS, ROWS)
+    with np.errstate(over="ignore"):
+        keys = _mix((hv[:, :, 0] << np.uint64(32)) ^ hv[:, :, 1] ^ _BAND_SALT) >> np.uint64(1)
+    return keys.astype(np.int64)
+
+
+def minhash(text: str) -> MinHash:
+    """The text's datasketch MinHash (the reference the batch path below must equal)."""
+    m = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=_PERMS)
+    grams = _grams(text)
+    if len(grams):
+        m.update_batch(grams.tolist())
+    return m
+
+
 def band_keys(text: str) -> list[int]:
     """The text's ``BANDS`` band keys (63-bit, so they fit a database BIGINT); none for a text
     without letters or digits."""
-    norm = normalise(text)
-    if not norm:
+    if not normalise(text):
         return []
-    cps = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    grams = (cps[:-1] << np.uint64(21)) | cps[1:] if len(cps) > 1 else cps
-    # datasketch's permutations expect 32-bit hash values.
-    hashed = (_mix(np.unique(grams)) >> np.uint64(32)).tolist()
-    m = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=_PERMS)
-    m.update_batch(hashed)
-    hv = m.hashvalues.astype(np.uint64).reshape(BANDS, ROWS)
-    with np.errstate(over="ignore"):
-        keys = _mix((hv[:, 0] << np.uint64(32)) ^ hv[:, 1] ^ _BAND_SALT) >> np.uint64(1)
-    return keys.astype(np.int64).tolist()
+    return _keys(minhash(text).hashvalues[None, :])[0].tolist()
+
+
+_CHUNK = 200_000  # 2-grams per batch: NUM_PERM × this many uint64 in memory at once
+
+
+def band_keys_many(texts: list[str]) -> list[list[int]]:
+    """``band_keys`` of many texts at once: datasketch's permutation, ``(a·h + b) mod p`` masked
+    to 32 bits, applied to every 2-gram of a batch in one numpy operation and reduced per text
+    (an import of 200,000 opinions would spend minutes in one MinHash object per text)."""
+    a, b = _PERMS
+    out: list[list[int]] = [[] for _ in texts]
+    grams = [_grams(t) for t in texts]
+    i = 0
+    while i < len(texts):
+        j, total = i, 0
+        while j < len(texts) and (total < _CHUNK or j == i):
+            total += len(grams[j])
+            j += 1
+        batch = [(k, g) for k, g in zip(range(i, j), grams[i:j]) if len(g)]
+        if batch:
+            flat = np.concatenate([g for _k, g in batch])[:, None]
+            with np.errstate(over="ignore"):
+                phv = np.bitwise_and((flat * a + b) % _MERSENNE, _MAX_HASH)
+            starts = np.cumsum([0] + [len(g) for _k, g in batch[:-1]])
+            sig = np.minimum.reduceat(phv, starts, axis=0)
+            for (k, _g), keys in zip(batch, _keys(sig).tolist()):
+                out[k] = keys
+        i = j
+    return out
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,15 @@ def test_a_wrong_merge_is_undone(cast2014):
     actions.merge_opinions(actor=actor, participation=p, keep=same[0], others=[other])
     actions.unmerge_opinion(actor=actor, opinion=Opinion.objects.get(pk=other.pk))
     assert Opinion.objects.get(pk=other.pk).merged_into_id is None
+
+
+def test_the_batch_index_equals_datasketch_minhash_text_by_text():
+    from dudao.opinions import similarity
+
+    texts = SAME + [OTHER, "短", "！！！", "Ａｂｃ１２３全角也一样"]
+    many = similarity.band_keys_many(texts)
+    assert many == [similarity.band_keys(t) for t in texts]
+    assert many[5] == [] and len(many[0]) == similarity.BANDS
+    assert similarity.band_keys("Ａｂｃ１２３全角也一样") == similarity.band_keys(
+        "abc123全角也一样"
+    )

@@ -51,7 +51,7 @@ def test_the_opinion_table_has_no_time_no_address_and_no_device_column():
     assert {f.name for f in Opinion._meta.concrete_fields if isinstance(f, models.DateField)} == {
         "given_on"
     }
-    assert _columns(OpinionBand) == {"id", "opinion_id", "campaign_id", "participation_id", "key"}
+    assert _columns(OpinionBand) == {"id", "opinion_id", "campaign_id", "key"}
 
 
 def _box(cast):
