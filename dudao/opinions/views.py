@@ -330,6 +330,14 @@ def detail(request, opinion_id):
             "o": o,
             "p": p,
             "permits": permits,
+            # Why the main actions are not offered (unmerge is offered only where it applies).
+            "reasons": list(
+                dict.fromkeys(
+                    permits.reason(a)
+                    for a in ("classify", "feed_back", "to_rectification")
+                    if permits.refused_by_state(a)
+                )
+            ),
             "classify_form": ClassifyForm(initial=initial, categories=rules.categories(template)),
             "suggestions": suggestions,
             "chosen": [rules.category_names(template).get(c, c) for c in chosen],
