@@ -60,14 +60,24 @@ def home(request):
     """The units the user sees, each with collected / classified / fed back / into items, the
     totals per group and for all (one GROUP BY each)."""
     scope = scope_for(request.user)
-    parts = list(
-        Participation.objects.filter(scope.participation_q())
-        .select_related("group", "campaign")
-        .order_by("campaign_id", "group__code", "unit_name")
-        if (scope.is_superuser or scope.read_all_campaigns or scope.groups or scope.units)
-        else []
+    staff = (
+        scope.is_superuser
+        or scope.read_all_campaigns
+        or scope.groups
+        or scope.units
+        or scope.inspection
     )
-    qs = visible_opinions(request.user).filter(participation__in=[p.pk for p in parts])
+    visible = (
+        Participation.objects.filter(scope.participation_q())
+        if staff
+        else Participation.objects.none()
+    )
+    parts = list(
+        visible.select_related("group", "campaign").order_by(
+            "campaign_id", "group__code", "unit_name"
+        )
+    )
+    qs = visible_opinions(request.user).filter(participation__in=visible.values("pk"))
     per_unit = selectors.summaries(qs)
     per_group = selectors.summaries(qs, by="participation__group_id")
     groups = {}
