@@ -240,7 +240,7 @@ class OpinionBand(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["campaign_id", "key"], name="opinion_band_campaign"),
+            models.Index(fields=["campaign_id", "key", "opinion"], name="opinion_band_campaign"),
         ]
 
     def __str__(self) -> str:

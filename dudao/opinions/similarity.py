@@ -33,7 +33,9 @@ NUM_PERM = BANDS * ROWS
 DUPLICATE_JACCARD = 0.5
 # A classified opinion this similar lends its categories to a new one's suggestion.
 NEIGHBOUR_JACCARD = 0.3
-MAX_NEIGHBOURS = 400
+MAX_NEIGHBOURS = 50
+# Band rows read for one suggestion (see selectors.suggest_for_text).
+MAX_BAND_ROWS = 1600
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
