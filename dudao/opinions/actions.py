@@ -146,6 +146,17 @@ def record_opinion(
         target_person=target_person,
         text=text,
     )
+    # A double submit (a second tap on a slow phone) must not record the opinion twice.
+    if Opinion.objects.filter(
+        participation=participation,
+        given_on=values["given_on"],
+        text=values["text"],
+        target_kind=values["target_kind"],
+        target_person=values["target_person"],
+    ).exists():
+        raise DomainError(
+            "这条意见已经登记过了（同一天、同一内容），无需重复登记。", code="duplicate"
+        )
     opinion = Opinion.objects.create(
         campaign_id=participation.campaign_id,
         participation=participation,

@@ -115,3 +115,19 @@ def test_the_feedback_page_feeds_back_the_chosen(cast2014, client):
     )
     a.refresh_from_db()
     assert a.feedback.fed_back_on == dt.date(2014, 3, 20) and a.outcome == "adopted"
+
+
+def test_a_double_submit_records_the_opinion_once(cast2014, client):
+    p = part(cast2014)
+    client.force_login(cast2014.user("liaison"))
+    data = {
+        "text": "窗口午休无人值守",
+        "channel": "forum",
+        "giver_kind": "service",
+        "given_on": "2014-03-10",
+        "target_kind": "team",
+    }
+    client.post(f"/opinions/units/{p.pk}/new/", data)
+    page = client.post(f"/opinions/units/{p.pk}/new/", data, follow=True).content.decode()
+    assert "已经登记过了" in page
+    assert Opinion.objects.filter(participation=p).count() == 1
