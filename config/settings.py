@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "dudao.supervision",
     "dudao.archive",
     "dudao.tokens",
+    "dudao.opinions",
     "dudao.web",
     "dudao.demo",
 ]

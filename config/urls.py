@@ -28,6 +28,9 @@ urlpatterns = [
     path("records/", include("dudao.records.urls")),
     path("reviews/", include("dudao.reviews.urls")),
     path("surveys/", include("dudao.surveys.urls")),
+    # The opinion box sits under /s/ so that its paths are kept out of the logs as the
+    # answering pages are (surveys/logfilter.py).
+    path("s/box/", include("dudao.opinions.public_urls")),
     path("s/", include("dudao.surveys.public_urls")),
     path("transitions/", include("dudao.transitions.urls")),
     path("rectification/", include("dudao.rectification.urls")),
@@ -37,5 +40,6 @@ urlpatterns = [
     path("supervision/", include("dudao.supervision.urls")),
     path("archive/", include("dudao.archive.urls")),
     path("tokens/", include("dudao.tokens.urls")),
+    path("opinions/", include("dudao.opinions.urls")),
     path("", include("dudao.web.urls")),
 ]

@@ -498,6 +498,34 @@ class ArchiveSpec(Strict):
     source: Text
 
 
+# --- opinions (征求意见): read by dudao.opinions ---------------------------------------------
+
+
+class OpinionCategory(Strict):
+    """One class opinions are sorted into (梳理归类, DOMAIN.md §3.3): its name and the words
+    that suggest it for a new opinion (a person confirms)."""
+
+    code: CodeText
+    name: Text
+    keywords: list[Text] = []
+
+
+class OpinionsSpec(Strict):
+    categories: list[OpinionCategory] = Field(min_length=1)
+    # The public opinion box: at most this many opinions a day per unit (abuse limit that
+    # stores nothing about the giver), and per device a day (kept in the device's cookie).
+    box_daily_limit: int = Field(default=200, ge=1, le=100000)
+    box_device_daily_limit: int = Field(default=5, ge=1, le=1000)
+    source: Text
+
+    @model_validator(mode="after")
+    def _codes_once(self) -> OpinionsSpec:
+        codes = [c.code for c in self.categories]
+        if len(codes) != len(set(codes)):
+            raise ValueError("categories 的 code 不能重复")
+        return self
+
+
 # --- the template ------------------------------------------------------------------------------
 
 
@@ -734,6 +762,7 @@ class TemplateHead(Strict):
     evaluation: EvaluationSpec | None = None
     supervision: SupervisionSpec | None = None
     archive: ArchiveSpec | None = None
+    opinions: OpinionsSpec | None = None
     source: str = ""
 
 

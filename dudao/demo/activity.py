@@ -28,6 +28,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from dudao.campaigns.models import Participation
+from dudao.opinions import similarity as opinion_similarity
+from dudao.opinions.models import Feedback as OpinionFeedback
+from dudao.opinions.models import Opinion, OpinionBand, OpinionCategoryMark
 from dudao.orgs.models import Person, Role, RoleAssignment
 from dudao.records.kinds import is_off_hours
 from dudao.records.models import (
@@ -232,6 +235,11 @@ class Writer:
         self.code = tb.table(SurveyCode, ["id", "round", "code", "used", "via_link"])
         self.extension = tb.table(PhaseExtension)
         self.app_rows = tb.table(TransitionApplication)
+        self.op_feedback = tb.table(OpinionFeedback)
+        self.opinion = tb.table(Opinion)
+        self.op_mark = tb.table(OpinionCategoryMark)
+        self.op_band = tb.table(OpinionBand, ["id", "opinion", "campaign_id", "key"])
+        self.op_categories = (template.get("opinions") or {}).get("categories", [])
         self.order_rows = tb.table(RemedialOrder)
         self.period_rows = tb.table(PhasePeriod)
         self.end_rows = tb.table(ParticipationEnd)
@@ -705,6 +713,56 @@ class Writer:
                 )
                 self.stats["exemption"] += 1
 
+    def opinions(self, u: U, span: Span) -> None:
+        """征求意见 (dudao.opinions): a few opinions from the forum and the box, sorted into the
+        template's categories by their keywords and fed back collectively once the phase is a
+        third through (a unit that just began has not yet). Own random stream: the rest of the demo draws
+        the same numbers as before."""
+        if not self.op_categories:
+            return
+        rnd = random.Random(u.part_id * 7919 + 2005)
+        given = self.day(span, 0.06)
+        if not self.happened(span, given):
+            return
+        fed_on = self.day(span, 0.3)
+        fed = self.happened(span, fed_on)
+        feedback_id = None
+        if fed:
+            feedback_id = self.op_feedback.add(
+                participation_id=u.part_id,
+                kind="collective",
+                form="meeting",
+                fed_back_on=fed_on,
+                text="班子会议逐条研究，向全体党员通报",
+                created_by_id=u.liaison[0],
+                created_at=_moment(fed_on, 17, rnd.randint(0, 59), self.now),
+            )
+        for n, text in enumerate(rnd.sample(texts.OPINIONS, rnd.randint(3, 6))):
+            codes = [x.code for x in opinion_similarity.suggest(text, self.op_categories, [])[:2]]
+            box = n == 0
+            oid = self.opinion.add(
+                campaign_id=self.c.pk,
+                participation_id=u.part_id,
+                channel="box" if box else rnd.choice(["forum", "talk", "questionnaire", "hotline"]),
+                giver_kind="anonymous"
+                if box
+                else rnd.choice(["deputy", "public_rep", "service", "cadre"]),
+                given_on=given,
+                target_kind=rnd.choice(["team", "team", "organisation"]),
+                text=text,
+                origin="box" if box else "entered",
+                created_by_id=None if box else u.liaison[0],
+                classified=bool(codes) and (fed or rnd.random() < 0.5),
+                feedback_id=feedback_id,
+                outcome="adopted" if fed else "",
+            )
+            if codes and (fed or rnd.random() < 0.5):
+                for code in codes:
+                    self.op_mark.add(opinion_id=oid, code=code)
+            for key in opinion_similarity.band_keys(text):
+                self.op_band.add(opinion_id=oid, campaign_id=self.c.pk, key=key)
+            self.stats["opinion"] += 1
+
     def analysis(self, u: U, span: Span, short: bool) -> None:
         rnd = self.rnd
         guests = rnd.randint(12, 40)
@@ -714,6 +772,7 @@ class Writer:
         if rnd.random() < 0.5:
             self.meeting_row(u, span, "forum", self.day(span, 0.12), attendees=rnd.randint(10, 25),
                              title="服务对象座谈会")  # fmt: skip
+        self.opinions(u, span)
         leaders = u.leaders
         d = self.day(span, 0.2)
         for rnd_no in (1, 2):

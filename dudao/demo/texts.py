@@ -261,3 +261,20 @@ def revised(rnd: random.Random, text: str, reason: str) -> str:
 
 def title(kind: str, *, unit: str = "", person: str = "", phase: str = "") -> str:
     return DOC_TITLES.get(kind, "{unit}材料").format(unit=unit, person=person, phase=phase)[:200]
+
+
+# Opinions collected (征求意见, dudao.opinions): what forums and the box typically hear.
+OPINIONS = [
+    "机关会议太多、文件太多，基层干部疲于应付，建议精简会议文件。",
+    "办事窗口中午无人值守，群众办事多次往返，希望实行午间轮流值班。",
+    "个别干部对群众态度生硬，门难进、脸难看、事难办的问题仍然存在。",
+    "领导班子成员下基层调研少，调研走马观花，解决实际问题不多。",
+    "节日期间仍有公款吃喝、送礼的现象，建议严格执行有关规定。",
+    "上班时间玩手机、迟到早退的现象时有发生，纪律要进一步严明。",
+    "审批环节过多、材料要求繁琐，推诿扯皮，建议公开办事流程。",
+    "组织生活流于形式，三会一课不经常，支部作用发挥不够。",
+    "理论学习不深入，学习走过场，学用脱节的问题比较突出。",
+    "对群众反映的问题回应慢，热线电话经常无人接听。",
+    "公车私用仍有发生，建议加强公务用车管理。",
+    "检查考核过多，基层填报表格重复，重留痕轻实效。",
+]

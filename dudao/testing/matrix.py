@@ -82,6 +82,7 @@ MATRIX_APPS = [
     "supervision",
     "archive",
     "tokens",
+    "opinions",
 ]
 
 

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class OpinionsConfig(AppConfig):
+    name = "dudao.opinions"
+    label = "opinions"
+    verbose_name = "征求意见"
+
+    def ready(self) -> None:
+        # The requirements engine learns the opinion requirement kinds here (the engine may not
+        # import this app: dependencies point from record-keeping apps to campaigns).
+        from .requirement_kinds import register
+
+        register()
