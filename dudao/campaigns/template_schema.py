@@ -449,6 +449,7 @@ class SupervisionSpec(Strict):
     problem_default_days: int = Field(default=7, ge=1, le=365)
     decides: SupervisionDecides = SupervisionDecides()
     spot_check_draw: int = Field(default=3, ge=1, le=50)
+    source: Text
 
 
 # --- archive (活动档案): read by dudao.archive ------------------------------------------------
