@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "dudao.surveys",
     "dudao.transitions",
     "dudao.rectification",
+    "dudao.reports",
     "dudao.web",
     "dudao.demo",
 ]

@@ -32,5 +32,6 @@ urlpatterns = [
     path("transitions/", include("dudao.transitions.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("r/", include("dudao.rectification.public_urls")),
+    path("reports/", include("dudao.reports.urls")),
     path("", include("dudao.web.urls")),
 ]

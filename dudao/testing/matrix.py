@@ -78,6 +78,7 @@ MATRIX_APPS = [
     "surveys",
     "transitions",
     "rectification",
+    "reports",
 ]
 
 
