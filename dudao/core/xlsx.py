@@ -28,7 +28,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -187,7 +187,7 @@ def stream_workbook(
     cells = []
     for text in header:
         cell = write_only_value(ws, text)
-        if not isinstance(cell, WriteOnlyCell):
+        if not isinstance(cell, Cell):
             cell = WriteOnlyCell(ws, value=cell)
         cell.font = bold
         cells.append(cell)
