@@ -57,14 +57,17 @@ def _report(doc_title_tag: str):
     _para(doc, doc_title_tag, size=20, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "{{ sponsor }}　{{ date }}", size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "{{ intro }}", size=12)
-    table = doc.add_table(rows=2, cols=3)
+    # docxtpl: a row holding only a {%tr %} tag is replaced by the tag (the loop's bounds).
+    table = doc.add_table(rows=4, cols=3)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ("类别", "统计项", "数量")):
         cell.text = text
-    row = table.rows[1].cells
-    row[0].text = "{%tr for f in figures %}{{ f.section }}"
+    table.rows[1].cells[0].text = "{%tr for f in figures %}"
+    row = table.rows[2].cells
+    row[0].text = "{{ f.section }}"
     row[1].text = "{{ f.label }}"
-    row[2].text = "{{ f.value }} {{ f.unit }}{%tr endfor %}"
+    row[2].text = "{{ f.value }} {{ f.unit }}"
+    table.rows[3].cells[0].text = "{%tr endfor %}"
     _para(doc, "督导组及所督导单位：", size=12, bold=True)
     _para(doc, "{%p for g in groups %}", size=1)
     _para(doc, "{{ g.name }}：{{ g.units }}个单位", size=12)
