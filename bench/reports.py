@@ -37,8 +37,8 @@ def _build(units: int, *, code: str, name: str) -> int:
     from dudao.campaigns.models import Batch, Campaign, Participation, SupervisionGroup
     from dudao.campaigns.template_loader import load_builtin_template
     from dudao.orgs.models import Organisation, OrgKind, Role, RoleAssignment
-    from dudao.rectification.models import Item, Regulation
     from dudao.records.models import Activity, KnowledgeTest, Meeting, ProblemFound, StudySession
+    from dudao.rectification.models import Item, Regulation
     from dudao.reviews.models import Document
     from dudao.transitions.models import TransitionApplication
 
@@ -54,34 +54,53 @@ def _build(units: int, *, code: str, name: str) -> int:
     with transaction.atomic():
         next_id = (Organisation.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         root = Organisation(
-            id=next_id, code=f"{code}-ROOT", name=f"{name}市委", kind=OrgKind.CITY_COMMITTEE,
-            path=f"{next_id:010d}/", depth=0,
+            id=next_id,
+            code=f"{code}-ROOT",
+            name=f"{name}市委",
+            kind=OrgKind.CITY_COMMITTEE,
+            path=f"{next_id:010d}/",
+            depth=0,
         )
         orgs = [root] + [
             Organisation(
-                id=next_id + 1 + n, code=f"{code}-U{n}", name=f"{name}单位{n:05d}",
-                kind=OrgKind.UNIT, parent_id=root.pk,
-                path=f"{root.path}{next_id + 1 + n:010d}/", depth=1, unit_id=next_id + 1 + n,
+                id=next_id + 1 + n,
+                code=f"{code}-U{n}",
+                name=f"{name}单位{n:05d}",
+                kind=OrgKind.UNIT,
+                parent_id=root.pk,
+                path=f"{root.path}{next_id + 1 + n:010d}/",
+                depth=1,
+                unit_id=next_id + 1 + n,
             )
             for n in range(units)
         ]
         Organisation.objects.bulk_create(orgs, batch_size=5000)
         campaign = Campaign.objects.create(
-            name=name, short_name=name, template=template, root=root,
-            start_date=today - dt.timedelta(days=120), status="running",
+            name=name,
+            short_name=name,
+            template=template,
+            root=root,
+            start_date=today - dt.timedelta(days=120),
+            status="running",
         )
         batch = Batch.objects.create(campaign=campaign, number=1, name="第一批")
         groups = SupervisionGroup.objects.bulk_create(
             [
-                SupervisionGroup(campaign=campaign, batch=batch, code=f"G{g:03d}", name=f"第{g + 1}督导组")
+                SupervisionGroup(
+                    campaign=campaign, batch=batch, code=f"G{g:03d}", name=f"第{g + 1}督导组"
+                )
                 for g in range(min(GROUPS, units))
             ]
         )
         Participation.objects.bulk_create(
             [
                 Participation(
-                    campaign=campaign, batch=batch, unit_id=o.pk, unit_name=o.name,
-                    group=groups[i % len(groups)], current_phase=("study", "analysis", "rectify")[i % 3],
+                    campaign=campaign,
+                    batch=batch,
+                    unit_id=o.pk,
+                    unit_name=o.name,
+                    group=groups[i % len(groups)],
+                    current_phase=("study", "analysis", "rectify")[i % 3],
                 )
                 for i, o in enumerate(orgs[1:])
             ],
@@ -90,7 +109,9 @@ def _build(units: int, *, code: str, name: str) -> int:
         office = User.objects.create_user(f"{code}-office")
         RoleAssignment.objects.create(user=office, role=Role.OFFICE, campaign=campaign)
         pids = list(
-            Participation.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True)
+            Participation.objects.filter(campaign=campaign)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         day = today - dt.timedelta(days=30)
         sessions, meetings, problems, deeds, tests, items, regs, docs, apps = ([] for _ in range(9))
@@ -99,43 +120,92 @@ def _build(units: int, *, code: str, name: str) -> int:
             for k, kind in enumerate(("party_lecture", "concentrated", "discussion", "video")):
                 sessions.append(
                     StudySession(
-                        participation_id=pid, phase="study", kind=kind, date=d, hours=2,
-                        topic="学习", speaker_role="unit_head" if k == 0 else "",
+                        participation_id=pid,
+                        phase="study",
+                        kind=kind,
+                        date=d,
+                        hours=2,
+                        topic="学习",
+                        speaker_role="unit_head" if k == 0 else "",
                     )
                 )
             for kind in ("forum", "mobilisation", "special_org_life"):
-                meetings.append(Meeting(participation_id=pid, phase="study", kind=kind, date=d, title="会议"))
+                meetings.append(
+                    Meeting(participation_id=pid, phase="study", kind=kind, date=d, title="会议")
+                )
             for source in ("self", "opinion"):
-                problems.append(ProblemFound(participation_id=pid, phase="analysis", source=source, text="问题"))
-            deeds.append(Activity(participation_id=pid, phase="study", kind="good_deed", date=d, description="好事", count=2))
+                problems.append(
+                    ProblemFound(participation_id=pid, phase="analysis", source=source, text="问题")
+                )
+            deeds.append(
+                Activity(
+                    participation_id=pid,
+                    phase="study",
+                    kind="good_deed",
+                    date=d,
+                    description="好事",
+                    count=2,
+                )
+            )
             tests.append(KnowledgeTest(participation_id=pid, phase="study", date=d, title="检测"))
             for n, cls in ((1, "immediate"), (2, "gradual")):
                 deadline = today + dt.timedelta(days=(i % 90) - 30)
                 items.append(
                     Item(
-                        campaign=campaign, participation_id=pid, number=n, level="organisation",
-                        problem="问题", rect_class=cls, measures="措施", deadline=deadline,
+                        campaign=campaign,
+                        participation_id=pid,
+                        number=n,
+                        level="organisation",
+                        problem="问题",
+                        rect_class=cls,
+                        measures="措施",
+                        deadline=deadline,
                         original_deadline=deadline,
                     )
                 )
-            regs.append(Regulation(participation_id=pid, title="制度", adopted_on=d, adopted_by="党委", created_by=office))
+            regs.append(
+                Regulation(
+                    participation_id=pid,
+                    title="制度",
+                    adopted_on=d,
+                    adopted_by="党委",
+                    created_by=office,
+                )
+            )
             docs.append(
                 Document(
-                    campaign=campaign, participation_id=pid, kind="study_note", phase="study",
-                    status="approved", created_by=office, last_submitted_at=now,
+                    campaign=campaign,
+                    participation_id=pid,
+                    kind="study_note",
+                    phase="study",
+                    status="approved",
+                    created_by=office,
+                    last_submitted_at=now,
                 )
             )
             apps.append(
                 TransitionApplication(
-                    campaign=campaign, participation_id=pid, from_phase="study", to_phase="analysis",
-                    summary="小结", status="approved", waiting_since=now, submitted_at=now,
+                    campaign=campaign,
+                    participation_id=pid,
+                    from_phase="study",
+                    to_phase="analysis",
+                    summary="小结",
+                    status="approved",
+                    waiting_since=now,
+                    submitted_at=now,
                     office_decided_at=now,
                 )
             )
         for model, rows in (
-            (StudySession, sessions), (Meeting, meetings), (ProblemFound, problems),
-            (Activity, deeds), (KnowledgeTest, tests), (Item, items), (Regulation, regs),
-            (Document, docs), (TransitionApplication, apps),
+            (StudySession, sessions),
+            (Meeting, meetings),
+            (ProblemFound, problems),
+            (Activity, deeds),
+            (KnowledgeTest, tests),
+            (Item, items),
+            (Regulation, regs),
+            (Document, docs),
+            (TransitionApplication, apps),
         ):
             model.objects.bulk_create(rows, batch_size=5000)
     if connection.vendor == "postgresql":

@@ -1018,9 +1018,7 @@ def _check_reports(ctx: _Context, reports: ReportsSpec | None, errors) -> None:
         if spec is None:
             listed = "、".join(sorted(known)) or "（无）"
             errors.append(
-                TemplateError(
-                    f"{path}.key", f"未知的统计项“{tally.key}”；可用的统计项：{listed}"
-                )
+                TemplateError(f"{path}.key", f"未知的统计项“{tally.key}”；可用的统计项：{listed}")
             )
             continue
         for name, values in tally.params.items():
@@ -1045,7 +1043,8 @@ def _check_reports(ctx: _Context, reports: ReportsSpec | None, errors) -> None:
                         listed = "、".join(sorted(defined)) or "（无）"
                         errors.append(
                             TemplateError(
-                                where, f"{label}“{value}”未在 {section} 中定义；已定义的有：{listed}"
+                                where,
+                                f"{label}“{value}”未在 {section} 中定义；已定义的有：{listed}",
                             )
                         )
                 elif value not in param.choices:

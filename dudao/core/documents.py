@@ -23,17 +23,19 @@ WORD_FONT_LATIN = "Times New Roman"
 WORD_FONT_EAST_ASIA = "宋体"
 PDF_FONTS = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Serif CJK SC", "Droid Sans Fallback", sans-serif'
 
-A4_CSS = """
+A4_CSS = (
+    """
 @page { size: A4; margin: 25mm 22mm 22mm 22mm;
   @bottom-center { content: "第 " counter(page) " 页，共 " counter(pages) " 页";
                    font-size: 9pt; color: #444; } }
-html { font-family: %(fonts)s; font-size: 11pt; line-height: 1.6; color: #000; }
+html { font-family: FONTS; font-size: 11pt; line-height: 1.6; color: #000; }
 h1, h2, h3 { font-weight: bold; }
-table { border-collapse: collapse; width: 100%%; margin: 6pt 0; }
+table { border-collapse: collapse; width: 100%; margin: 6pt 0; }
 th, td { border: 0.6pt solid #555; padding: 3pt 5pt; text-align: left; vertical-align: top; }
 th { background: #eee; }
 td.num { text-align: right; }
-""" % {"fonts": PDF_FONTS}
+"""
+).replace("FONTS", PDF_FONTS)
 
 
 def set_a4(section) -> None:

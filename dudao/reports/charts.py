@@ -70,7 +70,9 @@ def dashboard(user, campaign, report: Report, only: str | None = None) -> list[d
             per_phase[u.current_phase] += 1
         cats = [p["name"] for p in template.phases if per_phase.get(p["code"])]
         values = [per_phase[p["code"]] for p in template.phases if per_phase.get(p["code"])]
-        extra = sum(n for code, n in per_phase.items() if code not in {p["code"] for p in template.phases})
+        extra = sum(
+            n for code, n in per_phase.items() if code not in {p["code"] for p in template.phases}
+        )
         if extra:
             cats.append("已结束或未开始")
             values.append(extra)
@@ -96,7 +98,13 @@ def dashboard(user, campaign, report: Report, only: str | None = None) -> list[d
         }
         weeks = _weeks(counts)
         out.append(
-            _chart("transitions", "line", weeks, [("批准转段", [counts[w] for w in weeks])], "周（起始日）")
+            _chart(
+                "transitions",
+                "line",
+                weeks,
+                [("批准转段", [counts[w] for w in weeks])],
+                "周（起始日）",
+            )
         )
 
     if want("surveys"):
@@ -119,7 +127,11 @@ def dashboard(user, campaign, report: Report, only: str | None = None) -> list[d
         names = _group_names(report)
         series = []
         tally = get_tally("rectification_items")
-        for light, label in (("red", "红灯（逾期）"), ("yellow", "黄灯（临期）"), ("green", "绿灯")):
+        for light, label in (
+            ("red", "红灯（逾期）"),
+            ("yellow", "黄灯（临期）"),
+            ("green", "绿灯"),
+        ):
             per_unit = count_figure(
                 Figure("rect_" + light, label, tally, {"lights": [light]}),
                 campaign=campaign,
@@ -179,7 +191,5 @@ def _chart(key: str, kind: str, categories: list, series: list[tuple], axis: str
         "categories": [str(c) for c in categories],
         "series": [{"name": name, "data": list(values)} for name, values in series],
         "header": [axis, *[name for name, _ in series]],
-        "rows": [
-            [str(c), *[values[i] for _, values in series]] for i, c in enumerate(categories)
-        ],
+        "rows": [[str(c), *[values[i] for _, values in series]] for i, c in enumerate(categories)],
     }

@@ -82,11 +82,18 @@ def week_facts(*, user, campaign, start: dt.date, end: dt.date) -> list[Bulletin
         if value:
             by_section.setdefault(f.section, []).append(f"{f.label}{value}{f.unit_of_measure}")
     items = [
-        BulletinItem(f"{section}情况", f"本周（{cn_date(start)}至{cn_date(end)}），" + "，".join(parts) + "。")
+        BulletinItem(
+            f"{section}情况",
+            f"本周（{cn_date(start)}至{cn_date(end)}），" + "，".join(parts) + "。",
+        )
         for section, parts in by_section.items()
     ]
     if not items:
-        items.append(BulletinItem("本周情况", f"本周（{cn_date(start)}至{cn_date(end)}）各单位尚未登记新的记录。"))
+        items.append(
+            BulletinItem(
+                "本周情况", f"本周（{cn_date(start)}至{cn_date(end)}）各单位尚未登记新的记录。"
+            )
+        )
     return items
 
 
@@ -119,9 +126,7 @@ def context(kind: str, *, user, campaign, day: dt.date, phase: str = "") -> dict
     filters = Filters(phase=phase) if kind == "summary" else Filters()
     report = tally_report(user=user, campaign=campaign, filters=filters)
     phase_name = campaign.template.phase_name(phase) if phase else ""
-    title = (
-        f"{campaign}{phase_name}阶段小结" if kind == "summary" else f"{campaign}总结报告"
-    )
+    title = f"{campaign}{phase_name}阶段小结" if kind == "summary" else f"{campaign}总结报告"
     in_phase = sum(1 for u in report.units if not phase or u.current_phase == phase)
     groups = []
     for gid, name in sorted(report.groups.items(), key=lambda g: g[1]):

@@ -272,9 +272,7 @@ def figure_records(
         rows_qs = qs.order_by("pk").values_list(*[c.path for c in columns])
         if limit:
             rows_qs = rows_qs[:limit]
-        rows = [
-            [show(v, labels[i], names) for i, v in enumerate(row)] for row in rows_qs
-        ]
+        rows = [[show(v, labels[i], names) for i, v in enumerate(row)] for row in rows_qs]
         tables.append(
             RecordTable(
                 title=source.title or figure.label,

@@ -12,9 +12,6 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 
 from dudao.campaigns.report_tallies import TallyParam
-from dudao.rectification import rules as rect_rules
-from dudao.rectification.models import ActionKind, Item, RectClass, Regulation, SpecialAction
-from dudao.rectification.selectors import light_q
 from dudao.records.models import (
     Activity,
     ActivityKind,
@@ -29,6 +26,9 @@ from dudao.records.models import (
     Talk,
     TestResult,
 )
+from dudao.rectification import rules as rect_rules
+from dudao.rectification.models import ActionKind, Item, RectClass, Regulation, SpecialAction
+from dudao.rectification.selectors import light_q
 from dudao.reviews.models import Document, DocumentStatus
 from dudao.surveys.models import RoundStatus, SurveyRound
 from dudao.surveys.selectors import outcomes_for_rounds
@@ -58,7 +58,11 @@ def _in(field: str, values: list[str] | None) -> Q:
 def _lectures(params, ctx: Context) -> list[Source]:
     roles = params.get("speaker_roles") or [SpeakerRole.UNIT_HEAD]
     kinds = params.get("kinds") or ["party_lecture"]
-    cols = (Column("日期", "date"), Column("主讲人", "speaker"), Column("主讲人身份", "speaker_role"))
+    cols = (
+        Column("日期", "date"),
+        Column("主讲人", "speaker"),
+        Column("主讲人身份", "speaker_role"),
+    )
     return [
         Source(
             StudySession.objects.filter(speaker_role__in=roles, kind__in=kinds),
@@ -314,9 +318,7 @@ register_tally(
     sources=lambda params, ctx: [
         Source(
             Talk.objects.all(),
-            value=Count(
-                "round_number", distinct=True
-            ),
+            value=Count("round_number", distinct=True),
             columns=_TALK_COLUMNS,
         )
     ],

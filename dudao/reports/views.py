@@ -147,7 +147,12 @@ def figure_report(request, campaign_id, code):
     )
     units = report.group_units()
     groups = [
-        (gid, report.groups.get(gid, "未分配督导组"), units[gid], report.by_group.get(code, {}).get(gid, 0))
+        (
+            gid,
+            report.groups.get(gid, "未分配督导组"),
+            units[gid],
+            report.by_group.get(code, {}).get(gid, 0),
+        )
         for gid in sorted(units, key=lambda g: (g is None, report.groups.get(g, "")))
     ]
     batch_units = report.batch_units()
@@ -179,7 +184,9 @@ def figure_units(request, campaign_id, code):
     """The units behind a figure (of a group, a batch, or all in scope)."""
     campaign, form, filters = _setup(request, campaign_id)
     fig = _figure(campaign, code)
-    group = get_campaign_group(request.user, campaign, filters.group_id) if filters.group_id else None
+    group = (
+        get_campaign_group(request.user, campaign, filters.group_id) if filters.group_id else None
+    )
     report = selectors.tally_report(
         user=request.user, campaign=campaign, filters=filters, codes=[fig.code]
     )

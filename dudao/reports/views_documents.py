@@ -35,7 +35,11 @@ def document(request, campaign_id, kind, fmt):
     if kind == "summary" and phase not in phases:
         phase = campaign.template.phases[0]["code"]
     ctx = documents.context(
-        kind, user=request.user, campaign=campaign, day=_day(request.GET.get("date", "")), phase=phase
+        kind,
+        user=request.user,
+        campaign=campaign,
+        day=_day(request.GET.get("date", "")),
+        phase=phase,
     )
     if fmt == "docx":
         body, mime = documents.docx_bytes(kind, ctx), DOCX_MIME

@@ -20,7 +20,6 @@ def part(cast, unit):
 
 
 def seed_records(cast):
-    from dudao.rectification.models import Item, Regulation, SpecialAction
     from dudao.records.models import (
         Activity,
         Attendance,
@@ -32,6 +31,7 @@ def seed_records(cast):
         Talk,
         TestResult,
     )
+    from dudao.rectification.models import Item, Regulation, SpecialAction
     from dudao.reviews.models import Document
     from dudao.transitions.models import RemedialOrder, TransitionApplication
 
@@ -41,8 +41,13 @@ def seed_records(cast):
 
     def session(pp, kind, day=D, hours="2", role="", phase="study"):
         return StudySession.objects.create(
-            participation=pp, phase=phase, kind=kind, date=day, hours=Decimal(hours),
-            topic=f"{kind}学习", speaker_role=role,
+            participation=pp,
+            phase=phase,
+            kind=kind,
+            date=day,
+            hours=Decimal(hours),
+            topic=f"{kind}学习",
+            speaker_role=role,
         )
 
     # A: 3 sessions (1 lecture by the unit head, 1 discussion, 1 concentrated in analysis)
@@ -60,12 +65,20 @@ def seed_records(cast):
         (p["head"], disc_a, "2"),
     ):
         Attendance.objects.create(
-            session=sess, person=person, participation=a, phase="study", kind=sess.kind,
+            session=sess,
+            person=person,
+            participation=a,
+            phase="study",
+            kind=sess.kind,
             hours=Decimal(hours),
         )
     # Meetings: A a forum and a mobilisation meeting; B two forums; C one forum (analysis).
-    Meeting.objects.create(participation=a, phase="study", kind="forum", date=D, title="征求意见座谈会")
-    Meeting.objects.create(participation=a, phase="study", kind="mobilisation", date=D, title="动员大会")
+    Meeting.objects.create(
+        participation=a, phase="study", kind="forum", date=D, title="征求意见座谈会"
+    )
+    Meeting.objects.create(
+        participation=a, phase="study", kind="mobilisation", date=D, title="动员大会"
+    )
     for _ in range(2):
         Meeting.objects.create(participation=b, phase="study", kind="forum", date=D, title="座谈会")
     Meeting.objects.create(
@@ -74,15 +87,28 @@ def seed_records(cast):
     # Study notes: A 2 (one approved), B 1.
     for pp, status in ((a, "approved"), (a, "submitted"), (b, "approved")):
         Document.objects.create(
-            campaign=cast.campaign, participation=pp, kind="study_note", phase="study",
-            status=status, created_by=admin, last_submitted_at=timezone.now(),
+            campaign=cast.campaign,
+            participation=pp,
+            kind="study_note",
+            phase="study",
+            status=status,
+            created_by=admin,
+            last_submitted_at=timezone.now(),
         )
     # Good deeds: A 2 records counting 3 + 2; B a practice activity (not a good deed).
-    Activity.objects.create(participation=a, phase="study", kind="good_deed", date=D, description="扶贫", count=3)
-    Activity.objects.create(participation=a, phase="study", kind="good_deed", date=D, description="助学", count=2)
-    Activity.objects.create(participation=b, phase="study", kind="practice", date=D, description="义诊")
+    Activity.objects.create(
+        participation=a, phase="study", kind="good_deed", date=D, description="扶贫", count=3
+    )
+    Activity.objects.create(
+        participation=a, phase="study", kind="good_deed", date=D, description="助学", count=2
+    )
+    Activity.objects.create(
+        participation=b, phase="study", kind="practice", date=D, description="义诊"
+    )
     # Test: A one test, 2 took it, 1 absent.
-    test = KnowledgeTest.objects.create(participation=a, phase="study", date=D, title="基本知识检测")
+    test = KnowledgeTest.objects.create(
+        participation=a, phase="study", date=D, title="基本知识检测"
+    )
     TestResult.objects.create(test=test, person=p["head"], score=90)
     TestResult.objects.create(test=test, person=p["member"], score=75)
     TestResult.objects.create(test=test, person=p["away"], absence_reason="外出务工")
@@ -97,7 +123,11 @@ def seed_records(cast):
     # Talks: A rounds 1, 1, 2.
     for rnd in (1, 1, 2):
         Talk.objects.create(
-            participation=a, phase="analysis", round_number=rnd, date=D, form="one_to_one",
+            participation=a,
+            phase="analysis",
+            round_number=rnd,
+            date=D,
+            form="one_to_one",
             initiator=p["head"],
         )
     # Rectification: A 2 immediate (one overdue), B 1 gradual.
@@ -107,8 +137,14 @@ def seed_records(cast):
         (b, 1, "gradual", dt.date(2999, 1, 1)),
     ):
         Item.objects.create(
-            campaign=cast.campaign, participation=pp, number=number, level="organisation",
-            problem="问题", rect_class=cls, measures="措施", deadline=deadline,
+            campaign=cast.campaign,
+            participation=pp,
+            number=number,
+            level="organisation",
+            problem="问题",
+            rect_class=cls,
+            measures="措施",
+            deadline=deadline,
             original_deadline=deadline,
         )
     Regulation.objects.create(
@@ -120,18 +156,35 @@ def seed_records(cast):
     # Transitions: A approved once; B ordered remedial work once.
     now = timezone.now()
     TransitionApplication.objects.create(
-        campaign=cast.campaign, participation=a, from_phase="study", to_phase="analysis",
-        summary="小结", status="approved", waiting_since=now, submitted_at=now,
+        campaign=cast.campaign,
+        participation=a,
+        from_phase="study",
+        to_phase="analysis",
+        summary="小结",
+        status="approved",
+        waiting_since=now,
+        submitted_at=now,
         office_decided_at=now,
     )
     app_b = TransitionApplication.objects.create(
-        campaign=cast.campaign, participation=b, from_phase="study", to_phase="analysis",
-        summary="小结", status="remedial", waiting_since=now, submitted_at=now,
+        campaign=cast.campaign,
+        participation=b,
+        from_phase="study",
+        to_phase="analysis",
+        summary="小结",
+        status="remedial",
+        waiting_since=now,
+        submitted_at=now,
         group_comment="学习不扎实",
     )
     RemedialOrder.objects.create(
-        application=app_b, participation=b, phase="study", reason="学习不扎实", work="补学",
-        deadline=dt.date(2005, 3, 1), ordered_at=now,
+        application=app_b,
+        participation=b,
+        phase="study",
+        reason="学习不扎实",
+        work="补学",
+        deadline=dt.date(2005, 3, 1),
+        ordered_at=now,
     )
     return {"a": a, "b": b, "c": c}
 

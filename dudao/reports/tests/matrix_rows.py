@@ -20,12 +20,46 @@ def _c(c):
 
 
 ROWS = [
-    Row("统计报表首页", "reports:home", lambda c: "/reports/", READERS | {"secretary", "member", "outsider"}, shows=lambda c: "统计报表"),
-    Row("活动统计报表", "reports:campaign", lambda c: f"/reports/campaigns/{_c(c)}/", READERS, shows=lambda c: "导出统计表"),
-    Row("统计表导出", "reports:export", lambda c: f"/reports/campaigns/{_c(c)}/tallies.xlsx", READERS),
-    Row("图表数据导出", "reports:chart_export", lambda c: f"/reports/campaigns/{_c(c)}/charts/phases.xlsx", READERS),
-    Row("统计项分组", "reports:figure", lambda c: f"/reports/campaigns/{_c(c)}/figures/forums/", READERS, shows=lambda c: "按督导组"),
-    Row("统计项单位", "reports:figure_units", lambda c: f"/reports/campaigns/{_c(c)}/figures/forums/units/", READERS, shows=lambda c: "东城区财政局"),
+    Row(
+        "统计报表首页",
+        "reports:home",
+        lambda c: "/reports/",
+        READERS | {"secretary", "member", "outsider"},
+        shows=lambda c: "统计报表",
+    ),
+    Row(
+        "活动统计报表",
+        "reports:campaign",
+        lambda c: f"/reports/campaigns/{_c(c)}/",
+        READERS,
+        shows=lambda c: "导出统计表",
+    ),
+    Row(
+        "统计表导出",
+        "reports:export",
+        lambda c: f"/reports/campaigns/{_c(c)}/tallies.xlsx",
+        READERS,
+    ),
+    Row(
+        "图表数据导出",
+        "reports:chart_export",
+        lambda c: f"/reports/campaigns/{_c(c)}/charts/phases.xlsx",
+        READERS,
+    ),
+    Row(
+        "统计项分组",
+        "reports:figure",
+        lambda c: f"/reports/campaigns/{_c(c)}/figures/forums/",
+        READERS,
+        shows=lambda c: "按督导组",
+    ),
+    Row(
+        "统计项单位",
+        "reports:figure_units",
+        lambda c: f"/reports/campaigns/{_c(c)}/figures/forums/units/",
+        READERS,
+        shows=lambda c: "东城区财政局",
+    ),
     Row(
         "统计项明细",
         "reports:figure_unit",
@@ -39,5 +73,10 @@ ROWS = [
         lambda c: f"/reports/campaigns/{_c(c)}/figures/forums/units/{_part(c).pk}/records.xlsx",
         READERS,
     ),
-    Row("简报", "reports:document", lambda c: f"/reports/campaigns/{_c(c)}/documents/bulletin.docx", OFFICE_DOCS),
+    Row(
+        "简报",
+        "reports:document",
+        lambda c: f"/reports/campaigns/{_c(c)}/documents/bulletin.docx",
+        OFFICE_DOCS,
+    ),
 ]

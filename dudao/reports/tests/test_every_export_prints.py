@@ -17,7 +17,9 @@ from dudao.testing.matrix import collect_rows
 XLSX_ROWS = [
     r
     for r in collect_rows()
-    if r.allowed and not r.post_only and (".xlsx" in r.name or "export" in r.route or "xlsx" in r.route)
+    if r.allowed
+    and not r.post_only
+    and (".xlsx" in r.name or "export" in r.route or "xlsx" in r.route)
 ]
 
 
@@ -50,7 +52,9 @@ def test_it_finds_the_exports():
 def test_every_export_prints(cast2005, records2005, row):
     url, response = _fetch(cast2005, row)
     if response.status_code != 200 or "spreadsheetml" not in response.get("Content-Type", ""):
-        pytest.skip(f"{url} answers {response.status_code} {response.get('Content-Type')}: not a sheet")
+        pytest.skip(
+            f"{url} answers {response.status_code} {response.get('Content-Type')}: not a sheet"
+        )
     wb = load_workbook(io.BytesIO(_body(response)))
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", (url, ws.title)

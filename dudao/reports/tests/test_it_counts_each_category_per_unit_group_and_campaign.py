@@ -29,7 +29,9 @@ def test_it_counts_only_the_group_s_units_for_a_group(cast2005, records2005):
 
 def test_it_filters_by_phase_group_and_dates(cast2005, records2005):
     office = cast2005.user("office")
-    by_phase = tally_report(user=office, campaign=cast2005.campaign, filters=Filters(phase="analysis"))
+    by_phase = tally_report(
+        user=office, campaign=cast2005.campaign, filters=Filters(phase="analysis")
+    )
     assert by_phase.values["study_sessions"] == 1
     assert by_phase.values["forums"] == 1
     # Rectification items carry no phase: not applicable under a phase filter.

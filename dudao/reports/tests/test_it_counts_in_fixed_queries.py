@@ -23,12 +23,19 @@ def _more_units(cast, n):
     batch = cast.campaign.batches.get(number=1)
     for i in range(n):
         org = create_organisation(
-            actor=cast.user("admin"), code=f"RPT{i:03}", name=f"扩展单位{i:03}",
-            kind=cast.unit_a.kind, parent=parent,
+            actor=cast.user("admin"),
+            code=f"RPT{i:03}",
+            name=f"扩展单位{i:03}",
+            kind=cast.unit_a.kind,
+            parent=parent,
         )
         p = Participation.objects.create(
-            campaign=cast.campaign, batch=batch, unit=org, group=cast.group2,
-            current_phase="study", unit_name=org.name,
+            campaign=cast.campaign,
+            batch=batch,
+            unit=org,
+            group=cast.group2,
+            current_phase="study",
+            unit_name=org.name,
         )
         Meeting.objects.create(participation=p, phase="study", kind="forum", date=D, title="座谈会")
 

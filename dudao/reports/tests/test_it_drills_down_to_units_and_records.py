@@ -12,7 +12,9 @@ def _client(client, cast, role="office"):
     return client
 
 
-def test_it_drills_down_from_the_campaign_to_groups_units_and_records(client, cast2005, records2005):
+def test_it_drills_down_from_the_campaign_to_groups_units_and_records(
+    client, cast2005, records2005
+):
     c = _client(client, cast2005)
     cid = cast2005.campaign.pk
     page = c.get(f"/reports/campaigns/{cid}/").content.decode()

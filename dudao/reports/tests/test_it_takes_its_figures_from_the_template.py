@@ -21,7 +21,11 @@ def test_it_changes_the_report_with_the_template_and_no_code(cast2005, records20
         {
             "tallies": [
                 {"key": "meetings", "code": "all_meetings", "label": "各类会议"},
-                {"key": "party_lectures", "label": "一把手讲党课", "params": {"speaker_roles": ["unit_head"]}},
+                {
+                    "key": "party_lectures",
+                    "label": "一把手讲党课",
+                    "params": {"speaker_roles": ["unit_head"]},
+                },
             ]
         },
     )

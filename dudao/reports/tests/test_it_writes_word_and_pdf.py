@@ -32,12 +32,16 @@ def _docx_text(body: bytes) -> str:
 def _pdf_text(body: bytes) -> str:
     reader = PdfReader(io.BytesIO(body))
     box = reader.pages[0].mediabox
-    assert round(float(box.width) / 72 * 25.4) == 210 and round(float(box.height) / 72 * 25.4) == 297
+    assert (
+        round(float(box.width) / 72 * 25.4) == 210 and round(float(box.height) / 72 * 25.4) == 297
+    )
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
-def test_the_bulletin_has_masthead_issue_sponsor_and_the_week_s_facts(client, cast2005, records2005, fmt):
+def test_the_bulletin_has_masthead_issue_sponsor_and_the_week_s_facts(
+    client, cast2005, records2005, fmt
+):
     body = _get(
         client,
         cast2005,
@@ -55,9 +59,13 @@ def test_the_bulletin_has_masthead_issue_sponsor_and_the_week_s_facts(client, ca
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 @pytest.mark.parametrize("kind, title", [("summary", "学习动员阶段小结"), ("final", "总结报告")])
-def test_the_summary_and_final_report_carry_the_figures(client, cast2005, records2005, fmt, kind, title):
+def test_the_summary_and_final_report_carry_the_figures(
+    client, cast2005, records2005, fmt, kind, title
+):
     body = _get(
-        client, cast2005, f"/reports/campaigns/{cast2005.campaign.pk}/documents/{kind}.{fmt}?phase=study"
+        client,
+        cast2005,
+        f"/reports/campaigns/{cast2005.campaign.pk}/documents/{kind}.{fmt}?phase=study",
     )
     text = _docx_text(body) if fmt == "docx" else _pdf_text(body)
     assert title in text.replace("\n", "")
@@ -74,7 +82,9 @@ def test_only_the_office_and_leading_group_print_documents(client, cast2005):
 def test_the_qr_sheet_is_a4_with_dashed_cut_lines():
     from dudao.surveys.exports import qr_sheet_docx
 
-    body = qr_sheet_docx(title="测评", subtitle="东城区财政局", base_url="http://x", codes=["ABCD2345"] * 4)
+    body = qr_sheet_docx(
+        title="测评", subtitle="东城区财政局", base_url="http://x", codes=["ABCD2345"] * 4
+    )
     doc = Document(io.BytesIO(body))
     section = doc.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(1)
