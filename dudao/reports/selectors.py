@@ -133,10 +133,18 @@ def context_for(campaign: Campaign, today: dt.date | None = None) -> Context:
 
 
 def count_figure(
-    figure: Figure, *, campaign: Campaign, filters: Filters, units: QuerySet | None, ctx: Context
-) -> dict[int, int | Decimal] | None:
-    """participation id -> value, from one grouped query per source; None: not applicable."""
-    out: dict[int, int | Decimal] = defaultdict(int)
+    figure: Figure,
+    *,
+    campaign: Campaign,
+    filters: Filters,
+    units: QuerySet | None,
+    ctx: Context,
+    by_group: bool = False,
+) -> dict | None:
+    """participation id -> value (``by_group``: (group id, batch id) -> value), from one
+    grouped query per source; None: not applicable. Totals need no per-unit rows: grouped by
+    group and batch a figure is at most a few hundred rows instead of one per unit."""
+    out: dict = defaultdict(int)
     applicable = False
     for source in figure.tally.sources(figure.params, ctx):
         qs = source_queryset(source, campaign=campaign, filters=filters, units=units)
@@ -145,6 +153,12 @@ def count_figure(
         applicable = True
         if source.refine is not None:
             qs = source.refine(qs, ctx).order_by()
+        if by_group:
+            keys = (f"{source.unit}__group_id", f"{source.unit}__batch_id")
+            grouped = qs.values(*keys).annotate(n=source.value).values_list(*keys, "n")
+            for gid, bid, n in grouped:
+                out[(gid, bid)] += n or 0
+            continue
         grouped = qs.values(source.unit).annotate(n=source.value).values_list(source.unit, "n")
         for pid, n in grouped:
             out[pid] += n or 0
@@ -158,7 +172,11 @@ def tally_report(
     filters: Filters | None = None,
     codes: list[str] | None = None,
     today: dt.date | None = None,
+    per_unit: bool = True,
 ) -> Report:
+    """The figures of the campaign for the units in the user's scope. ``per_unit=False``: the
+    totals per group, batch and campaign only (the campaign page), counted grouped by group and
+    batch; ``report.per_unit`` is then empty."""
     filters = filters or Filters()
     ctx = context_for(campaign, today)
     chosen = [f for f in figures(campaign.template.data) if codes is None or f.code in codes]
@@ -180,6 +198,23 @@ def tally_report(
     restrict = None if reads_all(user, campaign) else scoped
     known = {u.participation_id: u for u in units}
     for fig in chosen:
+        if not per_unit:
+            grouped = count_figure(
+                fig, campaign=campaign, filters=filters, units=restrict, ctx=ctx, by_group=True
+            )
+            report.per_unit[fig.code] = {}
+            if grouped is None:
+                report.values[fig.code] = None
+                continue
+            groups_: dict = defaultdict(int)
+            batches_: dict = defaultdict(int)
+            for (gid, bid), n in grouped.items():
+                groups_[gid] += n
+                batches_[bid] += n
+            report.by_group[fig.code] = dict(groups_)
+            report.by_batch[fig.code] = dict(batches_)
+            report.values[fig.code] = sum(grouped.values())
+            continue
         per_unit = count_figure(fig, campaign=campaign, filters=filters, units=restrict, ctx=ctx)
         if per_unit is None:
             report.values[fig.code] = None

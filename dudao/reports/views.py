@@ -94,7 +94,9 @@ def home(request):
 @login_required
 def campaign_report(request, campaign_id):
     campaign, form, filters = _setup(request, campaign_id)
-    report = selectors.tally_report(user=request.user, campaign=campaign, filters=filters)
+    report = selectors.tally_report(
+        user=request.user, campaign=campaign, filters=filters, per_unit=False
+    )
     return render(
         request,
         "reports/campaign.html",
@@ -190,8 +192,11 @@ def figure_units(request, campaign_id, code):
     report = selectors.tally_report(
         user=request.user, campaign=campaign, filters=filters, codes=[fig.code]
     )
-    rows = [(u, report.unit_value(code, u.participation_id)) for u in report.units]
-    rows.sort(key=lambda r: (-(r[1] or 0), r[0].name))
+    rows = [
+        (u, report.groups.get(u.group_id, ""), report.unit_value(code, u.participation_id))
+        for u in report.units
+    ]
+    rows.sort(key=lambda r: (-(r[2] or 0), r[0].name))
     return render(
         request,
         "reports/units.html",

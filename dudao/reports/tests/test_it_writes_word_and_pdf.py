@@ -7,6 +7,7 @@ from docx import Document
 from docx.shared import Mm
 from pypdf import PdfReader
 
+from conftest import ARTIFACTS
 from dudao.testing import PASSWORD
 
 
@@ -48,6 +49,9 @@ def test_the_bulletin_has_masthead_issue_sponsor_and_the_week_s_facts(
         f"/reports/campaigns/{cast2005.campaign.pk}/documents/bulletin.{fmt}?date=2005-02-02",
     )
     text = _docx_text(body) if fmt == "docx" else _pdf_text(body)
+    folder = ARTIFACTS / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"bulletin.{fmt}").write_bytes(body)  # for a person to look at (pdftoppm)
     assert "先进性教育活动简报" in text
     # The campaign started on Sunday 23 January 2005: its first week is 17–23 January, so the
     # week of 31 January is the third bulletin.
