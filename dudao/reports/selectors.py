@@ -197,8 +197,9 @@ def tally_report(
     )
     restrict = None if reads_all(user, campaign) else scoped
     known = {u.participation_id: u for u in units}
+    want_units = per_unit
     for fig in chosen:
-        if not per_unit:
+        if not want_units:
             grouped = count_figure(
                 fig, campaign=campaign, filters=filters, units=restrict, ctx=ctx, by_group=True
             )
@@ -215,22 +216,22 @@ def tally_report(
             report.by_batch[fig.code] = dict(batches_)
             report.values[fig.code] = sum(grouped.values())
             continue
-        per_unit = count_figure(fig, campaign=campaign, filters=filters, units=restrict, ctx=ctx)
-        if per_unit is None:
+        counts = count_figure(fig, campaign=campaign, filters=filters, units=restrict, ctx=ctx)
+        if counts is None:
             report.values[fig.code] = None
             report.per_unit[fig.code] = {}
             continue
-        per_unit = {pid: n for pid, n in per_unit.items() if pid in known}
+        counts = {pid: n for pid, n in counts.items() if pid in known}
         groups: dict[int | None, int | Decimal] = defaultdict(int)
         batches: dict[int, int | Decimal] = defaultdict(int)
-        for pid, n in per_unit.items():
+        for pid, n in counts.items():
             unit = known[pid]
             groups[unit.group_id] += n
             batches[unit.batch_id] += n
-        report.per_unit[fig.code] = per_unit
+        report.per_unit[fig.code] = counts
         report.by_group[fig.code] = dict(groups)
         report.by_batch[fig.code] = dict(batches)
-        report.values[fig.code] = sum(per_unit.values())
+        report.values[fig.code] = sum(counts.values())
     return report
 
 

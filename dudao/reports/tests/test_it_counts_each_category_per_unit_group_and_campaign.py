@@ -58,3 +58,12 @@ def test_it_reports_every_registered_tally_without_a_reports_section(db):
     report = tally_report(user=cast.user("office"), campaign=cast.campaign)
     assert [f.code for f in report.figures] == list(all_tallies())
     assert all(v == 0 for v in report.values.values())
+
+
+@pytest.mark.parametrize("code", sorted(EXPECTED))
+def test_the_totals_only_report_counts_the_same_per_group_and_campaign(cast2005, records2005, code):
+    report = tally_report(user=cast2005.user("office"), campaign=cast2005.campaign, per_unit=False)
+    want_a, want_b, want_c = EXPECTED[code]
+    assert report.by_group[code].get(cast2005.group1.pk, 0) == want_a
+    assert report.by_group[code].get(cast2005.group2.pk, 0) == want_b + want_c
+    assert report.values[code] == want_a + want_b + want_c
