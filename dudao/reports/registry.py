@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from dudao.campaigns.report_tallies import TallyParam, register_tally_key
 
@@ -43,7 +43,8 @@ class Context:
 
 @dataclass(frozen=True)
 class Source:
-    queryset: QuerySet
+    model: type
+    where: Q = field(default_factory=Q)
     unit: str = "participation"
     phase: str | None = "phase"
     date: str | None = "date"
@@ -53,6 +54,17 @@ class Source:
     # by the surveys app): receives the filtered queryset, returns a narrower one.
     refine: Callable[[QuerySet, Context], QuerySet] | None = None
     title: str = ""
+
+    @property
+    def queryset(self) -> QuerySet:
+        return self.model.objects.filter(self.where)
+
+    def merge_key(self) -> tuple | None:
+        """Sources of one model with the same paths are counted in one query, one filtered
+        aggregate each (None: this one cannot be merged)."""
+        if self.refine is not None:
+            return None
+        return (self.model, self.unit, self.phase, self.date)
 
 
 @dataclass(frozen=True)

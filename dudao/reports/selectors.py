@@ -165,6 +165,52 @@ def count_figure(
     return dict(out) if applicable else None
 
 
+def count_figures_by_group(
+    chosen: list[Figure], *, campaign: Campaign, filters: Filters, units, ctx: Context
+) -> dict[str, dict | None]:
+    """{figure code: {(group id, batch id): value} or None (not applicable)} for many figures
+    at once: sources of one model with the same paths share one grouped query with a filtered
+    aggregate each (``Count("pk", filter=…)``), so the campaign page scans each table once
+    (the 2005 template's 26 sources: 13 queries)."""
+    out: dict[str, dict | None] = {f.code: None for f in chosen}
+    buckets: dict[tuple, list[tuple[str, Source]]] = {}
+    for fig in chosen:
+        for source in fig.tally.sources(fig.params, ctx):
+            qs = source_queryset(source, campaign=campaign, filters=filters, units=units)
+            if qs is None:
+                continue
+            if out[fig.code] is None:
+                out[fig.code] = defaultdict(int)
+            key = source.merge_key()
+            if key is None:
+                keys = (f"{source.unit}__group_id", f"{source.unit}__batch_id")
+                refined = source.refine(qs, ctx).order_by()
+                for gid, bid, n in (
+                    refined.values(*keys).annotate(n=source.value).values_list(*keys, "n")
+                ):
+                    out[fig.code][(gid, bid)] += n or 0
+                continue
+            buckets.setdefault(key, []).append((fig.code, source))
+    for (model, unit, phase, date), members in buckets.items():
+        base = source_queryset(
+            Source(model, unit=unit, phase=phase, date=date),
+            campaign=campaign,
+            filters=filters,
+            units=units,
+        )
+        keys = (f"{unit}__group_id", f"{unit}__batch_id")
+        aggregates = {}
+        for i, (_code, source) in enumerate(members):
+            aggregate = source.value.copy()
+            aggregate.filter = source.where if source.where else None
+            aggregates[f"m{i}"] = aggregate
+        rows = base.values(*keys).annotate(**aggregates).values_list(*keys, *aggregates)
+        for gid, bid, *values in rows:
+            for (code, _source), n in zip(members, values):
+                out[code][(gid, bid)] += n or 0
+    return out
+
+
 def tally_report(
     *,
     user,
@@ -198,11 +244,16 @@ def tally_report(
     restrict = None if reads_all(user, campaign) else scoped
     known = {u.participation_id: u for u in units}
     want_units = per_unit
+    merged = (
+        {}
+        if want_units
+        else count_figures_by_group(
+            chosen, campaign=campaign, filters=filters, units=restrict, ctx=ctx
+        )
+    )
     for fig in chosen:
         if not want_units:
-            grouped = count_figure(
-                fig, campaign=campaign, filters=filters, units=restrict, ctx=ctx, by_group=True
-            )
+            grouped = merged[fig.code]
             report.per_unit[fig.code] = {}
             if grouped is None:
                 report.values[fig.code] = None

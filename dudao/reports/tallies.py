@@ -65,12 +65,14 @@ def _lectures(params, ctx: Context) -> list[Source]:
     )
     return [
         Source(
-            StudySession.objects.filter(speaker_role__in=roles, kind__in=kinds),
+            StudySession,
+            Q(speaker_role__in=roles, kind__in=kinds),
             columns=(*cols, Column("主题", "topic"), Column("学习形式", "kind")),
             title="以学习记录登记",
         ),
         Source(
-            Meeting.objects.filter(speaker_role__in=roles, kind__in=kinds),
+            Meeting,
+            Q(speaker_role__in=roles, kind__in=kinds),
             columns=(*cols, Column("会议名称", "title"), Column("会议类型", "kind")),
             title="以会议记录登记",
         ),
@@ -91,7 +93,8 @@ def _meetings(params, ctx: Context) -> list[Source]:
     kinds = params.get("kinds")
     return [
         Source(
-            Meeting.objects.filter(_in("kind", kinds)),
+            Meeting,
+            Q(_in("kind", kinds)),
             columns=(
                 Column("日期", "date"),
                 Column("会议名称", "title"),
@@ -101,7 +104,8 @@ def _meetings(params, ctx: Context) -> list[Source]:
             title="会议记录",
         ),
         Source(
-            StudySession.objects.filter(kind__in=kinds or []),
+            StudySession,
+            Q(kind__in=kinds or []),
             columns=(Column("日期", "date"), Column("主题", "topic"), Column("学习形式", "kind")),
             title="以学习记录登记",
         ),
@@ -132,7 +136,8 @@ register_tally(
     params={"kinds": SESSION_KINDS},
     sources=lambda params, ctx: [
         Source(
-            StudySession.objects.filter(_in("kind", params.get("kinds"))),
+            StudySession,
+            Q(_in("kind", params.get("kinds"))),
             columns=_SESSION_COLUMNS,
         )
     ],
@@ -153,7 +158,8 @@ register_tally(
     params={"kinds": SESSION_KINDS},
     sources=lambda params, ctx: [
         Source(
-            Attendance.objects.filter(_in("kind", params.get("kinds"))),
+            Attendance,
+            Q(_in("kind", params.get("kinds"))),
             date="session__date",
             value=Sum("hours"),
             columns=_ATTENDANCE_COLUMNS,
@@ -169,7 +175,8 @@ register_tally(
     params={"kinds": SESSION_KINDS},
     sources=lambda params, ctx: [
         Source(
-            Attendance.objects.filter(_in("kind", params.get("kinds"))),
+            Attendance,
+            Q(_in("kind", params.get("kinds"))),
             date="session__date",
             columns=_ATTENDANCE_COLUMNS,
         )
@@ -180,9 +187,8 @@ register_tally(
 def _documents(params, ctx: Context) -> list[Source]:
     return [
         Source(
-            Document.objects.filter(
-                _in("kind", params.get("kinds")), _in("status", params.get("statuses"))
-            ),
+            Document,
+            Q(_in("kind", params.get("kinds")), _in("status", params.get("statuses"))),
             date="last_submitted_at__date",
             columns=(
                 Column("标题", "title"),
@@ -210,7 +216,8 @@ register_tally(
     unit_of_measure="次",
     sources=lambda params, ctx: [
         Source(
-            KnowledgeTest.objects.all(),
+            KnowledgeTest,
+            Q(),
             columns=(Column("日期", "date"), Column("名称", "title")),
         )
     ],
@@ -223,7 +230,8 @@ register_tally(
     unit_of_measure="人次",
     sources=lambda params, ctx: [
         Source(
-            TestResult.objects.filter(score__isnull=False),
+            TestResult,
+            Q(score__isnull=False),
             unit="test__participation",
             phase="test__phase",
             date="test__date",
@@ -244,7 +252,8 @@ register_tally(
     params={"kinds": _choices(ActivityKind)},
     sources=lambda params, ctx: [
         Source(
-            Activity.objects.filter(_in("kind", params.get("kinds"))),
+            Activity,
+            Q(_in("kind", params.get("kinds"))),
             value=Sum("count"),
             columns=(
                 Column("日期", "date"),
@@ -266,7 +275,8 @@ register_tally(
     params={"sources": _choices(FindingSource)},
     sources=lambda params, ctx: [
         Source(
-            ProblemFound.objects.filter(_in("source", params.get("sources"))),
+            ProblemFound,
+            Q(_in("source", params.get("sources"))),
             date="created_at__date",
             columns=(
                 Column("查摆人", "person__name"),
@@ -284,7 +294,8 @@ register_tally(
     unit_of_measure="条",
     sources=lambda params, ctx: [
         Source(
-            Criticism.objects.all(),
+            Criticism,
+            Q(),
             date="created_at__date",
             columns=(
                 Column("提出人", "critic__name"),
@@ -307,7 +318,7 @@ register_tally(
     label="谈心谈话",
     section=EXAMINE,
     unit_of_measure="次",
-    sources=lambda params, ctx: [Source(Talk.objects.all(), columns=_TALK_COLUMNS)],
+    sources=lambda params, ctx: [Source(Talk, Q(), columns=_TALK_COLUMNS)],
 )
 
 register_tally(
@@ -317,7 +328,8 @@ register_tally(
     unit_of_measure="轮",
     sources=lambda params, ctx: [
         Source(
-            Talk.objects.all(),
+            Talk,
+            Q(),
             value=Count("round_number", distinct=True),
             columns=_TALK_COLUMNS,
         )
@@ -341,7 +353,8 @@ def _items(params, ctx: Context) -> list[Source]:
         q &= either
     return [
         Source(
-            Item.objects.filter(q),
+            Item,
+            Q(q),
             phase=None,
             date="created_at__date",
             columns=(
@@ -371,7 +384,8 @@ register_tally(
     unit_of_measure="项",
     sources=lambda params, ctx: [
         Source(
-            Regulation.objects.all(),
+            Regulation,
+            Q(),
             phase=None,
             date="adopted_on",
             columns=(
@@ -391,7 +405,8 @@ register_tally(
     params={"kinds": _choices(ActionKind)},
     sources=lambda params, ctx: [
         Source(
-            SpecialAction.objects.filter(_in("kind", params.get("kinds"))),
+            SpecialAction,
+            Q(_in("kind", params.get("kinds"))),
             phase=None,
             date="held_on",
             columns=(
@@ -431,7 +446,8 @@ register_tally(
     params={"instruments": TallyParam(refers="instrument")},
     sources=lambda params, ctx: [
         Source(
-            SurveyRound.objects.filter(_closed_rounds(params)),
+            SurveyRound,
+            Q(_closed_rounds(params)),
             phase=None,
             date="closed_at__date",
             columns=_ROUND_COLUMNS,
@@ -447,7 +463,8 @@ register_tally(
     params={"instruments": TallyParam(refers="instrument")},
     sources=lambda params, ctx: [
         Source(
-            SurveyRound.objects.filter(_closed_rounds(params)),
+            SurveyRound,
+            Q(_closed_rounds(params)),
             phase=None,
             date="closed_at__date",
             columns=_ROUND_COLUMNS,
@@ -463,7 +480,8 @@ register_tally(
     unit_of_measure="次",
     sources=lambda params, ctx: [
         Source(
-            RemedialOrder.objects.all(),
+            RemedialOrder,
+            Q(),
             date="ordered_at__date",
             columns=(
                 Column("责令时间", "ordered_at"),
@@ -481,7 +499,8 @@ register_tally(
     unit_of_measure="次",
     sources=lambda params, ctx: [
         Source(
-            TransitionApplication.objects.filter(status=ApplicationStatus.APPROVED),
+            TransitionApplication,
+            Q(status=ApplicationStatus.APPROVED),
             phase="from_phase",
             date="office_decided_at__date",
             columns=(
