@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "dudao.archive",
     "dudao.tokens",
     "dudao.opinions",
+    "dudao.reports",
     "dudao.web",
     "dudao.demo",
 ]
@@ -408,3 +409,7 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "dudao.web.views.csrf_failure"
+
+# Word templates of the reports (bulletin.docx, summary.docx, final.docx) an office replaces:
+# a file of that name in this folder is used instead of the shipped one (docs/reports.md).
+DUDAO_REPORT_TEMPLATE_DIR = env_str("DUDAO_REPORT_TEMPLATE_DIR")

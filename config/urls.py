@@ -41,5 +41,6 @@ urlpatterns = [
     path("archive/", include("dudao.archive.urls")),
     path("tokens/", include("dudao.tokens.urls")),
     path("opinions/", include("dudao.opinions.urls")),
+    path("reports/", include("dudao.reports.urls")),
     path("", include("dudao.web.urls")),
 ]

@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from .report_tallies import REFERENCE_SECTIONS, tally_keys
 from .terms import TERM_SPECS
 
 CODE_PATTERN = r"^[a-z][a-z0-9_\-]*$"
@@ -527,6 +528,34 @@ class OpinionsSpec(Strict):
         return self
 
 
+# --- reports (统计与报表): read by dudao.reports -------------------------------------------------
+
+
+class ReportTally(Strict):
+    """One figure the campaign reports: ``key`` names a registered tally (dudao.reports),
+    ``code`` identifies this figure (defaults to the key; two figures of one key need codes),
+    ``label`` is what the report calls it, ``params`` narrow what it counts."""
+
+    key: CodeText
+    code: CodeText | None = None
+    label: Text
+    params: dict[str, list[str]] = {}
+
+
+class BulletinSpec(Strict):
+    """简报: the masthead, the sponsor printed under it, and where its items come from."""
+
+    masthead: Text
+    sponsor: Text
+    items: list[CodeText] = ["week_facts"]
+
+
+class ReportsSpec(Strict):
+    tallies: list[ReportTally] = Field(min_length=1)
+    bulletin: BulletinSpec | None = None
+    source: str = ""
+
+
 # --- the template ------------------------------------------------------------------------------
 
 
@@ -764,6 +793,7 @@ class TemplateHead(Strict):
     supervision: SupervisionSpec | None = None
     archive: ArchiveSpec | None = None
     opinions: OpinionsSpec | None = None
+    reports: ReportsSpec | None = None
     source: str = ""
 
 
@@ -976,6 +1006,7 @@ def validate_template_data(data: Any) -> tuple[dict | None, list[TemplateError]]
     _check_documents(ctx, errors)
     _check_instruments(ctx, errors)
     _check_phases(ctx, requirements, errors)
+    _check_reports(ctx, head.reports if head else None, errors)
 
     if errors or head is None:
         return None, _in_file_order(errors, data)
@@ -1037,6 +1068,12 @@ def _drop_new_defaults(clean: dict) -> None:
         clean.pop("archive", None)
     if clean.get("display") == Display().model_dump(mode="json"):
         clean.pop("display", None)
+    for key in ("reports", "evaluation", "supervision", "opinions"):
+        if clean.get(key) is None:
+            clean.pop(key, None)
+    rect = clean.get("rectification")
+    if isinstance(rect, dict) and not rect.get("plan_documents"):
+        rect.pop("plan_documents", None)
     for batch in clean.get("batches", []):
         for key in ("start_date", "end_date"):
             if batch.get(key) is None:
@@ -1180,6 +1217,55 @@ def _check_archive(head: TemplateHead | None, ctx, errors: list[TemplateError]) 
             )
         if item.instrument and item.instrument not in instruments:
             errors.append(TemplateError(f"{where}.instrument", f"未定义的测评“{item.instrument}”"))
+
+
+def _check_reports(ctx: _Context, reports: ReportsSpec | None, errors) -> None:
+    """Every tally key is registered, every parameter is one the tally takes, every code a
+    parameter names is defined; figure codes are unique."""
+    if reports is None:
+        return
+    known = tally_keys()
+    codes = []
+    for i, tally in enumerate(reports.tallies):
+        path = f"reports.tallies[{i}]"
+        codes.append(tally.code or tally.key)
+        spec = known.get(tally.key)
+        if spec is None:
+            listed = "、".join(sorted(known)) or "（无）"
+            errors.append(
+                TemplateError(f"{path}.key", f"未知的统计项“{tally.key}”；可用的统计项：{listed}")
+            )
+            continue
+        for name, values in tally.params.items():
+            param = spec.params.get(name)
+            if param is None:
+                allowed = "、".join(spec.params) or "（无参数）"
+                errors.append(
+                    TemplateError(
+                        f"{path}.params.{name}",
+                        f"统计项“{tally.key}”没有参数“{name}”；可用的参数：{allowed}",
+                    )
+                )
+                continue
+            for j, value in enumerate(values):
+                where = f"{path}.params.{name}[{j}]"
+                if param.refers:
+                    section, label = REFERENCE_SECTIONS[param.refers]
+                    # Meeting kinds include the session kinds (ctx.known): a lecture may be
+                    # entered as either.
+                    defined = ctx.known(section)
+                    if defined is not None and value not in defined:
+                        listed = "、".join(sorted(defined)) or "（无）"
+                        errors.append(
+                            TemplateError(
+                                where,
+                                f"{label}“{value}”未在 {section} 中定义；已定义的有：{listed}",
+                            )
+                        )
+                elif value not in param.choices:
+                    listed = "、".join(f"{k}（{v}）" for k, v in param.choices.items())
+                    errors.append(TemplateError(where, f"“{value}”不是可选的值；可选：{listed}"))
+    _duplicates(codes, "统计项编码", "reports.tallies", errors, "code")
 
 
 def _lenient(model, raws: list) -> list:

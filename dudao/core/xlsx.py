@@ -18,15 +18,19 @@ validation). Code that builds its own ``Workbook`` must add rows with :func:`app
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import itertools
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 # First characters a spreadsheet program may read as the start of a formula or command.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -68,27 +72,128 @@ def append_row(ws, values: Sequence[Any]) -> None:
             _force_text(ws.cell(row=row, column=col), value)
 
 
-def stream_workbook(
-    title: str, header: list[str], rows: Iterable[tuple], *, widths: list[int] | None = None
-) -> Iterator[bytes]:
-    """Write rows with openpyxl's write-only mode into a temporary file, then stream it."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
-    for i, width in enumerate(widths or []):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = "A2"
+# --- print layout (issue 14, item 4) -----------------------------------------------------------
+# Every sheet written here prints: a title row (what, for whom, when), the header row frozen and
+# repeated on every printed page, column widths from the content (a CJK character counts two),
+# landscape A4 fitted to one page wide, dates with a date format in a column wide enough that
+# they never print as ###.
 
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MIN_WIDTH, MAX_WIDTH = 6, 60
+SAMPLE_ROWS = 500  # rows read ahead to size the columns; later rows stream through
+
+
+def text_width(value: Any) -> int:
+    """Display width of a value in Excel's character units: East Asian wide and full-width
+    characters count two."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return 16
+    if isinstance(value, dt.date):
+        return 10
+    text = value if isinstance(value, str) else str(value)
+    longest = 0
+    for line in text.splitlines() or [""]:
+        longest = max(
+            longest, sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        )
+    return longest
+
+
+def column_widths(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[int]:
+    widths = [text_width(h) for h in header]
+    for row in rows:
+        for i, value in enumerate(row):
+            if i >= len(widths):
+                widths.append(0)
+            widths[i] = max(widths[i], text_width(value))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+
+
+def title_line(title: str, audience: str = "", when: dt.datetime | None = None) -> str:
+    when = when or dt.datetime.now().astimezone()
+    parts = [title]
+    if audience:
+        parts.append(f"报送/使用：{audience}")
+    parts.append(f"制表时间：{when:%Y年%m月%d日 %H:%M}")
+    return "　".join(parts)
+
+
+def set_print_layout(ws, *, header_row: int, columns: int) -> None:
+    """Landscape A4, one page wide (as many pages tall as it takes), header row repeated."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4 (ECMA-376 paper size 9)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _date_cell(ws, value):
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = DATETIME_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT
+    return cell
+
+
+def _row_cells(ws, row) -> list:
+    out = []
+    for value in row:
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.astimezone().replace(tzinfo=None)  # Excel has no time zones
+        if isinstance(value, dt.date):
+            out.append(_date_cell(ws, value))
+        else:
+            out.append(write_only_value(ws, value))
+    return out
+
+
+def stream_workbook(
+    title: str,
+    header: list[str],
+    rows: Iterable[tuple],
+    *,
+    widths: list[int] | None = None,
+    audience: str = "",
+    when: dt.datetime | None = None,
+) -> Iterator[bytes]:
+    """Write rows with openpyxl's write-only mode into a temporary file, then stream it.
+
+    Row 1 is the title (``title``, for whom, when), row 2 the header (frozen, repeated when
+    printed), data from row 3. Columns are as wide as the header and the first
+    :data:`SAMPLE_ROWS` rows need (``widths`` are minimums)."""
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, SAMPLE_ROWS))
+    sized = column_widths(header, sample)
+    for i, minimum in enumerate(widths or []):
+        if i < len(sized):
+            sized[i] = max(sized[i], minimum)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_name(title))
+    for i, width in enumerate(sized):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    ws.freeze_panes = "A3"
+    set_print_layout(ws, header_row=2, columns=len(header))
+
+    heading = WriteOnlyCell(ws, value=_clean(title_line(title, audience, when)))
+    _force_text(heading, heading.value)
+    heading.font = Font(bold=True, size=14)
+    ws.append([heading])
     bold = Font(bold=True)
     cells = []
     for text in header:
         cell = write_only_value(ws, text)
-        if not isinstance(cell, type(WriteOnlyCell(ws))):
+        if not isinstance(cell, Cell):
             cell = WriteOnlyCell(ws, value=cell)
         cell.font = bold
         cells.append(cell)
     ws.append(cells)
-    for row in rows:
-        ws.append([write_only_value(ws, value) for value in row])
+    for row in itertools.chain(sample, rows):
+        ws.append(_row_cells(ws, row))
     with tempfile.TemporaryFile() as fh:
         wb.save(fh)
         fh.seek(0)
@@ -96,5 +201,30 @@ def stream_workbook(
             yield chunk
 
 
-def workbook_bytes(title: str, header: list[str], rows: Iterable[tuple]) -> bytes:
-    return b"".join(stream_workbook(title, header, rows)) or io.BytesIO().getvalue()
+def _sheet_name(title: str) -> str:
+    # Excel: at most 31 characters, none of []:*?/\
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()
+    return (cleaned or "Sheet")[:31]
+
+
+def layout_sheet(ws, *, title: str, audience: str = "", header_row: int = 1) -> None:
+    """The same print layout for an ordinary (in-memory) worksheet already filled: widths
+    from its content, header frozen and repeated, landscape A4 fitted to width. The title goes
+    into the printed page header (an import template's first row must stay its header)."""
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = rows[header_row - 1] if len(rows) >= header_row else []
+    for i, width in enumerate(column_widths(header, rows[header_row:])):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    set_print_layout(ws, header_row=header_row, columns=len(header))
+    ws.oddHeader.center.text = _clean(title_line(title, audience))
+    for row in ws.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = DATE_FORMAT
+
+
+def workbook_bytes(title: str, header: list[str], rows: Iterable[tuple], **kwargs) -> bytes:
+    return b"".join(stream_workbook(title, header, rows, **kwargs)) or io.BytesIO().getvalue()

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from dudao.core.xlsx import title_line
 from dudao.imports.excel import (
     CellError,
     Problem,
@@ -293,7 +294,7 @@ def export_ledger(participation, items) -> bytes:
     ws = wb.active
     ws.title = "整改台账"
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.cell(1, 1, f"{participation.unit_name}整改台账")
+    ws.cell(1, 1, title_line(f"{participation.unit_name}整改台账"))
     ws.cell(1, 1).font = Font(bold=True, size=16)
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30

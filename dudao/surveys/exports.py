@@ -9,10 +9,10 @@ from __future__ import annotations
 import io
 
 import segno
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from dudao.core.documents import dashed_table_borders, new_a4_document
 from dudao.core.xlsx import workbook_bytes
 
 from .codes import display
@@ -33,7 +33,8 @@ def _qr_png(url: str) -> io.BytesIO:
 
 
 def qr_sheet_docx(*, title: str, subtitle: str, base_url: str, codes: list[str]) -> bytes:
-    doc = Document()
+    # A4 (not python-docx's default US Letter), Chinese font, page numbers.
+    doc = new_a4_document()
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(1.5)
     section.top_margin = section.bottom_margin = Cm(1.5)
@@ -47,6 +48,7 @@ def qr_sheet_docx(*, title: str, subtitle: str, base_url: str, codes: list[str])
     )
     table = doc.add_table(rows=0, cols=COLUMNS)
     table.style = "Table Grid"
+    dashed_table_borders(table)  # the cut lines the sheet tells people to cut along
     for start in range(0, len(codes), COLUMNS):
         cells = table.add_row().cells
         for cell, code in zip(cells, codes[start : start + COLUMNS], strict=False):

@@ -83,6 +83,7 @@ MATRIX_APPS = [
     "archive",
     "tokens",
     "opinions",
+    "reports",
 ]
 
 

@@ -95,7 +95,7 @@ def test_it_exports_the_filtered_list_to_excel(client, cast):
     response = client.get(f"/campaigns/{cast.campaign.pk}/overview/export.xlsx?q=扩展")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    rows = list(wb.active.iter_rows(values_only=True))
+    rows = list(wb.active.iter_rows(values_only=True))[1:]  # row 1 is the sheet's title
     assert rows[0][:3] == ("单位编码", "单位名称", "批次")
     assert [r[1] for r in rows[1:]] == ["扩展单位000", "扩展单位001", "扩展单位002"]
     assert all(r[5] == 3 and r[4] == "第二督导组" and r[3] == "学习动员" for r in rows[1:])
@@ -105,4 +105,4 @@ def test_it_exports_only_what_the_group_may_see(client, cast):
     client.force_login(cast.user("group_leader"))
     response = client.get(f"/campaigns/{cast.campaign.pk}/overview/export.xlsx")
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert [r[1] for r in list(wb.active.iter_rows(values_only=True))[1:]] == ["东城区财政局"]
+    assert [r[1] for r in list(wb.active.iter_rows(values_only=True))[2:]] == ["东城区财政局"]
