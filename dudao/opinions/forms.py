@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from dudao.core.forms import IdModelChoiceField
 from dudao.orgs.models import Person
 from dudao.rectification import rules as rect_rules
 
@@ -33,7 +34,7 @@ class OpinionForm(forms.Form):
         error_messages={"required": "请填写日期。", "invalid": "日期格式不对，请写成 2014-03-10。"},
     )
     target_kind = forms.ChoiceField(label="意见对象", choices=TargetKind.choices)
-    target_person = forms.ModelChoiceField(
+    target_person = IdModelChoiceField(
         label="所提个人",
         queryset=Person.objects.none(),
         required=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dudao.core.forms import IdModelChoiceField
 from dudao.imports.excel import SPREADSHEET_ACCEPT
 from dudao.orgs.models import Person
 
@@ -31,7 +32,7 @@ class ItemForm(forms.Form):
     measures = _text("整改措施")
     target = _text("整改目标", required=False, rows=2)
     expected_effect = _text("预期效果", required=False, rows=2)
-    lead_person = forms.ModelChoiceField(
+    lead_person = IdModelChoiceField(
         label="牵头责任人", queryset=Person.objects.none(), required=False, empty_label="（未指定）"
     )
     lead_post = forms.CharField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dudao.core.forms import IdModelMultipleChoiceField
 from dudao.rectification.forms import DATE, MultipleFileField, MultipleFileInput
 
 from .models import ClaimKind, NoticeEvent, VisitKind
@@ -115,7 +116,7 @@ class InterviewForm(forms.Form):
     )
     held_on = forms.DateField(label="约谈日期", widget=DATE)
     reason = _text("约谈原因")
-    problems = forms.ModelMultipleChoiceField(
+    problems = IdModelMultipleChoiceField(
         label="相关问题", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     said = _text("谈话内容")

@@ -109,6 +109,7 @@ def test_it_passes_every_rule_of_the_phase_on_complete_records(unit):
     report = evaluate_unit(p)
     assert [r.code for r in report.results] == [
         "talk_rounds",
+        "talk_pairs",  # 四必谈 coverage (dudao.evaluation; not blocking)
         "self_found",
         "criticisms",
         "team_material_rounds",

@@ -66,4 +66,6 @@ def test_it_costs_the_same_queries_for_ten_members_or_forty(client, cast2005):
     _grow(cast2005, 30)
     large, body = _count(client, cast2005, f"/transitions/report/{p.pk}/")
     assert large == small, (small, large)
-    assert small <= 40, small
+    # A ceiling, not a target: the page also reads spot-check marks and the to-do count of
+    # the navigation (supervision), a few queries whatever the number of members.
+    assert small <= 46, small
