@@ -45,7 +45,9 @@ def export_start(request, participation_id):
     p = get_participation(request.user, participation_id)
     try:
         export = actions.request_export(
-            actor=request.user, participation=p, token=request.POST.get("token", "")
+            actor=request.user,
+            participation=p,
+            token=request.POST.get("token", "").replace("\x00", ""),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

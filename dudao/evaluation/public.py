@@ -14,6 +14,11 @@ from dudao.surveys.codes import display, normalise
 from . import actions, rules
 
 
+def _text(value: str) -> str:
+    """A typed code as text the database takes (PostgreSQL refuses NUL in text)."""
+    return value.replace("\x00", "")
+
+
 def _vote_page(request, code: str, *, chosen=None, errors=None):
     ballot, state = actions.lookup_code(code)
     if state != "ok":
@@ -53,7 +58,7 @@ def _vote_page(request, code: str, *, chosen=None, errors=None):
 def start(request):
     """GET: a box to type the code. POST: the ballot for the typed code."""
     if request.method == "POST":
-        return _vote_page(request, request.POST.get("code", ""))
+        return _vote_page(request, _text(request.POST.get("code", "")))
     return render(request, "evaluation/public/start.html", {})
 
 
@@ -61,7 +66,7 @@ def start(request):
 @csrf_exempt
 @require_POST
 def vote(request):
-    code = request.POST.get("code", "")
+    code = _text(request.POST.get("code", ""))
     grades = {k[2:]: v for k, v in request.POST.items() if k.startswith("g-")}
     result = actions.cast_vote(code=code, grades=grades)
     if result.counted or result.status == "used":
