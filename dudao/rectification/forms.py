@@ -156,7 +156,7 @@ class RegulationForm(forms.Form):
         label="类别",
         max_length=100,
         required=False,
-        help_text="如 学习培训、服务规范、廉政建设、党内民主（seed 001 四(四)）",
+        help_text="如 学习培训、服务规范、廉政建设、党内民主",
     )
     adopted_on = forms.DateField(label="制定日期", widget=DATE)
     adopted_by = forms.CharField(label="制定机关", max_length=200)
