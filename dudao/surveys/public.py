@@ -31,6 +31,9 @@ def _answer_page(request, code: str, *, answers=None, errors=None, status=200):
             status=status,
         )
     inst = row["instrument"]
+    who = row["round__subject_person__name"]
+    if not answers and not errors and status == 200:
+        return _fresh_answer_page(request, row, inst, who)
     answers = answers or {}
     questions = [
         {
@@ -41,7 +44,6 @@ def _answer_page(request, code: str, *, answers=None, errors=None, status=200):
         }
         for q in inst["questions"]
     ]
-    who = row["round__subject_person__name"]
     return render(
         request,
         "surveys/public/answer.html",
@@ -54,6 +56,52 @@ def _answer_page(request, code: str, *, answers=None, errors=None, status=200):
             "errors": errors,
         },
     )
+
+
+# The answering page of a code that nobody has answered yet is the same for every code of a
+# round but for the code itself: the page is rendered once per process for the round's
+# instrument, unit and subject with a placeholder where the code goes, and each request fills
+# in its code. Nothing about anyone is kept (the code is not stored; instruments of a template
+# never change, see actions._instrument_for), so any process may serve any code.
+_CODE_MARK, _SHOWN_MARK = "@@code@@", "@@shown-code@@"
+_PAGES: dict[tuple, tuple[str, str]] = {}
+_PAGES_MAX = 256
+
+
+def _fresh_answer_page(request, row: dict, inst: dict, who: str | None) -> HttpResponse:
+    about = f"{row['round__participation__unit_name']}{' · ' + who if who else ''}"
+    key = (row["round__campaign__template_id"], row["round__instrument"], about)
+    page = _PAGES.get(key)
+    if page is None:
+        html = render_to_string(
+            "surveys/public/answer.html",
+            {
+                "code": _CODE_MARK,
+                "shown_code": _SHOWN_MARK,
+                "title": inst["name"],
+                "about": about,
+                "questions": [
+                    {
+                        "code": q["code"],
+                        "text": q["text"],
+                        "options": [(i, o, False) for i, o in enumerate(q["options"])],
+                        "error": None,
+                    }
+                    for q in inst["questions"]
+                ],
+                "errors": None,
+            },
+        )
+        # Split where the code goes; the marks themselves are never sent.
+        head, _, rest = html.partition(_SHOWN_MARK)
+        page = (head, rest)
+        if len(_PAGES) >= _PAGES_MAX:
+            _PAGES.clear()
+        _PAGES[key] = page
+    head, rest = page
+    code = row["code"]  # normalised: letters and digits only, nothing to escape
+    body = head + display(code) + rest.replace(_CODE_MARK, code)
+    return HttpResponse(body, content_type="text/html; charset=utf-8")
 
 
 @never_cache

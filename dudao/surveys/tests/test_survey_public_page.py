@@ -61,3 +61,43 @@ def test_it_writes_no_log_line_with_a_code(client, cast05, caplog):
     for code in codes:
         assert code not in text
     assert "ZZZZZZZZ" not in text
+
+
+def test_each_code_gets_its_own_code_on_a_page_rendered_once_per_round(client, cast05):
+    """The fresh answering page is rendered once per round and filled in per code: it must be
+    exactly the page the template renders for that code, with no placeholder left."""
+    from django.template.loader import render_to_string
+
+    from dudao.surveys import actions, public
+    from dudao.surveys.codes import display
+
+    round_, codes = open_round(cast05, codes=2)
+    public._PAGES.clear()
+    pages = [client.get(f"/s/{code}/").content.decode() for code in codes]
+    assert len(public._PAGES) == 1
+    for code, html in zip(codes, pages, strict=True):
+        row, state = actions.lookup_code(code)
+        inst = row["instrument"]
+        expected = render_to_string(
+            "surveys/public/answer.html",
+            {
+                "code": row["code"],
+                "shown_code": display(row["code"]),
+                "title": inst["name"],
+                "about": row["round__participation__unit_name"],
+                "questions": [
+                    {
+                        "code": q["code"],
+                        "text": q["text"],
+                        "options": [(i, o, False) for i, o in enumerate(q["options"])],
+                        "error": None,
+                    }
+                    for q in inst["questions"]
+                ],
+                "errors": None,
+            },
+        )
+        assert html == expected
+        assert "@@" not in html and f'value="{code}"' in html and display(code) in html
+    other = [c for c in codes]
+    assert f'value="{other[1]}"' not in pages[0]
