@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from dudao.campaigns.models import Participation
+from dudao.core.models import AuditEvent
 from dudao.opinions import similarity as opinion_similarity
 from dudao.opinions.models import Feedback as OpinionFeedback
 from dudao.opinions.models import Opinion, OpinionBand, OpinionCategoryMark
@@ -73,7 +74,7 @@ from dudao.transitions.models import (
 )
 
 from . import texts
-from .bulk import AuditChain, Tables
+from .bulk import AuditChain, Tables, clock, defer_indexes
 
 # Days before today each batch started (seed 001: three batches by unit type, about six months
 # each; here they overlap so that the demo shows all of them at work). The first batch started
@@ -184,8 +185,18 @@ class U:
 
 
 def _moment(day: dt.date, hour: int, minute: int, now: dt.datetime) -> dt.datetime:
-    at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-    return min(at, now - dt.timedelta(minutes=5))
+    # A city asks for millions of these and they repeat (a day, an hour, a minute): built once
+    # each, in the current time zone as timezone.make_aware would.
+    key = (day, hour, minute, now)
+    at = _MOMENTS.get(key)
+    if at is None:
+        local = dt.datetime(day.year, day.month, day.day, hour, minute,
+                            tzinfo=timezone.get_current_timezone())  # fmt: skip
+        at = _MOMENTS[key] = min(local, now - dt.timedelta(minutes=5))
+    return at
+
+
+_MOMENTS: dict[tuple, dt.datetime] = {}
 
 
 class Writer:
@@ -270,6 +281,7 @@ class Writer:
         self.periods: list[dict] = []
         self.ends: list[dict] = []
         self.events: list[tuple] = []  # this unit's, sorted and chained at the end of the unit
+        self.paper_events: dict[tuple, list] = {}  # members' papers: (phase, kind, action, actor)
         self.audit = AuditChain()
         self.codes_seen: set[str] = set()
         self.stats: Counter = Counter()
@@ -279,11 +291,39 @@ class Writer:
     def event(self, at, actor, action, target_type, target_id, label, u: U, reason="", data=None):
         self.events.append((at, actor, action, target_type, target_id, label, u, reason, data))
 
+    def doc_event(self, author, span, kind, at, actor, action, doc_id, label, u, reason="",
+                  data=None):  # fmt: skip
+        """A document's submission or decision. A unit's papers get an event each; members'
+        papers (hundreds of thousands in a city) one per unit, phase, kind, action and actor,
+        dated at the last of them: each paper's versions and review rounds keep who did what
+        when, with the reasons."""
+        if author is None:
+            self.event(at, actor, action, "reviews.document", doc_id, label, u, reason, data)
+            return
+        key = (span.code, kind, action, actor)
+        bundle = self.paper_events.get(key)
+        if bundle is None:
+            self.paper_events[key] = [1, at, at]
+        else:
+            bundle[0] += 1
+            bundle[1] = min(bundle[1], at)
+            bundle[2] = max(bundle[2], at)
+
+    def paper_bundles(self, u: U) -> None:
+        for (phase, kind, action, actor), (n, first, last) in self.paper_events.items():
+            name = self.kinds[kind].get("name", "")
+            self.event(last, actor, action, "campaigns.participation", u.part_id,
+                       f"{u.name} · {name}（{n} 份）", u,
+                       data={"kind": kind, "phase": phase, "documents": n,
+                             "from": first.isoformat(), "to": last.isoformat()})  # fmt: skip
+        self.paper_events = {}
+
     def later(self, a: dict, at, actor, action, ttype, tid, label, u, reason="", data=None):
         """An event of an open application: chained once the engine has judged it."""
         a.setdefault("_events", []).append((at, actor, action, ttype, tid, label, u, reason, data))
 
-    def end_unit(self) -> None:
+    def end_unit(self, u: U) -> None:
+        self.paper_bundles(u)
         self.events.sort(key=lambda e: e[0])
         for at, actor, action, ttype, tid, label, u, reason, data in self.events:
             self.audit.add(
@@ -404,11 +444,13 @@ class Writer:
                 status, last_submit = "submitted", at
                 created = created or at
                 version += 1
-                self.event(
+                self.doc_event(
+                    author,
+                    span,
+                    kind,
                     at,
                     submitter,
                     "document.submit",
-                    "reviews.document",
                     doc_id,
                     label,
                     u,
@@ -470,11 +512,13 @@ class Writer:
                     comment = cid
                 status = action
                 version += 1
-                self.event(
+                self.doc_event(
+                    author,
+                    span,
+                    kind,
                     at,
                     reviewer,
                     f"document.{action}",
-                    "reviews.document",
                     doc_id,
                     label,
                     u,
@@ -1061,10 +1105,11 @@ class Writer:
             bad = [o for o in options if o not in good]
             n_good = round(n * share)
             counts = dict.fromkeys(options, 0)
-            for _ in range(n_good):
-                counts[self.rnd.choice(good[:1] * 3 + good)] += 1
-            for _ in range(n - n_good):
-                counts[self.rnd.choice(bad)] += 1
+            # One draw per ballot, made in one call (a city draws tens of millions).
+            picks = self.rnd.choices(good[:1] * 3 + good, k=n_good) if good else []
+            picks += self.rnd.choices(bad, k=n - n_good) if bad else []
+            for option, k in Counter(picks).items():
+                counts[option] += k
             out[q["code"]] = counts
         return out
 
@@ -1072,8 +1117,12 @@ class Writer:
         for q in inst["questions"]:
             for opt in q["options"]:
                 per = [0] * shards
-                for _ in range((counts or {}).get(q["code"], {}).get(opt, 0)):
-                    per[self.rnd.randrange(shards)] += 1
+                k = (counts or {}).get(q["code"], {}).get(opt, 0)
+                if k and shards > 1:
+                    for shard in self.rnd.choices(range(shards), k=k):
+                        per[shard] += 1
+                elif k:
+                    per[0] = k
                 for s in range(shards):
                     self.tally.add_row(self.tally.next_id(), rid, q["code"], opt, s, per[s])
 
@@ -1569,7 +1618,7 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
         u.frail = {m.id for m in ms if m.category == "retired" and rnd.random() < 0.2}
         units.append(u)
     _accounts(units, {p[1]: p[4] for p in parts}, password_hash)
-    out.write(f"  单位和支部账号已建立（{len(units)} 个单位）\n")
+    out.write(f"  单位和支部账号已建立（{len(units)} 个单位）{clock.lap()}\n")
     clerk = User.objects.filter(username="clerk").first() or User.objects.get(username="admin")
     w = Writer(campaign=campaign, template=template, rnd=rnd, today=today, now=now,
                office=(clerk.pk, clerk.get_full_name() or clerk.username), out=out)  # fmt: skip
@@ -1581,6 +1630,8 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
     ):
         staff[ra.group_id].append((ra.user_id, ra.user.get_full_name() or ra.user.username))
     w.staff = dict(staff)
+    # The secondary indexes of the tables written unit by unit are built once, after them.
+    deferred = defer_indexes([t.model for t in w.tables.order] + [AuditEvent])
     for i, u in enumerate(units, start=1):
         short = rnd.random() < SHORT_SHARE
         spans = u.timeline.spans
@@ -1593,11 +1644,15 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
             approved = w.transitions(u, span, short and current, f)
             if approved is not None and k + 1 < len(spans):
                 w.summary_meeting(u, approved, span, spans[k + 1])
-        w.end_unit()
+        w.end_unit(u)
         if i % 1000 == 0 or i == len(units):
-            out.write(f"  工作记录 {i}/{len(units)} 个单位\n")
+            out.write(f"  工作记录 {i}/{len(units)} 个单位{clock.lap()}\n")
             out.flush()
     w.tables.flush(force=True)
+    w.audit.rows.flush()
+    deferred.restore()
+    out.write(f"  索引已建立{clock.lap()}\n")
+    _MOMENTS.clear()
 
     # What the group and the office saw: the engine's report on each decided application.
     by_phase: dict[str, list[dict]] = defaultdict(list)
@@ -1620,6 +1675,7 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
                 # A remedial order of a passed phase was decided on records since completed.
                 a["report_snapshot"] = report.as_snapshot()
                 a["snapshot_taken_at"] = a.get("group_decided_at") or a.get("office_decided_at")
+    out.write(f"  转段申请的要求核对报告已生成{clock.lap()}\n")
     for a in w.apps:
         w.app_rows.add(**{k: v for k, v in a.items() if k not in APP_PRIVATE})
         w.stats[f"application:{a['status']}"] += 1

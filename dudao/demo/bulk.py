@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Max
@@ -28,7 +30,7 @@ def _prep(field) -> Callable | None:
     ops = connection.ops
     internal = field.get_internal_type()
     if internal == "JSONField":
-        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+        return _json
     if connection.vendor == "postgresql":
         return None  # psycopg's COPY adapts dates, times, decimals and booleans itself
     if internal == "DateTimeField":
@@ -42,12 +44,97 @@ def _prep(field) -> Callable | None:
     return None
 
 
-def _sqlite_datetime(value):
-    # What the SQLite backend stores for an aware datetime (UTC, no offset), without its
-    # per-value settings lookups: a city writes millions of these.
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json(value):
     if value is None:
         return None
-    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+    return _JSON(value) if value else ("{}" if isinstance(value, dict) else "[]")
+
+
+def _sqlite_datetime(value):
+    # What the SQLite backend stores for an aware datetime (UTC, no offset), without its
+    # per-value settings lookups: a city writes millions of these, mostly the same few
+    # thousand moments (a day at an hour), so each is converted once.
+    if value is None:
+        return None
+    text = _SQLITE_TIMES.get(value)
+    if text is None:
+        if len(_SQLITE_TIMES) > 500_000:
+            _SQLITE_TIMES.clear()
+        text = _SQLITE_TIMES[value] = str(value.astimezone(dt.UTC).replace(tzinfo=None))
+    return text
+
+
+_SQLITE_TIMES: dict[dt.datetime, str] = {}
+
+
+# The seed's own SQLite connection, for the length of the seed: no sync to disk between its
+# writes (one transaction; a crash mid-seed leaves a demo database to seed again, nothing else),
+# a page cache large enough for the city's indexes, temporary b-trees in memory, and on a
+# rollback-journal database the journal in memory. Restored afterwards.
+SQLITE_SEED_PRAGMAS = {"synchronous": "OFF", "cache_size": "-1048576", "temp_store": "MEMORY"}
+
+
+@contextmanager
+def seed_connection():
+    """Set SQLITE_SEED_PRAGMAS for the seed and restore the connection's own settings after.
+    Only outside a transaction (SQLite refuses some of them inside one); PostgreSQL's COPY
+    needs nothing."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield {}
+        return
+    wanted = dict(SQLITE_SEED_PRAGMAS)
+    with connection.cursor() as cur:
+        saved = {}
+        for name in [*wanted, "journal_mode"]:
+            cur.execute(f"PRAGMA {name}")
+            saved[name] = cur.fetchone()[0]
+        if str(saved["journal_mode"]).lower() in ("delete", "truncate", "persist"):
+            wanted["journal_mode"] = "MEMORY"
+        for name, value in wanted.items():
+            cur.execute(f"PRAGMA {name}={value}")
+    try:
+        yield wanted
+    finally:
+        with connection.cursor() as cur:
+            for name in wanted:
+                cur.execute(f"PRAGMA {name}={saved[name]}")
+
+
+class DeferredIndexes:
+    """SQLite: the secondary indexes of tables about to receive millions of rows, dropped for
+    the load and built again by ``restore()`` (one sorted build is faster than keeping each
+    index up to date row by row; nothing may read these tables meanwhile). Inside the seed's
+    transaction: if the load fails, the rollback brings the indexes back with everything else.
+    PostgreSQL's COPY keeps its indexes."""
+
+    def __init__(self, models) -> None:
+        self.saved: list[tuple[str, str]] = []
+        if connection.vendor != "sqlite":
+            return
+        tables = sorted({m._meta.db_table for m in models})
+        marks = ", ".join(["%s"] * len(tables))
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                f" AND tbl_name IN ({marks}) ORDER BY name",
+                tables,
+            )
+            self.saved = cur.fetchall()
+            for name, _sql in self.saved:
+                cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+
+    def restore(self) -> None:
+        with connection.cursor() as cur:
+            for _name, sql in self.saved:
+                cur.execute(sql)
+        self.saved = []
+
+
+def defer_indexes(models) -> DeferredIndexes:
+    return DeferredIndexes(models)
 
 
 class Rows:
@@ -75,6 +162,7 @@ class Rows:
                 self.defaults.append("")
             else:
                 self.defaults.append(_NO_VALUE)
+        self.pairs = list(zip(self.names, self.defaults))
         self.preps = [(i, p) for i, f in enumerate(self.fields) if (p := _prep(f)) is not None]
         self.rows: list[tuple] = []
         self.total = 0
@@ -89,13 +177,12 @@ class Rows:
         """One row; returns its id (allocated here when not given)."""
         if "id" not in values:
             values["id"] = self.next_id()
-        row = []
-        for name, default in zip(self.names, self.defaults):
-            value = values.get(name, default)
-            if value is _NO_VALUE:
-                raise ValueError(f"{self.model.__name__}.{name} needs a value")
-            row.append(value)
-        self.rows.append(tuple(row))
+        get = values.get
+        row = tuple([get(name, default) for name, default in self.pairs])
+        if _NO_VALUE in row:
+            name = self.names[[v is _NO_VALUE for v in row].index(True)]
+            raise ValueError(f"{self.model.__name__}.{name} needs a value")
+        self.rows.append(row)
         return values["id"]
 
     def add_row(self, *values) -> None:
@@ -243,3 +330,22 @@ class AuditChain:
 def stable_hex(*parts) -> str:
     """A reproducible token from the demo's own values (never used for anything secret)."""
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+class Clock:
+    """Seconds since the seed began, for the progress lines: where a slow seed spends its time."""
+
+    def __init__(self) -> None:
+        self.began = time.monotonic()
+
+    def start(self) -> None:
+        self.began = time.monotonic()
+
+    def seconds(self) -> float:
+        return time.monotonic() - self.began
+
+    def lap(self) -> str:
+        return f"（第 {self.seconds():.1f} 秒）"
+
+
+clock = Clock()

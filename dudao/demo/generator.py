@@ -33,11 +33,13 @@ from dudao.campaigns.models import (
     SupervisionGroup,
 )
 from dudao.core.audit import record_event
+from dudao.core.models import AuditEvent
 from dudao.orgs import actions as org_actions
 from dudao.orgs.models import PATH_WIDTH, Organisation, Person, Role, RoleAssignment
+from dudao.records.models import Attendance
 from dudao.testing import PASSWORD
 
-from . import activity
+from . import activity, bulk
 from .evaluation import seed_evaluation
 
 DEMO_ROOT_CODE = "DEMO-C000"
@@ -191,7 +193,9 @@ def cn_number(n: int) -> str:
 
 def _progress(out, label: str, done: int, total: int) -> None:
     pct = int(done * 100 / total) if total else 100
-    out.write(f"  {label} {done}/{total} ({pct}%)\n")
+    out.write(
+        f"  {label} {done}/{total} ({pct}%)" + (bulk.clock.lap() if done == total else "") + "\n"
+    )
     out.flush()
 
 
@@ -515,6 +519,18 @@ def demo_description() -> str:
     )
 
 
+def seed_figures() -> dict:
+    """What a seed wrote, for the command's last line: units, members, attendance rows, audit
+    events."""
+    campaign = demo_campaign()
+    return {
+        "units": Participation.objects.filter(campaign=campaign).count() if campaign else 0,
+        "members": Person.objects.filter(code__startswith="DEMO-M").count(),
+        "attendance_rows": Attendance.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+    }
+
+
 def demo_campaign() -> Campaign | None:
     return Campaign.objects.filter(root__code=DEMO_ROOT_CODE).order_by("pk").first()
 
@@ -549,11 +565,15 @@ def seed(
 
     All or nothing: one outer transaction (the chunks inside are savepoints), so an interrupted
     run leaves no half demo behind that a second run would take for a finished one."""
-    with transaction.atomic():
-        accounts = _seed(
-            scale_name=scale_name, seed_value=seed_value, out=out, with_records=with_records
-        )
+    bulk.clock.start()
+    with bulk.seed_connection():
+        with transaction.atomic():
+            accounts = _seed(
+                scale_name=scale_name, seed_value=seed_value, out=out, with_records=with_records
+            )
+        out.write(f"  已写入{bulk.clock.lap()}\n")
     _update_statistics()
+    out.write(f"  统计信息已更新（ANALYZE）{bulk.clock.lap()}\n")
     return accounts
 
 
@@ -695,7 +715,8 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
 
     # --- people -----------------------------------------------------------------------------
     total = sum(p.size for p in plans)
-    people: list[Person] = []
+    # Rows, not model instances: a city has 400,000 (ids allocated here, as for organisations).
+    people = bulk.Rows(Person)
     seq = written = 0
     for unit, plan in units:
         work_branches, old_branches = working[unit.id], retired[unit.id]
@@ -731,32 +752,22 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
             gender = "男" if rnd.random() < 0.7 else "女"
             born = 1930 + rnd.randint(0, 25) if category == "retired" else 1945 + rnd.randint(0, 40)
             birth = dt.date(born, rnd.randint(1, 12), rnd.randint(1, 28))
-            people.append(
-                Person(
-                    code=f"DEMO-M{seq:07d}",
-                    name=names.person(gender),
-                    gender=gender,
-                    birth_date=birth,
-                    joined_on=dt.date(min(2004, born + rnd.randint(18, 40)), rnd.randint(1, 12), 1),
-                    position=position,
-                    category=category,
-                    cadre_level=level,
-                    is_leadership=is_lead,
-                    branch_id=branch.id,
-                    unit_id=unit.id,
-                )
-            )
-            if len(people) >= 5000:
+            name = names.person(gender)
+            joined = dt.date(min(2004, born + rnd.randint(18, 40)), rnd.randint(1, 12), 1)
+            people.add(code=f"DEMO-M{seq:07d}", name=name, gender=gender, birth_date=birth,
+                       joined_on=joined, position=position, category=category, cadre_level=level,
+                       is_leadership=is_lead, branch_id=branch.id, unit_id=unit.id)  # fmt: skip
+            if len(people.rows) >= 5000:
+                written += len(people.rows)
                 with transaction.atomic():
-                    Person.objects.bulk_create(people, batch_size=1000)
-                written += len(people)
-                people.clear()
+                    people.flush()
                 _progress(out, "党员", written, total)
-    if people:
+    if people.rows:
+        written += len(people.rows)
         with transaction.atomic():
-            Person.objects.bulk_create(people, batch_size=1000)
-        written += len(people)
+            people.flush()
         _progress(out, "党员", written, total)
+    bulk.reset_sequences([Person])
 
     # --- campaign, groups, enrolment -----------------------------------------------------------
     with transaction.atomic():
@@ -872,7 +883,9 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
                     (username, pid, grp, Role.GROUP_LEADER if n == 0 else Role.GROUP_MEMBER)
                 )
         User.objects.bulk_create(new_users)
-        out.write(f"  督导组 {len(groups)} 个，组长和组员账号 {len(new_users)} 个\n")
+        out.write(
+            f"  督导组 {len(groups)} 个，组长和组员账号 {len(new_users)} 个{bulk.clock.lap()}\n"
+        )
         user_ids = dict(
             User.objects.filter(username__in=[s[0] for s in staff]).values_list("username", "id")
         )
@@ -1000,6 +1013,7 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
             stats.update(
                 seed_evaluation(campaign=campaign, seed_value=seed_value, today=today, out=out)
             )
+            out.write(f"  民主评议党员已生成{bulk.clock.lap()}\n")
         record_event(
             actor=admin,
             action="demo.seed",

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count, F
 
 from dudao.campaigns.models import Participation, SupervisionGroup
 from dudao.core.audit import verify_chain
 from dudao.core.models import AuditEvent
+from dudao.demo import activity
 from dudao.demo import generator as demo
 from dudao.orgs.access import scope_for
 from dudao.orgs.models import Organisation, Person, RoleAssignment
@@ -262,3 +265,56 @@ def test_it_can_leave_out_the_units_records_for_benchmarks():
     for p in Participation.objects.select_related("batch"):
         assert p.batch.start_date <= p.phase_started_on
     assert verify_chain()[1] is None
+
+
+def _indexes(models) -> dict[str, set[str]]:
+    with connection.cursor() as cur:
+        return {
+            m._meta.db_table: {
+                name
+                for name, c in connection.introspection.get_constraints(
+                    cur, m._meta.db_table
+                ).items()
+                if c["index"]
+            }
+            for m in models
+        }
+
+
+def _pragmas() -> dict:
+    with connection.cursor() as cur:
+        found = {}
+        for name in ("synchronous", "cache_size", "temp_store", "journal_mode"):
+            cur.execute(f"PRAGMA {name}")
+            found[name] = cur.fetchone()[0]
+        return found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_builds_the_deferred_indexes_again_and_restores_the_connection(monkeypatch):
+    """The seed drops the secondary indexes of the tables it loads (SQLite) and sets its own
+    connection settings; after it both are as before, and a second seed's JSON line counts
+    what was written."""
+    models = activity.written_tables() + [AuditEvent, Person]
+    before_indexes = _indexes(models)
+    before = _pragmas() if connection.vendor == "sqlite" else {}
+    during = {}
+    original = activity.seed_activity
+
+    def watching(**kwargs):
+        if connection.vendor == "sqlite":
+            during.update(_pragmas())
+        return original(**kwargs)
+
+    monkeypatch.setattr(activity, "seed_activity", watching)
+    out = io.StringIO()
+    call_command("seed_demo", "--scale", "tiny", "--seed", "7", stdout=out)
+    assert _indexes(models) == before_indexes
+    if connection.vendor == "sqlite":
+        assert during["synchronous"] == 0 and during["cache_size"] == -1048576
+        assert _pragmas() == before
+    figures = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert figures["scale"] == "tiny" and figures["members"] == demo.SCALES["tiny"].members
+    assert figures["units"] == demo.SCALES["tiny"].units
+    assert figures["attendance_rows"] == Attendance.objects.count() > 0
+    assert {"seconds", "load_avg"} <= set(figures)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
+import os
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from dudao.demo import generator as demo
 
@@ -47,11 +50,27 @@ class Command(BaseCommand):
         accounts = demo.seed(
             scale_name=scale, seed_value=seed, out=self.stdout, with_records=not without_records
         )
+        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
         # CPU time too: on a shared machine the wall time says more about the neighbours.
         self.stdout.write(
             self.style.SUCCESS(
-                f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒"
-                f"（本进程 CPU {time.process_time() - cpu:.1f} 秒）。"
+                f"演示数据已生成，用时 {seconds:.1f} 秒（本进程 CPU {cpu:.1f} 秒）。"
             )
         )
         demo.print_accounts(accounts, self.stdout)
+        # The last line, as the benchmarks print theirs (docs/performance.md).
+        figures = demo.seed_figures()
+        self.stdout.write(
+            json.dumps(
+                {
+                    "bench": "seed_demo",
+                    "scale": scale,
+                    "seed": seed,
+                    "database": connection.vendor,
+                    "seconds": round(seconds, 1),
+                    "cpu_seconds": round(cpu, 1),
+                    **figures,
+                    "load_avg": round(os.getloadavg()[0], 2),
+                }
+            )
+        )
