@@ -396,6 +396,9 @@ class BulkIndexer:
             )
             sql = f"CREATE INDEX {q(index.name)} ON {q(PassageFingerprint._meta.db_table)} ({columns})"
         with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                # Deferred foreign-key checks of rows just loaded must run before the DDL.
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute(sql)
 
     def add(self, references: list[tuple[int, str]]) -> None:
