@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 
 from . import passages as ps
@@ -81,15 +81,6 @@ def boilerplate_ids(campaign_id: int) -> np.ndarray:
 def indexed_count(campaign_id: int) -> int:
     row = PassageIndex.objects.filter(campaign_id=campaign_id).values_list("documents", flat=True)
     return next(iter(row), 0)
-
-
-def _stock_hashes(campaign_id: int, hashes: list[int]) -> set[int]:
-    limit = stock_limit(indexed_count(campaign_id))
-    return set(
-        FingerprintFrequency.objects.filter(
-            campaign_id=campaign_id, hash__in=hashes, documents__gte=limit
-        ).values_list("hash", flat=True)
-    )
 
 
 # --- a text's fingerprints -----------------------------------------------------------------------
@@ -170,46 +161,61 @@ def find_passages(
     return _find(campaign_id, Prepared.of(text, exclude), skip_document, exclude, skip_reference)
 
 
+def _hits(campaign_id: int, hashes: list[int], limit: int) -> list[tuple[int, int, int, int]]:
+    """(hash, pos, version id, reference id) of every indexed occurrence of the hashes that is
+    not a stock phrase: one indexed join of the fingerprints with their text counts."""
+    fp = connection.ops.quote_name(PassageFingerprint._meta.db_table)
+    freq = connection.ops.quote_name(FingerprintFrequency._meta.db_table)
+    rows: list[tuple[int, int, int, int]] = []
+    with connection.cursor() as cur:
+        for start in range(0, len(hashes), 5000):
+            part = hashes[start : start + 5000]
+            marks = ", ".join(["%s"] * len(part))
+            cur.execute(
+                f"SELECT f.hash, f.pos, f.version_id, f.reference_id FROM {fp} f "
+                f"LEFT JOIN {freq} q ON q.campaign_id = f.campaign_id AND q.hash = f.hash "
+                f"WHERE f.campaign_id = %s AND f.hash IN ({marks}) "
+                "AND (q.documents IS NULL OR q.documents < %s)",
+                [campaign_id, *part, limit],
+            )
+            rows.extend(cur.fetchall())
+    return rows
+
+
 def _find(
     campaign_id: int, prep: Prepared, skip_document, exclude, skip_reference=None
 ) -> list[Found]:
     if not len(prep.hashes):
         return []
-    unique = sorted({int(h) for h in prep.hashes})
-    stock = _stock_hashes(campaign_id, unique)
-    wanted = [h for h in unique if h not in stock]
-    if not wanted:
-        return []
+    limit = stock_limit(indexed_count(campaign_id))
     mine: dict[int, list[int]] = defaultdict(list)
     for h, p in zip(prep.hashes.tolist(), prep.positions.tolist(), strict=True):
-        if h not in stock and len(mine[h]) < MAX_SEEDS_PER_HASH:
+        if len(mine[h]) < MAX_SEEDS_PER_HASH:
             mine[h].append(p)
     postings: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
-    rows = PassageFingerprint.objects.filter(campaign_id=campaign_id, hash__in=wanted).values_list(
-        "hash", "pos", "version_id", "reference_id"
-    )
-    for h, pos, version_id, reference_id in rows:
+    for h, pos, version_id, reference_id in _hits(campaign_id, sorted(mine), limit):
         if reference_id is not None and reference_id == skip_reference:
             continue
         postings[(version_id, reference_id)].append((h, pos))
     if not postings:
         return []
-    versions = {}
     version_ids = [v for v, _r in postings if v]
-    if version_ids:
-        versions = {
-            pk: (doc, txt)
-            for pk, doc, txt in DocumentVersion.objects.filter(pk__in=version_ids).values_list(
-                "pk", "document_id", "text"
-            )
-        }
-    if skip_document is not None:
-        for key in [
-            k for k in postings if k[0] and versions.get(k[0], (None,))[0] == skip_document
-        ]:
+    if skip_document is not None and version_ids:
+        own = set(
+            DocumentVersion.objects.filter(
+                pk__in=version_ids, document_id=skip_document
+            ).values_list("pk", flat=True)
+        )
+        for key in [k for k in postings if k[0] in own]:
             del postings[key]
+    # Candidates grouped by how many distinct fingerprints they share; only the best grown.
     ranked = sorted(postings.items(), key=lambda kv: -len({h for h, _p in kv[1]}))
     ranked = ranked[:MAX_CANDIDATES]
+    versions = dict(
+        DocumentVersion.objects.filter(pk__in=[v for (v, _r), _x in ranked if v]).values_list(
+            "pk", "text"
+        )
+    )
     refs = dict(
         ReferenceText.objects.filter(pk__in=[r for (_v, r), _x in ranked if r]).values_list(
             "pk", "text"
@@ -217,7 +223,7 @@ def _find(
     )
     grown = []
     for (version_id, reference_id), hits in ranked:
-        other_text = versions[version_id][1] if version_id else refs.get(reference_id, "")
+        other_text = versions[version_id] if version_id else refs.get(reference_id, "")
         other_norm = ps.normalise(other_text)
         seeds = []
         per_hash: dict[int, int] = defaultdict(int)
@@ -236,7 +242,6 @@ def _find(
     # Its stock stretch (between such common fingerprints) does not count as shared.
     interiors = [ps.interior_windows(prep.norm, p) for *_rest, found in grown for p in found]
     frequency = _frequencies(campaign_id, {h for ws in interiors for _w, _k, h in ws})
-    limit = stock_limit(indexed_count(campaign_id))
     common = [(w, k) for ws in interiors for w, k, h in ws if frequency.get(h, 0) >= limit]
     stock = ps.stock_mask(len(prep.norm), common) if common else None
     out: list[Found] = []
@@ -267,17 +272,50 @@ def _find(
 # --- the index ------------------------------------------------------------------------------------
 
 
-def _frequency_upsert(campaign_id: int, hashes: list[int]) -> None:
-    """Count one more text for each hash (one statement; safe under concurrent submissions)."""
-    if not hashes:
+def _add_frequencies(
+    campaign_id: int, hashes: np.ndarray, counts: np.ndarray, *, fresh: bool = False
+) -> None:
+    """Count ``counts`` more texts for each of the (unique) hashes: one upsert statement, in
+    hash order (so a large batch walks the unique index once instead of jumping around it);
+    safe under concurrent submissions. ``fresh``: the campaign has no counts yet (a plain
+    insert)."""
+    if not len(hashes):
         return
+    order = np.argsort(hashes, kind="stable")
     table = connection.ops.quote_name(FingerprintFrequency._meta.db_table)
-    with connection.cursor() as cur:
-        cur.executemany(
-            f"INSERT INTO {table} (campaign_id, hash, documents) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (campaign_id, hash) DO UPDATE SET documents = {table}.documents + 1",
-            [(campaign_id, h) for h in hashes],
+    sql = f"INSERT INTO {table} (campaign_id, hash, documents) VALUES ({int(campaign_id)}, %s, %s)"
+    if not fresh:
+        sql += (
+            " ON CONFLICT (campaign_id, hash) DO UPDATE "
+            f"SET documents = {table}.documents + excluded.documents"
         )
+    with connection.cursor() as cur:
+        cur.executemany(sql, zip(hashes[order].tolist(), counts[order].tolist(), strict=True))
+
+
+def _write_fingerprints(
+    campaign_id: int, column: str, owners: np.ndarray, hashes: np.ndarray, positions: np.ndarray
+) -> None:
+    """Insert fingerprint rows (``column`` is ``version_id`` or ``reference_id``, ``owners`` its
+    value per row): COPY on PostgreSQL, one executemany on SQLite."""
+    if not len(hashes):
+        return
+    assert column in ("version_id", "reference_id")
+    table = connection.ops.quote_name(PassageFingerprint._meta.db_table)
+    rows = zip(owners.tolist(), hashes.tolist(), positions.tolist(), strict=True)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(
+                f"COPY {table} (campaign_id, {column}, hash, pos) FROM STDIN"
+            ) as copy:
+                for owner, h, p in rows:
+                    copy.write_row((campaign_id, owner, h, p))
+        else:
+            cur.executemany(
+                f"INSERT INTO {table} (campaign_id, {column}, hash, pos) "
+                f"VALUES ({int(campaign_id)}, %s, %s, %s)",
+                rows,
+            )
 
 
 def _count_texts(campaign_id: int, delta: int) -> None:
@@ -306,15 +344,119 @@ def _unindex(campaign_id: int, **source) -> None:
 def _index(campaign_id: int, prep: Prepared, **source) -> None:
     if not len(prep.hashes):
         return
-    PassageFingerprint.objects.bulk_create(
-        [
-            PassageFingerprint(campaign_id=campaign_id, hash=int(h), pos=int(p), **source)
-            for h, p in zip(prep.hashes.tolist(), prep.positions.tolist(), strict=True)
-        ],
-        batch_size=2000,
-    )
-    _frequency_upsert(campaign_id, sorted({int(h) for h in prep.hashes}))
+    ((name, obj),) = source.items()
+    owners = np.full(len(prep.hashes), obj.pk, dtype=np.int64)
+    _write_fingerprints(campaign_id, f"{name}_id", owners, prep.hashes, prep.positions)
+    unique = np.unique(prep.hashes)
+    _add_frequencies(campaign_id, unique, np.ones(len(unique), dtype=np.int64))
     _count_texts(campaign_id, 1)
+
+
+class BulkIndexer:
+    """Index many web reference texts of a campaign at once (a rebuild, a restore, an import of
+    a whole web corpus): the same fingerprints and rows as ``index_reference``, computed for a
+    batch of texts in a few array operations and written with one statement per batch; the
+    text counts are summed in memory and written once, in hash order, at the end.
+
+    ``rebuild_lookup``: drop the fingerprint lookup index while loading and build it once at
+    the end (inserting tens of millions of random hashes into a B-tree that outgrew the cache
+    is what is slow). Only for loads nothing checks against meanwhile. Use as a context
+    manager; each ``add`` runs in its own transaction."""
+
+    def __init__(self, campaign_id: int, *, exclude=None, rebuild_lookup: bool = False):
+        self.campaign_id = campaign_id
+        self.exclude = boilerplate_ids(campaign_id) if exclude is None else exclude
+        self.rebuild_lookup = rebuild_lookup
+        self.texts = 0
+        self.fingerprints = 0
+        self._pending: list[np.ndarray] = []
+        self._pending_size = 0
+        self._hashes = np.empty(0, dtype=np.int64)
+        self._counts = np.empty(0, dtype=np.int64)
+
+    @staticmethod
+    def _lookup_index():
+        return next(i for i in PassageFingerprint._meta.indexes if i.name == "fingerprint_lookup")
+
+    def __enter__(self) -> BulkIndexer:
+        self._fresh = not FingerprintFrequency.objects.filter(campaign_id=self.campaign_id).exists()
+        if self.rebuild_lookup:
+            self._ddl("remove_sql")
+        return self
+
+    def _ddl(self, which: str) -> None:
+        # Plain statements (the schema editor is refused inside a transaction on SQLite).
+        index = self._lookup_index()
+        q = connection.ops.quote_name
+        if which == "remove_sql":
+            sql = f"DROP INDEX {q(index.name)}"
+        else:
+            columns = ", ".join(
+                q(PassageFingerprint._meta.get_field(f).column) for f in index.fields
+            )
+            sql = f"CREATE INDEX {q(index.name)} ON {q(PassageFingerprint._meta.db_table)} ({columns})"
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                # Deferred foreign-key checks of rows just loaded must run before the DDL.
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute(sql)
+
+    def add(self, references: list[tuple[int, str]]) -> None:
+        """Index web reference texts already saved: (reference id, text) each."""
+        if not references:
+            return
+        norms = [ps.normalise(text) for _pk, text in references]
+        owner, hashes, positions = ps.fingerprints_many(norms)
+        if len(self.exclude) and len(hashes):
+            keep = ~np.isin(hashes, self.exclude)
+            owner, hashes, positions = owner[keep], hashes[keep], positions[keep]
+        ids = np.fromiter((pk for pk, _t in references), dtype=np.int64, count=len(references))
+        with transaction.atomic():
+            _write_fingerprints(self.campaign_id, "reference_id", ids[owner], hashes, positions)
+        # Each text counts once per distinct fingerprint: unique (text, hash) pairs.
+        order = np.lexsort((hashes, owner))
+        o, h = owner[order], hashes[order]
+        first = np.ones(len(h), dtype=bool)
+        first[1:] = (o[1:] != o[:-1]) | (h[1:] != h[:-1])
+        self._pending.append(h[first])
+        self._pending_size += int(first.sum())
+        self.texts += len(np.unique(owner))  # texts with a fingerprint left, as ``_index``
+        self.fingerprints += len(hashes)
+        if self._pending_size > 20_000_000:
+            self._fold()
+
+    def _fold(self) -> None:
+        if not self._pending:
+            return
+        values = np.concatenate([self._hashes, *self._pending])
+        weights = np.concatenate(
+            [self._counts, *[np.ones(len(p), dtype=np.int64) for p in self._pending]]
+        )
+        self._pending, self._pending_size = [], 0
+        self._hashes, inverse = np.unique(values, return_inverse=True)
+        self._counts = np.bincount(inverse.ravel(), weights=weights).astype(np.int64)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self._fold()
+                with transaction.atomic():
+                    fresh = (
+                        self._fresh
+                        and not FingerprintFrequency.objects.filter(
+                            campaign_id=self.campaign_id
+                        ).exists()
+                    )  # nothing was indexed one by one meanwhile
+                    _add_frequencies(self.campaign_id, self._hashes, self._counts, fresh=fresh)
+                    if self.texts:
+                        _count_texts(self.campaign_id, self.texts)
+        finally:
+            if self.rebuild_lookup:
+                self._ddl("create_sql")
+                table = connection.ops.quote_name
+                with connection.cursor() as cur:
+                    for model in (PassageFingerprint, FingerprintFrequency):
+                        cur.execute(f"ANALYZE {table(model._meta.db_table)}")
 
 
 def _passages_json(prep: Prepared, found: Found) -> list[list[int]]:
@@ -381,8 +523,15 @@ def reindex_campaign(campaign_id: int) -> int:
     set depends on what is excluded. Matches are recomputed in submission order."""
     exclude = boilerplate_ids(campaign_id)
     clear_campaign(campaign_id)
-    for ref in ReferenceText.objects.filter(campaign_id=campaign_id, kind=ReferenceKind.WEB):
-        index_reference(ref, exclude=exclude)
+    web = ReferenceText.objects.filter(campaign_id=campaign_id, kind=ReferenceKind.WEB)
+    with BulkIndexer(campaign_id, exclude=exclude) as bulk:
+        batch = []
+        for row in web.values_list("pk", "text").iterator(chunk_size=2000):
+            batch.append(row)
+            if len(batch) == 2000:
+                bulk.add(batch)
+                batch = []
+        bulk.add(batch)
     latest = (
         DocumentVersion.objects.filter(document__campaign_id=campaign_id)
         .order_by("document_id", "-number")

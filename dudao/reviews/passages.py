@@ -107,6 +107,21 @@ def kgram_hashes(cps: np.ndarray) -> np.ndarray:
         return (_mix64(h) >> np.uint64(1)).astype(np.int64)
 
 
+def window_offsets(hashes: np.ndarray) -> np.ndarray:
+    """For each window of WINDOW consecutive hashes, the offset of its rightmost minimum. One
+    pass per window column over contiguous slices (an ``argmin`` over a strided window view
+    is an order of magnitude slower: it is the whole cost of fingerprinting otherwise)."""
+    n = len(hashes) - WINDOW + 1
+    best = hashes[:n].copy()
+    offset = np.zeros(n, dtype=np.int64)
+    for j in range(1, WINDOW):
+        value = hashes[j : j + n]
+        better = value <= best  # ties go right
+        np.copyto(best, value, where=better)
+        offset[better] = j
+    return offset
+
+
 def winnow(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Robust winnowing: (hashes, positions) kept, positions ascending and unique."""
     n = len(hashes)
@@ -116,10 +131,7 @@ def winnow(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # A text shorter than one window keeps its minimum (the rightmost one).
         pos = n - 1 - int(np.argmin(hashes[::-1]))
         return hashes[pos : pos + 1], np.array([pos], dtype=np.int64)
-    windows = np.lib.stride_tricks.sliding_window_view(hashes, WINDOW)
-    # argmin on the reversed windows gives the rightmost minimum of each window.
-    offsets = WINDOW - 1 - np.argmin(windows[:, ::-1], axis=1)
-    pos = np.arange(len(windows)) + offsets
+    pos = np.arange(n - WINDOW + 1) + window_offsets(hashes)
     # The rightmost minimum never moves left as the window slides: drop repeats in one pass.
     pos = pos[np.concatenate(([True], pos[1:] != pos[:-1]))]
     return hashes[pos], pos
@@ -128,6 +140,44 @@ def winnow(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def fingerprints(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Winnowed fingerprints of a text: (hash int64, position in the normalised text)."""
     return winnow(kgram_hashes(codepoints(normalise(text))))
+
+
+def fingerprints_many(norms: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Winnowed fingerprints of many normalised texts at once: (text index, hash, position in
+    that text), ordered by text then position — exactly ``winnow(kgram_hashes(...))`` of each
+    text, computed in a few array operations over all texts together instead of a dozen per
+    text (indexing hundreds of thousands of texts is otherwise dominated by the per-call cost)."""
+    empty = np.empty(0, dtype=np.int64)
+    lengths = np.fromiter((len(s) for s in norms), dtype=np.int64, count=len(norms))
+    grams = np.maximum(lengths - K + 1, 0)  # k-grams of each text
+    if not grams.any():
+        return empty, empty, empty
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    hashes = kgram_hashes(codepoints("".join(norms)))  # also k-grams spanning two texts
+    # Texts with at least one full window: windows starting in [start, start + grams - WINDOW].
+    long_texts = np.flatnonzero(grams >= WINDOW)
+    texts_out, pos_out = [empty], [empty]
+    if len(long_texts) and len(hashes) >= WINDOW:
+        offsets = window_offsets(hashes)  # also windows spanning two texts, dropped here
+        counts = grams[long_texts] - WINDOW + 1
+        first = np.repeat(starts[long_texts] - np.cumsum(counts) + counts, counts)
+        window_starts = first + np.arange(int(counts.sum()))
+        pos = window_starts + offsets[window_starts]
+        keep = np.concatenate(([True], pos[1:] != pos[:-1]))
+        pos = pos[keep]
+        owner = np.repeat(long_texts, counts)[keep]
+        texts_out.append(owner)
+        pos_out.append(pos)
+    # A text shorter than one window keeps its minimum (the rightmost one), as ``winnow``.
+    for t in np.flatnonzero((grams > 0) & (grams < WINDOW)).tolist():
+        piece = hashes[starts[t] : starts[t] + grams[t]]
+        texts_out.append(np.array([t], dtype=np.int64))
+        pos_out.append(np.array([starts[t] + len(piece) - 1 - int(np.argmin(piece[::-1]))]))
+    owner = np.concatenate(texts_out).astype(np.int64)
+    pos = np.concatenate(pos_out).astype(np.int64)
+    order = np.argsort(pos, kind="stable")  # global positions: text order, then position
+    owner, pos = owner[order], pos[order]
+    return owner, hashes[pos], pos - starts[owner]
 
 
 def all_kgram_set(text: str) -> np.ndarray:
@@ -228,8 +278,7 @@ def interior_windows(norm: str, passage: Passage) -> list[tuple[int, int, int]]:
     hashes = kgram_hashes(codepoints(piece))
     if len(hashes) < WINDOW:
         return []
-    windows = np.lib.stride_tricks.sliding_window_view(hashes, WINDOW)
-    offsets = WINDOW - 1 - np.argmin(windows[:, ::-1], axis=1)
+    offsets = window_offsets(hashes)
     return [
         (passage.a + w, passage.a + w + int(o), int(hashes[w + o]))
         for w, o in enumerate(offsets.tolist())
