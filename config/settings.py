@@ -354,6 +354,8 @@ DUDAO_PERIODIC_JOBS = {
 
 # The Word template of the weekly report (empty: the default, dudao/supervision/docx/).
 DUDAO_WEEKLY_REPORT_DOCX = env_str("DUDAO_WEEKLY_REPORT_DOCX")
+# The roving inspection group's report to the leading group, likewise (empty: the default).
+DUDAO_INSPECTION_REPORT_DOCX = env_str("DUDAO_INSPECTION_REPORT_DOCX")
 
 # Transition applications waiting longer than this many days are flagged (one weekly cycle).
 DUDAO_TRANSITION_WAIT_DAYS = env.int("DUDAO_TRANSITION_WAIT_DAYS", default=7)

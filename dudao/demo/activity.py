@@ -75,6 +75,7 @@ from dudao.transitions.models import (
 
 from . import texts
 from .bulk import AuditChain, Tables, clock, defer_indexes
+from .supervision import seed_supervision
 
 # Days before today each batch started (seed 001: three batches by unit type, about six months
 # each; here they overlap so that the demo shows all of them at work). The first batch started
@@ -1707,6 +1708,7 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
     stats["audit_events"] = w.audit.count
     for t in w.tables.order:
         stats[f"rows:{t.model._meta.label_lower}"] = t.total
+    stats.update(seed_supervision(campaign=campaign, seed_value=seed_value, today=today, out=out))
     return stats
 
 

@@ -10,4 +10,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The tallies declare themselves (and their keys for the template schema) on import.
-        from . import tallies  # noqa: F401
+        from . import (
+            tallies,  # noqa: F401
+            tallies_supervision,  # noqa: F401
+        )

@@ -16,6 +16,7 @@ from . import detection, rules
 from .docx_text import extract_text, read_upload
 from .models import (
     CommentCheck,
+    CommentReply,
     CommentStatus,
     Document,
     DocumentMilestone,
@@ -304,6 +305,45 @@ def check_comment(
         data={"comment": comment.pk, "version": version.number, "addressed": addressed},
     )
     return comment
+
+
+@transaction.atomic
+def reply_to_comment(
+    *, actor, comment: ReviewComment, body: str, client_token: str
+) -> tuple[CommentReply, bool]:
+    """A message in an open comment's thread. The unit's answer takes the comment off its
+    to-do list (``answered_at``); a reviewer's answer back puts it on again. Returns
+    ``(reply, created)``: the same form sent twice (same token) writes one reply."""
+    document = _locked(comment.document)
+    comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
+    kind = rules.kind_for(document.campaign, document.kind)
+    rules.review_permits(actor, document, kind).require("reply")
+    token = (client_token or "").strip()[:64]
+    if not token:
+        raise DomainError("提交标识缺失，请刷新页面后重新答复。")
+    existing = CommentReply.objects.filter(author=actor, client_token=token).first()
+    if existing is not None:
+        return existing, False
+    if comment.status != CommentStatus.OPEN:
+        raise DomainError("该审核意见已标记为已修改，不需要再答复。")
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise DomainError("请填写答复内容（如何修改，或为何保留原文）。")
+    by_reviewer = rules.may_review(actor, document, kind)
+    reply = CommentReply.objects.create(
+        comment=comment, body=body, author=actor, by_reviewer=by_reviewer, client_token=token
+    )
+    comment.answered_at = None if by_reviewer else reply.created_at
+    comment.save(update_fields=["answered_at"])
+    record_event(
+        actor=actor,
+        action="document.comment_reply",
+        target=document,
+        campaign_id=document.campaign_id,
+        organisation_id=document.participation.unit_id,
+        data={"comment": comment.pk, "reply": reply.pk, "by_reviewer": by_reviewer},
+    )
+    return reply, True
 
 
 # --- decisions -----------------------------------------------------------------------------

@@ -52,6 +52,11 @@ class CommentForm(forms.Form):
     version_number = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="答复", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
 class CheckForm(forms.Form):
     addressed = forms.TypedChoiceField(
         label="是否已修改",

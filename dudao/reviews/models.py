@@ -189,6 +189,9 @@ class ReviewComment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # When the submitting side last answered in the comment's thread (a reviewer's later reply
+    # clears it: the comment waits on the unit again). Read by the unit's to-do list.
+    answered_at = models.DateTimeField("单位答复时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "审核批注"
@@ -208,6 +211,36 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return self.quote[:20]
+
+
+class CommentReply(models.Model):
+    """One message in a comment's thread: the unit answers the reviewer (what it changed, or
+    why it keeps the passage), the reviewer may answer back. Appended, never edited."""
+
+    comment = models.ForeignKey(
+        ReviewComment, verbose_name="批注", on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField("答复")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="答复人", on_delete=models.PROTECT, related_name="+"
+    )
+    by_reviewer = models.BooleanField("审核人答复", default=False)
+    # The form's token: sending the same form twice writes one reply.
+    client_token = models.CharField("提交标识", max_length=64)
+    created_at = models.DateTimeField("答复时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "批注答复"
+        verbose_name_plural = "批注答复"
+        ordering = ["comment", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_token"], name="comment_reply_client_token"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:20]
 
 
 class CommentCheck(models.Model):

@@ -241,8 +241,8 @@ def may_record_milestone(user, document) -> bool:
 
 
 def review_permits(user, document, kind: Kind | None = None) -> Permits:
-    """``submit`` (a new version), ``comment``, ``check_comment``, ``decide``, ``publicity`` and
-    ``endorsement``, each allowed or refused with its reason. The detail page shows its forms
+    """``submit`` (a new version), ``comment``, ``check_comment``, ``decide``, ``reply`` (in a
+    comment's thread), ``publicity`` and ``endorsement``, each allowed or refused with its reason. The detail page shows its forms
     from it; the actions call ``.require(...)``."""
     from .models import DocumentStatus, MilestoneKind
 
@@ -250,7 +250,15 @@ def review_permits(user, document, kind: Kind | None = None) -> Permits:
     kind = kind or kinds(document.campaign).get(document.kind)
     if kind is None:
         reason = f"文书类型“{document.kind}”不在本活动模板中。"
-        for action in ("submit", "comment", "check_comment", "decide", "publicity", "endorsement"):
+        for action in (
+            "submit",
+            "comment",
+            "check_comment",
+            "decide",
+            "reply",
+            "publicity",
+            "endorsement",
+        ):
             permits.add(refuse(action, reason))
         return permits
     status = document.status
@@ -286,6 +294,16 @@ def review_permits(user, document, kind: Kind | None = None) -> Permits:
             permits.add(refuse(action, state_reason, state=True))
         else:
             permits.add(allow(action))
+
+    # A comment's thread (issue 13 §8): the submitting side answers, the reviewer answers back.
+    if not (reviewer or permits.may("submit") or permits.refused_by_state("submit")):
+        permits.add(refuse("reply", "只有提交单位和审核人可以答复审核意见。"))
+    elif status not in (DocumentStatus.SUBMITTED, DocumentStatus.RETURNED):
+        permits.add(
+            refuse("reply", f"“{document}”当前为“{status_label}”，不能再答复审核意见。", state=True)
+        )
+    else:
+        permits.add(allow("reply"))
 
     recorded = set(document.milestones.values_list("kind", flat=True))
     # publicity

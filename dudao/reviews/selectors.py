@@ -69,13 +69,14 @@ class CommentView:
     carried: bool  # made on an earlier version
     found_at: int | None  # offset of the quote in the latest version, None if rewritten
     checks: list
+    replies: list = ()
 
 
 def comments_on_latest(document: Document) -> list[CommentView]:
     latest = latest_version(document)
     out = []
     for c in document.comments.select_related("version", "author", "addressed_in").prefetch_related(
-        "checks"
+        "checks", "replies__author"
     ):
         carried = latest is not None and c.version_id != latest.pk
         if not carried:
@@ -83,7 +84,7 @@ def comments_on_latest(document: Document) -> list[CommentView]:
         else:
             pos = latest.text.find(c.quote)
             found = pos if pos >= 0 else None
-        out.append(CommentView(c, carried, found, list(c.checks.all())))
+        out.append(CommentView(c, carried, found, list(c.checks.all()), list(c.replies.all())))
     return out
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.document_submit, name="submit"),
     path("<int:pk>/comment/", views.document_comment, name="comment"),
     path("<int:pk>/comments/<int:comment_id>/check/", views.comment_check, name="check"),
+    path("<int:pk>/comments/<int:comment_id>/reply/", views.comment_reply, name="reply"),
     path("<int:pk>/decide/", views.document_decide, name="decide"),
     path("<int:pk>/milestone/", views.document_milestone, name="milestone"),
     path("<int:pk>/v/<int:number>/original/", views.version_original, name="original"),

@@ -4,6 +4,8 @@ through ``get_document_for_user`` (404 outside the user's scope); campaign pages
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -25,6 +27,7 @@ from .forms import (
     MilestoneForm,
     NewDocumentForm,
     ReferenceForm,
+    ReplyForm,
     SubmitForm,
 )
 from .models import DocumentStatus, ReferenceText
@@ -210,6 +213,10 @@ def _detail_context(request, doc, **forms):
         ),
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
         "check_form": CheckForm(),
+        # A fresh token per rendered page: the same reply sent twice is written once.
+        "reply_form": ReplyForm(initial={"client_token": secrets.token_urlsafe(16)})
+        if permits.may("reply")
+        else None,
         "score_items": items,
     }
 
@@ -274,6 +281,27 @@ def document_comment(request, pk):
         return _fail(request, doc, exc, comment_form=form)
     messages.success(request, "批注已添加。")
     return redirect(reverse("reviews:detail", args=[doc.pk]) + "#comments")
+
+
+@login_required
+@require_POST
+def comment_reply(request, pk, comment_id):
+    doc = access.get_document_for_user(request.user, pk)
+    comment = access.get_comment(doc, comment_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, doc, form)
+    try:
+        _reply, created = actions.reply_to_comment(
+            actor=request.user,
+            comment=comment,
+            body=form.cleaned_data["body"],
+            client_token=form.cleaned_data["client_token"],
+        )
+    except DomainError as exc:
+        return _fail(request, doc, exc)
+    messages.success(request, "答复已发送。" if created else "这条答复此前已收到，没有重复发送。")
+    return redirect(reverse("reviews:detail", args=[doc.pk]) + f"#comment-{comment.pk}")
 
 
 @login_required

@@ -8,6 +8,8 @@ pages and the actions both ask (``problem_permits``, ``report_permits``).
 | supervision group | its units' visits, problems and spot-checks; its own weekly reports | log visits, record problems, verify or send back; the leader (or, where the template says so, a member) sends problems; the leader submits the report |
 | inspection group | the visits it logged at its departments | log visits |
 | unit head / liaison | the problems sent to the unit (not drafts, not the group's notes) | answer them |
+| typical experiences | office, leading group: the campaign's; a group: those it nominated | a group nominates (and rewrites a returned one); the office edits, approves or returns, publishes |
+| roving inspection | office, leading group: every inspection group's checks, exchanges and reports; an inspection group: its own, at its departments | an inspection group checks regulations and mechanisms, records exchanges of views, compiles and submits its report to the leading group |
 
 Everything else answers 404.
 """
@@ -18,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from dudao.campaigns.access import get_participation_for_user
-from dudao.campaigns.models import Participation
+from dudao.campaigns.models import InspectionGroup, Participation
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404
 from dudao.core.permissions import Permits, allow, refuse
 from dudao.orgs.access import scope_for
@@ -26,11 +28,17 @@ from dudao.rectification.access import GROUP, INSPECTOR, OFFICE, UNIT, participa
 
 from . import rules
 from .models import (
+    ExperienceStatus,
+    InspectionCheck,
+    InspectionReport,
+    InspectionReportStatus,
     Interview,
     Problem,
     ProblemStatus,
     ReportStatus,
     SpotCheck,
+    TypicalExperience,
+    ViewExchange,
     Visit,
     WeeklyReport,
 )
@@ -237,3 +245,160 @@ def report_permits(user, report: WeeklyReport) -> Permits:
         permits.add(allow("edit"))
         permits.add(allow("submit"))
     return permits
+
+
+# --- typical experiences (issue 13 §4) -------------------------------------------------------
+
+
+def visible_experiences(user) -> QuerySet[TypicalExperience]:
+    scope = scope_for(user)
+    qs = TypicalExperience.objects.all()
+    if scope.is_superuser:
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    parts = Q(pk__in=[])
+    if scope.read_all_campaigns:
+        parts |= Q(campaign_id__in=scope.read_all_campaigns)
+    if scope.groups:
+        parts |= Q(group_id__in=scope.groups)
+    return qs.filter(parts)
+
+
+def get_experience_for_user(user, experience_id) -> TypicalExperience:
+    return get_in_scope_or_404(
+        visible_experiences(user).select_related(
+            "campaign", "participation__unit", "group", "nominated_by"
+        ),
+        experience_id,
+    )
+
+
+def may_nominate(user, participation) -> bool:
+    return GROUP in caps(user, participation)
+
+
+def experience_permits(user, experience: TypicalExperience) -> Permits:
+    """``edit``, ``renominate``, ``approve``, ``return``, ``publish``: what ``user`` may do to a
+    typical experience now, and why not. The group rewrites a returned one and sends it again;
+    the office edits, approves or returns, and publishes what it approved."""
+    scope = scope_for(user)
+    office = scope.is_superuser or experience.campaign_id in scope.office_campaigns
+    group = experience.group_id is not None and experience.group_id in scope.groups
+    s = ExperienceStatus
+    status = experience.status
+    state_reason = f"该典型经验当前为“{experience.get_status_display()}”。"
+    permits = Permits()
+
+    def gate(action: str, who_ok: bool, who: str, states):
+        if not who_ok:
+            permits.add(refuse(action, f"只有{who}可以进行此操作。"))
+        elif status not in states:
+            permits.add(refuse(action, state_reason, state=True))
+        else:
+            permits.add(allow(action))
+
+    if office:
+        gate("edit", True, "活动办公室", (s.NOMINATED, s.APPROVED))
+    else:
+        gate("edit", group, "活动办公室或推荐的督导组", (s.RETURNED,))
+    gate("renominate", group, "推荐的督导组", (s.RETURNED,))
+    gate("approve", office, "活动办公室", (s.NOMINATED,))
+    gate("return", office, "活动办公室", (s.NOMINATED, s.APPROVED))
+    gate("publish", office, "活动办公室", (s.APPROVED,))
+    return permits
+
+
+# --- roving inspection (issue 13 §6) ---------------------------------------------------------
+
+
+def _inspection_q(user, field: str = "inspection_group_id") -> Q | None:
+    """``None``: everything (superuser); otherwise what the user's roles see."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    parts = Q(pk__in=[])
+    if scope.read_all_campaigns:
+        parts |= Q(campaign_id__in=scope.read_all_campaigns)
+    if scope.inspection:
+        parts |= Q(**{f"{field}__in": list(scope.inspection)})
+    return parts
+
+
+def _scoped(qs, user):
+    q = _inspection_q(user)
+    return qs if q is None else qs.filter(q)
+
+
+def visible_inspection_checks(user) -> QuerySet[InspectionCheck]:
+    return _scoped(InspectionCheck.objects.all(), user)
+
+
+def visible_exchanges(user) -> QuerySet[ViewExchange]:
+    return _scoped(ViewExchange.objects.all(), user)
+
+
+def visible_inspection_reports(user) -> QuerySet[InspectionReport]:
+    return _scoped(InspectionReport.objects.all(), user)
+
+
+def get_inspection_report_for_user(user, report_id) -> InspectionReport:
+    return get_in_scope_or_404(
+        visible_inspection_reports(user).select_related(
+            "campaign", "inspection_group", "submitted_by"
+        ),
+        report_id,
+    )
+
+
+def may_inspect(user, participation) -> bool:
+    """An inspection group member at one of his group's departments (seed 000)."""
+    return INSPECTOR in caps(user, participation)
+
+
+def inspection_group_of(user, participation):
+    """The id of the user's inspection group whose departments hold the unit (or None)."""
+    path = participation.unit.path
+    for group_id, (campaign_id, paths) in scope_for(user).inspection.items():
+        if campaign_id == participation.campaign_id and any(path.startswith(x) for x in paths):
+            return group_id
+    return None
+
+
+def inspection_report_permits(user, report: InspectionReport) -> Permits:
+    scope = scope_for(user)
+    member = scope.is_superuser or report.inspection_group_id in scope.inspection
+    permits = Permits()
+    for action in ("edit", "submit"):
+        if not member:
+            permits.add(refuse(action, "只有本巡回检查组成员可以填写和报送检查报告。"))
+        elif report.status != InspectionReportStatus.DRAFT:
+            permits.add(refuse(action, "检查报告已报送领导小组。", state=True))
+        else:
+            permits.add(allow(action))
+    return permits
+
+
+def get_inspection_group_for_user(user, group_id):
+    """An inspection group to its members, and to the office and leading group of its
+    campaign; 404 for everyone else."""
+    scope = scope_for(user)
+    qs = InspectionGroup.objects.select_related("campaign")
+    if not scope.is_superuser:
+        qs = qs.filter(
+            Q(pk__in=list(scope.inspection)) | Q(campaign_id__in=scope.read_all_campaigns)
+        )
+    return get_in_scope_or_404(qs, group_id)
+
+
+def get_inspection_unit_for_user(user, participation_id) -> Participation:
+    """A unit's inspection page: its inspection group, the office and the leading group."""
+    p = get_participation_for_user(user, participation_id)
+    scope = scope_for(user)
+    if not (
+        may_inspect(user, p) or scope.is_superuser or p.campaign_id in scope.read_all_campaigns
+    ):
+        raise Http404(NOT_FOUND)
+    return p

@@ -131,3 +131,133 @@ class InterviewForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = _text("跟踪结果")
+
+
+# --- typical experiences ---------------------------------------------------------------------
+
+EVIDENCE_FILES = "image/jpeg,image/png,image/webp,application/pdf,.docx,.xlsx"
+
+
+class ExperienceForm(forms.Form):
+    title = forms.CharField(
+        label="标题", max_length=200, error_messages={"required": "请填写标题。"}
+    )
+    practice = _text("主要做法", rows=6)
+    evidence = _text("佐证情况", required=False, rows=3)
+    visits = IdModelMultipleChoiceField(
+        label="相关调研记录",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    documents = IdModelMultipleChoiceField(
+        label="相关文书",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    files = MultipleFileField(
+        label="附件",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": EVIDENCE_FILES}),
+        help_text="照片 jpg、png、webp，文档 pdf、docx、xlsx，每个不超过 10 MB，最多 9 个。",
+    )
+    client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, visits=None, documents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if visits is None:
+            del self.fields["visits"], self.fields["documents"]
+        else:
+            self.fields["visits"].queryset = visits
+            self.fields["visits"].label_from_instance = lambda v: (
+                f"{v.happened_on:%Y-%m-%d} {v.get_kind_display()}"
+            )
+            self.fields["documents"].queryset = documents
+            self.fields["documents"].label_from_instance = lambda d: d.title or "文书"
+
+
+class ExperienceEditForm(forms.Form):
+    title = forms.CharField(
+        label="标题", max_length=200, error_messages={"required": "请填写标题。"}
+    )
+    practice = _text("主要做法", rows=6)
+    evidence = _text("佐证情况", required=False, rows=3)
+    files = MultipleFileField(
+        label="补充附件",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": EVIDENCE_FILES}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ExperienceDecisionForm(forms.Form):
+    reason = _text("退回理由", required=False, rows=2)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- roving inspection -----------------------------------------------------------------------
+
+
+class InspectionCheckForm(forms.Form):
+    regulation = forms.TypedChoiceField(
+        label="检查的制度", required=False, coerce=int, empty_value=None
+    )
+    mechanism = forms.CharField(
+        label="或：检查的工作机制",
+        max_length=200,
+        required=False,
+        help_text="不在制度台账中的工作机制，写明名称。",
+    )
+    in_force = forms.TypedChoiceField(
+        label="检查结果",
+        choices=[("1", "有效执行"), ("0", "未落实")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择检查结果。"},
+    )
+    method = forms.CharField(
+        label="检查方式",
+        max_length=200,
+        help_text="如：查阅会议记录 3 份、个别访谈 5 人",
+        error_messages={"required": "请填写检查方式。"},
+    )
+    note = _text("检查意见", required=False, rows=2)
+    checked_on = forms.DateField(
+        label="检查日期", widget=DATE, error_messages={"invalid": "日期格式应为 年-月-日。"}
+    )
+
+    def __init__(self, *args, regulations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regulation"].choices = [("", "（不是台账中的制度）")] + [
+            (r.pk, f"{r.title}（{r.adopted_on:%Y年%m月}制定，{r.get_check_status_display()}）")
+            for r in regulations
+        ]
+
+
+class ExchangeForm(forms.Form):
+    held_on = forms.DateField(
+        label="日期", widget=DATE, error_messages={"invalid": "日期格式应为 年-月-日。"}
+    )
+    attendees = forms.CharField(
+        label="单位参加人员",
+        max_length=300,
+        help_text="如：党委书记、分管副书记、组织科长",
+        error_messages={"required": "请填写单位参加人员。"},
+    )
+    views = _text("检查组反馈的意见", rows=4)
+    response = _text("单位的表态", required=False, rows=3)
+
+
+class InspectionCompileForm(forms.Form):
+    period_start = forms.DateField(
+        label="起始日期", widget=DATE, error_messages={"invalid": "日期格式应为 年-月-日。"}
+    )
+    period_end = forms.DateField(
+        label="截止日期", widget=DATE, error_messages={"invalid": "日期格式应为 年-月-日。"}
+    )
+
+
+class InspectionNarrativeForm(forms.Form):
+    narrative = _text("检查情况", required=False, rows=8)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -467,3 +467,265 @@ class Interview(models.Model):
 
     def __str__(self) -> str:
         return f"约谈{self.interviewee}（{self.held_on}）"
+
+
+class ExperienceStatus(models.TextChoices):
+    NOMINATED = "nominated", "待活动办审核"
+    RETURNED = "returned", "退回督导组修改"
+    APPROVED = "approved", "已审定"
+    PUBLISHED = "published", "已发布"
+
+
+class TypicalExperience(models.Model):
+    """典型经验 (seed 004: typical experiences nominated and promoted): a group nominates a unit's
+    practice with its evidence; the office edits, approves (or returns with a reason) and
+    publishes it. Published ones are what the bulletin picks from
+    (``selectors.published_experiences``)::
+
+        nominated ──approve──▶ approved ──publish──▶ published
+            │  ▲                  │
+            ▼  └── renominate ── returned ◀── return (reason)
+    """
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name="活动", on_delete=models.CASCADE, related_name="+"
+    )
+    participation = models.ForeignKey(
+        "campaigns.Participation",
+        verbose_name="参加单位",
+        on_delete=models.CASCADE,
+        related_name="typical_experiences",
+    )
+    group = models.ForeignKey(
+        "campaigns.SupervisionGroup",
+        verbose_name="推荐督导组",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="experiences",
+    )
+    title = models.CharField("标题", max_length=200)
+    practice = models.TextField("主要做法")
+    evidence = models.TextField("佐证情况", blank=True)
+    # Linked records: the visits where the group saw the practice, the unit's documents.
+    visits = models.ManyToManyField(
+        Visit, verbose_name="相关调研记录", blank=True, related_name="+"
+    )
+    documents = models.ManyToManyField(
+        "reviews.Document", verbose_name="相关文书", blank=True, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=ExperienceStatus.choices, default=ExperienceStatus.NOMINATED
+    )
+    return_reason = models.TextField("退回理由", blank=True)
+    client_token = models.CharField("提交标识", max_length=64)
+    nominated_by = _user_fk("推荐人", null=False)
+    nominated_at = models.DateTimeField("推荐时间", auto_now_add=True)
+    approved_by = _user_fk("审定人")
+    approved_at = models.DateTimeField("审定时间", null=True, blank=True)
+    published_by = _user_fk("发布人")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "典型经验"
+        verbose_name_plural = "典型经验"
+        ordering = ["-nominated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nominated_by", "client_token"], name="experience_client_token"
+            ),
+            models.CheckConstraint(
+                name="experience_published_has_time",
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="experience_returned_has_reason",
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="experience_campaign_status"),
+            models.Index(fields=["group", "nominated_at"], name="experience_group_day"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExperienceAttachment(models.Model):
+    experience = models.ForeignKey(
+        TypicalExperience,
+        verbose_name="典型经验",
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField("附件", upload_to="supervision/experiences/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=255)
+    size = models.PositiveIntegerField("大小")
+    content_type = models.CharField("类型", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "典型经验附件"
+        verbose_name_plural = "典型经验附件"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- roving inspection (seed 000: 巡回检查组 check the long-term mechanisms) ------------------------
+
+
+class CheckTarget(models.TextChoices):
+    REGULATION = "regulation", "建章立制（制度）"
+    MECHANISM = "mechanism", "工作机制"
+
+
+class InspectionCheck(models.Model):
+    """An inspection group's check of a regulation in the rectification registry (it also
+    updates the registry's mark) or of a unit's working mechanism not in it: in force or not,
+    and how it was checked."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name="活动", on_delete=models.CASCADE, related_name="+"
+    )
+    participation = models.ForeignKey(
+        "campaigns.Participation",
+        verbose_name="参加单位",
+        on_delete=models.CASCADE,
+        related_name="inspection_checks",
+    )
+    inspection_group = models.ForeignKey(
+        "campaigns.InspectionGroup",
+        verbose_name="巡回检查组",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name="检查记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspection_checks",
+    )
+    target = models.CharField("检查对象", max_length=16, choices=CheckTarget.choices)
+    regulation = models.ForeignKey(
+        "rectification.Regulation",
+        verbose_name="制度",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspection_checks",
+    )
+    mechanism = models.CharField("工作机制", max_length=200, blank=True)
+    in_force = models.BooleanField("有效执行")
+    method = models.CharField("检查方式", max_length=200)
+    note = models.TextField("检查意见", blank=True)
+    checked_on = models.DateField("检查日期")
+    checked_by = _user_fk("检查人", null=False)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "巡回检查（制度落实）"
+        verbose_name_plural = "巡回检查（制度落实）"
+        ordering = ["-checked_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="inspection_check_names_its_target",
+                condition=Q(target="regulation", regulation__isnull=False)
+                | (Q(target="mechanism", regulation__isnull=True) & ~Q(mechanism="")),
+            ),
+        ]
+        indexes = [models.Index(fields=["inspection_group", "checked_on"], name="icheck_day")]
+
+    def __str__(self) -> str:
+        return self.mechanism or str(self.regulation)
+
+
+class ViewExchange(models.Model):
+    """交换意见: the inspection group tells the unit what it found; the unit answers."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name="活动", on_delete=models.CASCADE, related_name="+"
+    )
+    participation = models.ForeignKey(
+        "campaigns.Participation",
+        verbose_name="参加单位",
+        on_delete=models.CASCADE,
+        related_name="view_exchanges",
+    )
+    inspection_group = models.ForeignKey(
+        "campaigns.InspectionGroup",
+        verbose_name="巡回检查组",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    held_on = models.DateField("日期")
+    attendees = models.CharField("单位参加人员", max_length=300)
+    views = models.TextField("检查组反馈的意见")
+    response = models.TextField("单位的表态", blank=True)
+    author = _user_fk("记录人", null=False)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "交换意见"
+        verbose_name_plural = "交换意见"
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["inspection_group", "held_on"], name="exchange_day")]
+
+    def __str__(self) -> str:
+        return f"交换意见（{self.held_on}）"
+
+
+class InspectionReportStatus(models.TextChoices):
+    DRAFT = "draft", "待报送"
+    SUBMITTED = "submitted", "已报领导小组"
+
+
+class InspectionReport(models.Model):
+    """The inspection group's report to the leading group for a period: figures compiled from
+    its record (names in ``inspection.FIGURES``) and its narrative; one per group and period
+    start."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name="活动", on_delete=models.CASCADE, related_name="+"
+    )
+    inspection_group = models.ForeignKey(
+        "campaigns.InspectionGroup",
+        verbose_name="巡回检查组",
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    period_start = models.DateField("起始日期")
+    period_end = models.DateField("截止日期")
+    figures = models.JSONField("数据", default=dict)
+    findings = models.JSONField("检查发现", default=list)
+    compiled_at = models.DateTimeField("汇总时间")
+    narrative = models.TextField("检查情况", blank=True)
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=InspectionReportStatus.choices,
+        default=InspectionReportStatus.DRAFT,
+    )
+    submitted_by = _user_fk("报送人")
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "巡回检查报告"
+        verbose_name_plural = "巡回检查报告"
+        ordering = ["-period_start", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection_group", "period_start"], name="inspection_report_unique"
+            ),
+            models.CheckConstraint(
+                name="inspection_report_period_order",
+                condition=Q(period_end__gte=models.F("period_start")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_group}检查报告（{self.period_start}起）"

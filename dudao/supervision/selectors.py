@@ -11,7 +11,14 @@ from dudao.records.models import Meeting, StudySession
 from dudao.reviews.models import Document
 
 from . import rules
-from .models import OPEN_PROBLEM_STATUSES, CheckResult, ClaimKind, SpotCheck
+from .models import (
+    OPEN_PROBLEM_STATUSES,
+    CheckResult,
+    ClaimKind,
+    ExperienceStatus,
+    SpotCheck,
+    TypicalExperience,
+)
 
 
 def workbench_units(user):
@@ -110,3 +117,37 @@ def evidence_marks(participation_ids) -> dict[tuple, str]:
         if target is not None:
             out[target(check)] = f"抽查核实与实际不符（{check.method}），问题尚未解决"
     return out
+
+
+# --- typical experiences ---------------------------------------------------------------------
+
+
+def published_experiences(campaign, *, group=None, since=None, until=None, limit=None):
+    """The typical experiences the office published in ``campaign`` (what a bulletin picks
+    from), newest first; ``group`` narrows to one group's nominations, ``since``/``until``
+    (dates, inclusive) to the days they were published. One query, units and groups joined.
+    No access check: the caller (the reports app's bulletin) has checked the campaign."""
+    qs = TypicalExperience.objects.filter(
+        campaign=campaign, status=ExperienceStatus.PUBLISHED
+    ).select_related("participation", "group")
+    if group is not None:
+        qs = qs.filter(group=group)
+    if since is not None:
+        qs = qs.filter(published_at__date__gte=since)
+    if until is not None:
+        qs = qs.filter(published_at__date__lte=until)
+    qs = qs.order_by("-published_at", "-pk")
+    return list(qs[:limit] if limit else qs)
+
+
+def experience_list(visible, campaign, *, group_id=None, status="", q=""):
+    """A campaign's typical experiences from ``visible`` (the user's, from the access layer),
+    filtered by group, status and a word in the title or the practice; one query."""
+    qs = visible.filter(campaign=campaign).select_related("participation", "group")
+    if group_id:
+        qs = qs.filter(group_id=group_id)
+    if status in ExperienceStatus.values:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(practice__icontains=q))
+    return qs.annotate(attachment_count=Count("attachments")).order_by("-nominated_at", "-pk")[:300]

@@ -231,8 +231,9 @@ def returned_q(user):
             )
         if personal:
             parts.append(Q(campaign_id=campaign_id, kind__in=personal, author__user_id=user.pk))
+    # A comment the unit answered in its thread waits on the reviewer, not on the unit.
     open_comments = ReviewComment.objects.filter(
-        document_id=OuterRef("pk"), status=CommentStatus.OPEN
+        document_id=OuterRef("pk"), status=CommentStatus.OPEN, answered_at__isnull=True
     )
     return Document.objects.filter(_any(parts), status=DocumentStatus.RETURNED).filter(
         Exists(open_comments)

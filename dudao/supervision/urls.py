@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_experiences, views_inspection
 
 app_name = "supervision"
 urlpatterns = [
@@ -27,4 +27,56 @@ urlpatterns = [
     path("reports/<int:report_id>/", views.report_detail, name="report"),
     path("reports/<int:report_id>/report.docx", views.report_docx, name="report_docx"),
     path("campaigns/<int:campaign_id>/week/", views.campaign_week, name="week"),
+    # typical experiences (issue 13 §4)
+    path(
+        "campaigns/<int:campaign_id>/experiences/",
+        views_experiences.experience_list,
+        name="experiences",
+    ),
+    path(
+        "units/<int:participation_id>/experience/",
+        views_experiences.experience_new,
+        name="experience_new",
+    ),
+    path(
+        "experiences/<int:experience_id>/",
+        views_experiences.experience_detail,
+        name="experience",
+    ),
+    path(
+        "experience-files/<int:attachment_id>/",
+        views_experiences.experience_file,
+        name="experience_file",
+    ),
+    # roving inspection (issue 13 §6)
+    path(
+        "units/<int:participation_id>/inspection/",
+        views_inspection.inspection_unit,
+        name="inspection_unit",
+    ),
+    path(
+        "units/<int:participation_id>/inspection/check/",
+        views_inspection.inspection_check,
+        name="inspection_check",
+    ),
+    path(
+        "units/<int:participation_id>/inspection/exchange/",
+        views_inspection.inspection_exchange,
+        name="inspection_exchange",
+    ),
+    path(
+        "inspection-groups/<int:group_id>/reports/",
+        views_inspection.inspection_reports,
+        name="inspection_reports",
+    ),
+    path(
+        "inspection-reports/<int:report_id>/",
+        views_inspection.inspection_report,
+        name="inspection_report",
+    ),
+    path(
+        "inspection-reports/<int:report_id>/report.docx",
+        views_inspection.inspection_report_docx,
+        name="inspection_report_docx",
+    ),
 ]

@@ -9,6 +9,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +21,7 @@ from dudao.campaigns.access import (
     get_group_for_user,
     get_participation_for_user,
 )
-from dudao.campaigns.models import Campaign, SupervisionGroup
+from dudao.campaigns.models import Campaign, InspectionGroup, SupervisionGroup
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404, id_or_none
 from dudao.core.errors import DomainError
 from dudao.core.todo import todo_sections
@@ -111,6 +112,12 @@ def home(request):
             "problems": problems,
             "groups": SupervisionGroup.objects.filter(pk__in=scope.groups).order_by("code"),
             "office_campaigns": Campaign.objects.filter(pk__in=scope.read_all_campaigns),
+            "experience_campaigns": Campaign.objects.filter(
+                pk__in=scope.read_all_campaigns | set(scope.group_campaigns.values())
+            ),
+            "inspection_groups": InspectionGroup.objects.filter(
+                Q(pk__in=list(scope.inspection)) | Q(campaign_id__in=scope.read_all_campaigns)
+            ).order_by("code"),
         },
     )
 
@@ -260,6 +267,7 @@ def unit_page(request, participation_id):
             "may_log": may_log_visit(request.user, p),
             "may_record": may_record_problem(request.user, p),
             "may_check": may_spot_check(request.user, p),
+            "may_inspect": INSPECTOR in have,
             "is_unit": UNIT in have,
             "draw_form": DrawForm(),
         },

@@ -2,7 +2,7 @@
 compiled from the record, for every group of a campaign at once.
 
 Set-based: one aggregate query per source (visits, problems, applications, remedial orders,
-reviews, rectification items, surveys, spot-checks), grouped by supervision group, then one
+reviews, rectification items, surveys, spot-checks, typical experiences), grouped by supervision group, then one
 insert of the missing reports and one update of the drafts — the same number of queries for 2
 groups and for 140. Idempotent: a report is unique per group and week (a database constraint);
 compiling again refreshes the figures of reports still in draft and leaves submitted ones as
@@ -32,6 +32,7 @@ from .models import (
     ProblemStatus,
     ReportStatus,
     SpotCheck,
+    TypicalExperience,
     Visit,
     VisitKind,
     WeeklyReport,
@@ -60,6 +61,8 @@ FIGURES = [
     ("interviews", "一把手约谈（人次）"),
     ("spot_checks", "抽查核实（项）"),
     ("discrepancies", "核实不符（项）"),
+    ("experiences_nominated", "推荐典型经验（个）"),
+    ("experiences_published", "发布典型经验（个）"),
 ]
 FIGURE_LABELS = dict(FIGURES)
 
@@ -192,6 +195,23 @@ def compile_figures(campaign_id: int, group_ids: list[int], week_start: dt.date)
         .annotate(
             spot_checks=Count("pk"),
             discrepancies=Count("pk", filter=Q(result=CheckResult.DISCREPANCY)),
+        )
+        .order_by()
+    )
+    merge(
+        TypicalExperience.objects.filter(group_id__in=group_ids)
+        .filter(
+            Q(nominated_at__gte=start, nominated_at__lt=end)
+            | Q(published_at__gte=start, published_at__lt=end)
+        )
+        .values(g=F("group_id"))
+        .annotate(
+            experiences_nominated=Count(
+                "pk", filter=Q(nominated_at__gte=start, nominated_at__lt=end)
+            ),
+            experiences_published=Count(
+                "pk", filter=Q(published_at__gte=start, published_at__lt=end)
+            ),
         )
         .order_by()
     )

@@ -5,7 +5,7 @@ action with a Chinese message and the page does not offer the form.
 | who | may |
 |---|---|
 | the unit's head or liaison | apply, record the summary-and-mobilisation meeting |
-| a leader or member of the unit's supervision group | forward, order remedial work, propose an extension |
+| a leader or member of the unit's supervision group | propose an extension; forward and order remedial work — the leader only, unless the template's `supervision.decides` says any member |
 | the campaign office (and superusers) | approve, send back, decide extensions |
 | leading group, inspectors | read |
 """
@@ -39,6 +39,7 @@ from .models import (
 UNIT = "unit"
 GROUP = "group"
 OFFICE = "office"
+LEADER = "leader"
 
 
 def capabilities(user, participation) -> set[str]:
@@ -48,6 +49,8 @@ def capabilities(user, participation) -> set[str]:
         caps.add(UNIT)
     if participation.group_id is not None and participation.group_id in scope.groups:
         caps.add(GROUP)
+        if participation.group_id in scope.led_groups:
+            caps.add(LEADER)
     if scope.is_superuser or participation.campaign_id in scope.office_campaigns:
         caps.add(OFFICE)
     return caps
@@ -138,6 +141,19 @@ def transition_permits(user, obj) -> Permits:
         for action, (cap, doing) in APPLICATION_ACTIONS.items():
             if cap not in caps:
                 permits.add(refuse(action, f"只有{WHO[cap]}可以{doing}。"))
+                continue
+            if (
+                action in rules.GROUP_DECISION_KEYS
+                and LEADER not in caps
+                and rules.group_decider(obj.participation.campaign.template, action) == "leader"
+            ):
+                # The template keeps this decision with the leader (issue 13 §9).
+                permits.add(
+                    refuse(
+                        action,
+                        f"活动模板规定由督导组组长{doing}：组员的意见请报组长，由组长签发。",
+                    )
+                )
                 continue
             reason = _application_state_refusal(obj, action)
             permits.add(refuse(action, reason, state=True) if reason else allow(action))

@@ -21,6 +21,21 @@ DEFAULT_WAIT_DAYS = 7
 DEFAULT_REMEDIAL_DAYS = 14
 
 
+# Issue 13 §9: who in a supervision group takes a group decision is template data (the
+# ``supervision.decides`` section, read by the supervision app too). ``leader``: the leader
+# (a member's view goes to the leader, who signs it off by deciding); ``member``: any member.
+# A template without the section gets the schema's default, ``leader``.
+GROUP_DECISION_KEYS = {"forward": "forward", "remedial": "order_remedial"}
+
+
+def group_decider(template, action: str) -> str:
+    """``"leader"`` or ``"member"``: who in the unit's group may take ``action``
+    (``forward`` or ``remedial``) under the campaign's template."""
+    data = getattr(template, "data", None) or {}
+    decides = (data.get("supervision") or {}).get("decides") or {}
+    return "member" if decides.get(GROUP_DECISION_KEYS[action]) == "member" else "leader"
+
+
 def wait_days_limit() -> int:
     return int(getattr(settings, "DUDAO_TRANSITION_WAIT_DAYS", DEFAULT_WAIT_DAYS))
 

@@ -52,6 +52,20 @@ def _permits_or_403(user, obj, action):
     return permits
 
 
+def _group_decider_refusals(caps, permits, app) -> list[str]:
+    """For a group member the template keeps a decision from (issue 13 §9): why the button is
+    not offered, while the application waits at the group."""
+    if GROUP not in caps or app.status != ApplicationStatus.SUBMITTED:
+        return []
+    return list(
+        dict.fromkeys(
+            permits.reason(a)
+            for a in ("forward", "remedial")
+            if not permits.may(a) and not permits.refused_by_state(a)
+        )
+    )
+
+
 def _evaluate_unit(participation, phase=None):
     return evaluate_unit(participation, phase=phase)
 
@@ -155,7 +169,9 @@ def application_detail(request, application_id):
             "caps": caps,
             "permits": permits,
             # Why a decision the user could take is not offered now (e.g. already forwarded).
-            "refusals": permits.state_reasons() if app.is_open else [],
+            "refusals": (permits.state_reasons() + _group_decider_refusals(caps, permits, app))
+            if app.is_open
+            else [],
             "live": live,
             "remedial": getattr(app, "remedial_order", None)
             if app.status == ApplicationStatus.REMEDIAL

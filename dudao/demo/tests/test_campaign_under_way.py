@@ -248,3 +248,55 @@ def test_it_shows_the_office_units_in_every_phase_and_state(small_demo, client):
     assert all(bars.values()), bars
     assert {row.application.status for row in page.context["queue"]} == {"forwarded"}
     assert page.context["overdue_count"] > 0 and page.context["extensions"]
+
+
+def test_the_supervision_groups_have_done_their_own_work(small_demo):
+    """Issue 13: visits, problems in each state (one overdue-capable, one waiting for sign-off),
+    约谈, spot-checks with a discrepancy, typical experiences (one published), a roving
+    inspection visit with its checks and report, and every group's weekly reports."""
+    from dudao.campaigns.models import SupervisionGroup
+    from dudao.supervision.models import (
+        CheckResult,
+        ExperienceStatus,
+        InspectionCheck,
+        InspectionReport,
+        Interview,
+        Problem,
+        SpotCheck,
+        TypicalExperience,
+        ViewExchange,
+        Visit,
+        WeeklyReport,
+    )
+    from dudao.supervision.selectors import published_experiences
+
+    campaign = small_demo
+    assert Visit.objects.filter(campaign=campaign, group__isnull=False).count() >= 6
+    states = set(Problem.objects.filter(campaign=campaign).values_list("status", flat=True))
+    assert states >= {"sent", "answered", "solved"}
+    assert Problem.objects.filter(campaign=campaign, rounds__gte=1, status="sent").exists()
+    if (
+        campaign.template.data.get("supervision", {})
+        .get("decides", {})
+        .get("send_problem", "leader")
+        == "leader"
+    ):
+        assert "draft" in states
+    assert Interview.objects.filter(campaign=campaign).exists()
+    results = set(SpotCheck.objects.filter(campaign=campaign).values_list("result", flat=True))
+    assert {CheckResult.CONFIRMED, CheckResult.DISCREPANCY} <= results
+    assert TypicalExperience.objects.filter(
+        campaign=campaign, status=ExperienceStatus.NOMINATED
+    ).exists()
+    assert published_experiences(campaign)
+    assert Visit.objects.filter(campaign=campaign, inspection_group__isnull=False).exists()
+    assert InspectionCheck.objects.filter(campaign=campaign).exists()
+    assert ViewExchange.objects.filter(campaign=campaign).exists()
+    assert InspectionReport.objects.filter(campaign=campaign).exists()
+    groups = SupervisionGroup.objects.filter(campaign=campaign).count()
+    assert WeeklyReport.objects.filter(campaign=campaign).count() == 2 * groups
+    assert WeeklyReport.objects.filter(campaign=campaign, status="submitted").exists()
+    # Written through the actions: each is in the verified audit chain.
+    assert AuditEvent.objects.filter(action="supervision.publish_experience").exists()
+    _checked, broken = verify_chain()
+    assert broken is None

@@ -176,6 +176,15 @@ ROWS = [
         post_only=True,
     ),
     Row(
+        "review comment reply",
+        "reviews:reply",
+        lambda c: "/reviews/{}/comments/{}/reply/".format(*(x.pk for x in _comment(c))),
+        READ,
+        post=lambda c: {"body": "已按意见充实", "client_token": "matrix-reply"},
+        post_allowed=GROUP1 | UNIT_A,
+        post_only=True,
+    ),
+    Row(
         "review decide",
         "reviews:decide",
         lambda c: f"/reviews/{_doc(c).pk}/decide/",

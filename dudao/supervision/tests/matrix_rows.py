@@ -99,6 +99,67 @@ def _interview(c):
     )
 
 
+def _part_c(c):
+    """Unit C, under the department the cast's inspection group inspects."""
+    from dudao.campaigns.models import Participation
+
+    return Participation.objects.select_related("campaign__template", "unit", "group").get(
+        campaign=c.campaign, unit=c.unit_c
+    )
+
+
+def _experience(c):
+    from dudao.supervision.experiences import nominate_experience
+    from dudao.supervision.models import TypicalExperience
+
+    found = TypicalExperience.objects.filter(participation__unit=c.unit_a).first()
+    if found is None:
+        found, _created = nominate_experience(
+            actor=c.user("group_leader"),
+            participation=_part(c),
+            title="矩阵测试典型经验",
+            practice="支部书记带头讲党课",
+            client_token="matrix-experience",
+        )
+    return found
+
+
+def _experience_file(c):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dudao.rectification.tests.helpers import PNG
+    from dudao.supervision.models import ExperienceAttachment
+
+    exp = _experience(c)
+    found = exp.attachments.first()
+    return found or ExperienceAttachment.objects.create(
+        experience=exp,
+        file=SimpleUploadedFile("经验.png", PNG, content_type="image/png"),
+        original_name="经验.png",
+        size=len(PNG),
+    )
+
+
+def _inspection_report(c):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dudao.supervision.inspection import compile_inspection_report
+
+    today = timezone.localdate()
+    report, _created = compile_inspection_report(
+        actor=c.user("inspector"),
+        inspection_group=c.inspection,
+        period_start=today - dt.timedelta(days=6),
+        period_end=today,
+    )
+    return report
+
+
+INSPECTION_READERS = READ_ALL | {"inspector", "admin"}
+
+
 ROWS = [
     Row(
         "sv_home", "supervision:home", lambda c: "/supervision/", ALL_ROLES, lambda c: "督导工作台"
@@ -267,5 +328,94 @@ ROWS = [
         lambda c: "矩阵测试约谈对象",
         post=lambda c: {"outcome": "已整改"},
         post_allowed=GROUP_WRITE,
+    ),
+    Row(
+        "sv_experiences",
+        "supervision:experiences",
+        lambda c: f"/supervision/campaigns/{c.campaign.pk}/experiences/?status=nominated&q=党课",
+        READERS,
+        lambda c: "典型经验",
+    ),
+    Row(
+        "sv_experience_new",
+        "supervision:experience_new",
+        lambda c: f"/supervision/units/{_part(c).pk}/experience/",
+        GROUP_WRITE,
+        lambda c: "推荐典型经验",
+        post=lambda c: {"title": "矩阵经验", "practice": "做法", "client_token": "m-exp"},
+        post_allowed=GROUP_WRITE,
+    ),
+    Row(
+        "sv_experience",
+        "supervision:experience",
+        lambda c: f"/supervision/experiences/{_experience(c).pk}/",
+        READERS,
+        lambda c: "矩阵测试典型经验",
+        post=lambda c: {"action": "approve", "version": str(_experience(c).version)},
+        post_allowed={"office", "admin"},
+    ),
+    Row(
+        "sv_experience_file",
+        "supervision:experience_file",
+        lambda c: f"/supervision/experience-files/{_experience_file(c).pk}/",
+        READERS,
+    ),
+    Row(
+        "sv_inspection_unit",
+        "supervision:inspection_unit",
+        lambda c: f"/supervision/units/{_part_c(c).pk}/inspection/",
+        INSPECTION_READERS,
+        lambda c: "市档案馆 · 巡回检查",
+    ),
+    Row(
+        "sv_inspection_check",
+        "supervision:inspection_check",
+        lambda c: f"/supervision/units/{_part_c(c).pk}/inspection/check/",
+        set(),
+        post=lambda c: {
+            "mechanism": "谈心谈话制度",
+            "in_force": "1",
+            "method": "查阅谈话记录 5 份",
+            "checked_on": "2005-03-01",
+        },
+        post_allowed={"inspector"},
+        post_only=True,
+    ),
+    Row(
+        "sv_inspection_exchange",
+        "supervision:inspection_exchange",
+        lambda c: f"/supervision/units/{_part_c(c).pk}/inspection/exchange/",
+        set(),
+        post=lambda c: {
+            "held_on": "2005-03-01",
+            "attendees": "馆长、党委书记",
+            "views": "制度执行记录不全",
+        },
+        post_allowed={"inspector"},
+        post_only=True,
+    ),
+    Row(
+        "sv_inspection_reports",
+        "supervision:inspection_reports",
+        lambda c: f"/supervision/inspection-groups/{c.inspection.pk}/reports/",
+        INSPECTION_READERS,
+        lambda c: "第一巡回检查组 · 向领导小组的检查报告",
+        post=lambda c: {"period_start": "2005-03-01", "period_end": "2005-03-07"},
+        post_allowed={"inspector", "admin"},
+    ),
+    Row(
+        "sv_inspection_report",
+        "supervision:inspection_report",
+        lambda c: f"/supervision/inspection-reports/{_inspection_report(c).pk}/",
+        INSPECTION_READERS,
+        lambda c: "第一巡回检查组 · 巡回检查情况报告",
+        post=lambda c: {"narrative": "检查情况", "version": str(_inspection_report(c).version)},
+        post_allowed={"inspector", "admin"},
+    ),
+    Row(
+        "sv_inspection_report_docx",
+        "supervision:inspection_report_docx",
+        lambda c: f"/supervision/inspection-reports/{_inspection_report(c).pk}/report.docx",
+        INSPECTION_READERS,
     ),
 ]

@@ -47,7 +47,7 @@ def test_it_leaves_exactly_one_decision_when_forward_and_remedial_race(repeat):
             args=(
                 "forward",
                 lambda: forward_application(
-                    actor=cast.user("group_member"), application=app, expected_version=1
+                    actor=cast.user("group_leader"), application=app, expected_version=1
                 ),
             ),
         ),

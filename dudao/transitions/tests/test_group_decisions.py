@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_forwards_an_application_whose_requirements_are_met(cast):
     app = apply(cast)
-    app = forward_application(actor=cast.user("group_member"), application=app, comment="同意转报")
+    app = forward_application(actor=cast.user("group_leader"), application=app, comment="同意转报")
     assert app.status == ApplicationStatus.FORWARDED
-    assert app.group_decided_by == cast.user("group_member") and app.version == 2
+    assert app.group_decided_by == cast.user("group_leader") and app.version == 2
     assert app.report_snapshot["ready"] is True
     assert AuditEvent.objects.get(action="transition.forward").reason == "同意转报"
 
@@ -62,7 +62,7 @@ def test_it_orders_remedial_work_naming_the_engines_blocking_failures_by_default
 
 def test_it_keeps_the_requirements_the_group_names(cast2005):
     order = order_remedial_work(
-        actor=cast2005.user("group_member"),
+        actor=cast2005.user("group_leader"),
         application=apply(cast2005),
         reason="理由",
         work="补课内容",
@@ -75,7 +75,7 @@ def test_it_keeps_the_requirements_the_group_names(cast2005):
 def test_it_refuses_a_requirement_of_another_phase(cast2005):
     with pytest.raises(DomainError, match="本阶段没有这些要求：opinion_forum"):
         order_remedial_work(
-            actor=cast2005.user("group_member"),
+            actor=cast2005.user("group_leader"),
             application=apply(cast2005),
             reason="理由",
             work="补课内容",
@@ -97,8 +97,8 @@ def test_it_requires_a_reason_and_the_work_to_redo(cast, reason, work, message):
 
 def test_it_refuses_a_remedial_order_after_the_forward_and_says_who_forwarded(cast):
     app = apply(cast)
-    forward_application(actor=cast.user("group_member"), application=app)
-    with pytest.raises(TransitionError, match="何丽已于.*转报活动办"):
+    forward_application(actor=cast.user("group_leader"), application=app)
+    with pytest.raises(TransitionError, match="刘振华已于.*转报活动办"):
         order_remedial_work(
             actor=cast.user("group_leader"), application=app, reason="理由", work="补课"
         )
@@ -106,7 +106,7 @@ def test_it_refuses_a_remedial_order_after_the_forward_and_says_who_forwarded(ca
 
 def test_it_refuses_a_decision_made_on_a_stale_version(cast):
     app = apply(cast)
-    forward_application(actor=cast.user("group_member"), application=app, expected_version=1)
+    forward_application(actor=cast.user("group_leader"), application=app, expected_version=1)
     with pytest.raises(TransitionError, match="您的操作没有执行"):
         forward_application(actor=cast.user("group_leader"), application=app, expected_version=1)
 

@@ -82,19 +82,18 @@ def test_the_group_cannot_forward_a_failing_unit_and_orders_remedial_work_instea
 def test_a_stale_form_is_refused_with_who_decided_first(client, cast):
     app = apply(cast)
     url = f"/transitions/applications/{app.pk}/"
-    client.force_login(cast.user("group_member"))
-    client.post(url + "forward/", {"version": 1})
     client.force_login(cast.user("group_leader"))
+    client.post(url + "forward/", {"version": 1})
     response = client.post(
         url + "remedial/", {"version": 1, "reason": "r", "work": "w"}, follow=True
     )
-    assert "何丽已于" in _body(response) and "转报活动办" in _body(response)
+    assert "刘振华已于" in _body(response) and "转报活动办" in _body(response)
     assert TransitionApplication.objects.get().status == ApplicationStatus.FORWARDED
 
 
 def test_the_office_approves_from_the_application_page(client, cast):
     app = apply(cast)
-    client.force_login(cast.user("group_member"))
+    client.force_login(cast.user("group_leader"))
     client.post(f"/transitions/applications/{app.pk}/forward/", {"version": 1, "comment": "同意"})
     client.force_login(cast.user("office"))
     dash = _body(client.get(f"/transitions/campaigns/{cast.campaign.pk}/"))
