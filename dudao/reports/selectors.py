@@ -208,6 +208,10 @@ def count_figures_by_group(
     return out
 
 
+def chosen_figures(campaign: Campaign) -> list[Figure]:
+    return figures(campaign.template.data)
+
+
 def tally_report(
     *,
     user,
@@ -222,7 +226,7 @@ def tally_report(
     batch; ``report.per_unit`` is then empty."""
     filters = filters or Filters()
     ctx = context_for(campaign, today)
-    chosen = [f for f in figures(campaign.template.data) if codes is None or f.code in codes]
+    chosen = [f for f in chosen_figures(campaign) if codes is None or f.code in codes]
     scoped = units_in_scope(user, campaign, filters)
     units = [
         Unit(*row)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
 
-from dudao.archive.selectors import complete_units
+from dudao.archive.selectors import complete_only
 from dudao.campaigns.models import Participation
 from dudao.campaigns.report_tallies import TallyParam
 from dudao.opinions.models import Channel, GiverKind, Opinion
@@ -639,7 +639,7 @@ register_tally(
 
 
 def _complete_only(qs, ctx: Context):
-    return qs.filter(pk__in=complete_units(qs, ctx.template))
+    return complete_only(qs, ctx.template)
 
 
 register_tally(
