@@ -1030,14 +1030,13 @@ def review_documents(request, campaign_id: int, status: str = "", kind: str = ""
 def review_submit_new(request, campaign_id: int):
     from dudao.reviews import actions as review_actions
     from dudao.reviews import rules as review_rules
-    from dudao.reviews.access import get_campaign_for_reviews
+
+    # submittable: the page's own reading of who may submit for which unit and person.
+    from dudao.reviews.access import get_campaign_for_reviews, submittable
     from dudao.reviews.forms import NewDocumentForm
 
-    # The page's own reading of who may submit for which unit and person (one rule).
-    from dudao.reviews.views import _submittable
-
     campaign = get_campaign_for_reviews(request.user, campaign_id)
-    participations, people = _submittable(request.user, campaign)
+    participations, people = submittable(request.user, campaign)
     if not participations:
         raise Http404(NOT_FOUND)
     kinds = [k for k in review_rules.kinds(campaign).values() if k.submitted_by != "group"]
