@@ -74,6 +74,7 @@ from dudao.transitions.models import (
 
 from . import texts
 from .bulk import AuditChain, Tables
+from .reports import seed_reports
 
 # Days before today each batch started (seed 001: three batches by unit type, about six months
 # each; here they overlap so that the demo shows all of them at work). The first batch started
@@ -1647,6 +1648,7 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
     w.tables.flush(force=True)
     w.audit.close()
     w.tables.reset_sequences()
+    w.stats.update(seed_reports(campaign=campaign, office=clerk, today=today, out=out))
     stats = dict(w.stats)
     stats["audit_events"] = w.audit.count
     for t in w.tables.order:

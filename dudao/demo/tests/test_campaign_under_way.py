@@ -248,3 +248,18 @@ def test_it_shows_the_office_units_in_every_phase_and_state(small_demo, client):
     assert all(bars.values()), bars
     assert {row.application.status for row in page.context["queue"]} == {"forwarded"}
     assert page.context["overdue_count"] > 0 and page.context["extensions"]
+
+
+def test_it_has_issued_bulletins_and_one_unit_s_archive_exported(small_demo):
+    from dudao.archive.models import ArchiveExport, ExportStatus
+    from dudao.reports.models import Bulletin, BulletinStatus
+
+    bulletins = list(Bulletin.objects.order_by("number"))
+    assert [b.number for b in bulletins] == list(range(1, len(bulletins) + 1))
+    assert len(bulletins) == 3
+    assert [b.status for b in bulletins] == [BulletinStatus.ISSUED] * 2 + [BulletinStatus.DRAFT]
+    assert bulletins[-1].items.filter(source="free").exists()
+    assert all(b.items.filter(source="week_facts").exists() for b in bulletins)
+    export = ArchiveExport.objects.get()
+    assert export.status == ExportStatus.DONE and export.members > 10
+    assert AuditEvent.objects.filter(action="archive.export").count() == 1
