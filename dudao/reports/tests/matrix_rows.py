@@ -96,9 +96,9 @@ ROWS = [
     Row(
         "简报列表",
         "reports:bulletins",
-        lambda c: f"/reports/campaigns/{_c(c)}/bulletins/",
+        lambda c: f"/reports/campaigns/{_bulletin(c).campaign_id}/bulletins/",
         OFFICE_DOCS,
-        shows=lambda c: "第1期" if _bulletin(c) else "",
+        shows=lambda c: "第1期",
         post=lambda c: {"issued_on": "2005-02-08", "token": "matrix-new"},
         post_allowed=BULLETIN_WRITERS,
     ),
