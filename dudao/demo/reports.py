@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
-
 from dudao.archive import actions as archive_actions
 from dudao.campaigns.models import Participation
 from dudao.reports import actions as report_actions
@@ -63,6 +61,4 @@ def seed_reports(*, campaign, office, today: dt.date, out) -> dict:
         archive_actions.run_export(export.pk)
         stats["archive_exports"] = 1
     out.write(f"  简报 {stats['bulletins']} 期，活动档案包 {stats['archive_exports']} 个\n")
-    if connection.vendor == "postgresql":
-        connection.close()  # the bundle's long read: start the next step on a fresh connection
     return stats
