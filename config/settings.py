@@ -319,10 +319,16 @@ Q_CLUSTER = {
 # A running import that has not reported progress for this long is taken as interrupted (its
 # worker died): the periodic job marks it failed; its one transaction rolled back.
 DUDAO_IMPORT_STALLED_AFTER_S = int(os.environ.get("DUDAO_IMPORT_STALLED_AFTER_S", "300"))
+# An archive export whose worker reported nothing for this long is shown as interrupted.
+DUDAO_ARCHIVE_STALLED_AFTER_S = int(os.environ.get("DUDAO_ARCHIVE_STALLED_AFTER_S", "600"))
 # Periodic jobs: name -> {"func": dotted path, "minutes": interval}. `manage.py run_worker`
 # (and `manage.py sync_periodic_jobs`) writes them into django-q2's schedule; see
 # docs/development.md "Periodic jobs" for how to add one.
 DUDAO_PERIODIC_JOBS = {
+    "archive.fail_stalled_exports": {
+        "func": "dudao.archive.actions.fail_stalled_exports",
+        "minutes": 1,
+    },
     "imports.fail_stalled_jobs": {
         "func": "dudao.imports.actions.fail_stalled_jobs",
         "minutes": 1,

@@ -1030,14 +1030,13 @@ def review_documents(request, campaign_id: int, status: str = "", kind: str = ""
 def review_submit_new(request, campaign_id: int):
     from dudao.reviews import actions as review_actions
     from dudao.reviews import rules as review_rules
-    from dudao.reviews.access import get_campaign_for_reviews
+
+    # submittable: the page's own reading of who may submit for which unit and person.
+    from dudao.reviews.access import get_campaign_for_reviews, submittable
     from dudao.reviews.forms import NewDocumentForm
 
-    # The page's own reading of who may submit for which unit and person (one rule).
-    from dudao.reviews.views import _submittable
-
     campaign = get_campaign_for_reviews(request.user, campaign_id)
-    participations, people = _submittable(request.user, campaign)
+    participations, people = submittable(request.user, campaign)
     if not participations:
         raise Http404(NOT_FOUND)
     kinds = [k for k in review_rules.kinds(campaign).values() if k.submitted_by != "group"]
@@ -1261,3 +1260,368 @@ def survey_act(request, round_id: int):
         survey_actions.close_round(actor=request.user, round_=round_)
     round_.refresh_from_db()
     return _round_out(request, round_)
+
+
+# --- opinions (征求意见) -------------------------------------------------------------------------
+
+
+class OpinionOut(Schema):
+    id: int
+    participation_id: int
+    channel: str
+    giver_kind: str
+    giver_note: str
+    given_on: dt.date
+    target_kind: str
+    target_person_id: int | None
+    text: str
+    classified: bool
+    categories: list[str]
+    merged_into_id: int | None
+    hidden: bool
+    fed_back_on: dt.date | None
+    outcome: str
+    version: int
+    allowed: list[str]
+
+
+def _opinion_out(request, o) -> OpinionOut:
+    from dudao.opinions.access import opinion_permits
+
+    return OpinionOut(
+        id=o.pk,
+        participation_id=o.participation_id,
+        channel=o.channel,
+        giver_kind=o.giver_kind,
+        giver_note=o.giver_note,
+        given_on=o.given_on,
+        target_kind=o.target_kind,
+        target_person_id=o.target_person_id,
+        text=o.text,
+        classified=o.classified,
+        categories=sorted(c.code for c in o.categories.all()),
+        merged_into_id=o.merged_into_id,
+        hidden=o.hidden,
+        fed_back_on=o.feedback.fed_back_on if o.feedback_id else None,
+        outcome=o.outcome,
+        version=o.version,
+        allowed=opinion_permits(request.user, o).allowed_actions(),
+    )
+
+
+def _unit_opinions(request, participation_id: int):
+    from dudao.opinions.access import get_participation, visible_opinions
+
+    p = get_participation(request.user, participation_id)
+    qs = visible_opinions(request.user).filter(participation=p)
+    return p, qs.select_related("participation", "feedback").prefetch_related("categories")
+
+
+@api.get(
+    "/opinions/units/{participation_id}/opinions",
+    response=list[OpinionOut],
+    summary="一个单位的意见建议（最多 1000 条）",
+    url_name="opinions",
+)
+def opinion_list(request, participation_id: int):
+    _p, qs = _unit_opinions(request, participation_id)
+    return [_opinion_out(request, o) for o in qs.order_by("-given_on", "pk")[:1000]]
+
+
+@api.post(
+    "/opinions/units/{participation_id}/opinions",
+    response={201: OpinionOut},
+    summary="登记一条意见建议（字段同页面表单：text、channel、giver_kind、given_on、target_kind …）",
+    openapi_extra=JSON_OBJECT,
+    url_name="opinions",
+)
+def opinion_create(request, participation_id: int):
+    from dudao.opinions import actions as opinion_actions
+    from dudao.opinions.access import get_participation, unit_permits
+    from dudao.opinions.forms import OpinionForm
+
+    p = get_participation(request.user, participation_id)
+    _require(unit_permits(request.user, p), "record")
+    d = _clean(OpinionForm(_json_object(request), participation=p))
+    o = opinion_actions.record_opinion(
+        actor=request.user,
+        participation=p,
+        channel=d["channel"],
+        giver_kind=d["giver_kind"],
+        given_on=d["given_on"],
+        target_kind=d["target_kind"],
+        text=d["text"],
+        target_person=d["target_person"],
+        giver_note=d["giver_note"],
+    )
+    _p, qs = _unit_opinions(request, participation_id)
+    return Status(201, _opinion_out(request, qs.get(pk=o.pk)))
+
+
+@api.get(
+    "/opinions/{opinion_id}",
+    response=OpinionOut,
+    summary="一条意见建议（allowed：调用者现在可做的操作）",
+    url_name="opinion",
+)
+def opinion_detail(request, opinion_id: int):
+    from dudao.opinions.access import get_opinion_for_user
+
+    return _opinion_out(request, get_opinion_for_user(request.user, opinion_id))
+
+
+@api.post(
+    "/opinions/{opinion_id}",
+    response=OpinionOut,
+    summary="归类一条意见（JSON：action 为 classify，codes 为模板中的类别编码，version 防止覆盖他人修改）",
+    openapi_extra=JSON_OBJECT,
+    url_name="opinion",
+)
+def opinion_act(request, opinion_id: int):
+    from dudao.opinions import actions as opinion_actions
+    from dudao.opinions import rules as opinion_rules
+    from dudao.opinions.access import get_opinion_for_user, opinion_permits
+    from dudao.opinions.forms import ClassifyForm
+
+    o = get_opinion_for_user(request.user, opinion_id)
+    # The role is asked before the body is read: a reader without it learns nothing more.
+    _require(opinion_permits(request.user, o), "classify")
+    payload = _json_object(request)
+    _pick(payload, "action", ("classify",))
+    template = o.participation.campaign.template
+    d = _clean(ClassifyForm(payload, categories=opinion_rules.categories(template)))
+    opinion_actions.classify_opinion(
+        actor=request.user, opinion=o, codes=d["codes"], expected_version=d["version"]
+    )
+    return _opinion_out(request, get_opinion_for_user(request.user, opinion_id))
+
+
+class FeedbackOut(Schema):
+    id: int
+    kind: str
+    form: str
+    fed_back_on: dt.date
+    opinions: list[int]
+
+
+@api.get(
+    "/opinions/units/{participation_id}/feedbacks",
+    response=list[FeedbackOut],
+    summary="一个单位的意见反馈（最多 1000 次）",
+    url_name="opinion_feedbacks",
+)
+def opinion_feedbacks(request, participation_id: int):
+    _p, qs = _unit_opinions(request, participation_id)
+    by_feedback: dict = {}
+    for o in qs.filter(feedback__isnull=False).order_by("pk"):
+        by_feedback.setdefault(o.feedback, []).append(o.pk)
+    return [
+        FeedbackOut(id=f.pk, kind=f.kind, form=f.form, fed_back_on=f.fed_back_on, opinions=ids)
+        for f, ids in sorted(by_feedback.items(), key=lambda kv: kv[0].pk)[:1000]
+    ]
+
+
+@api.post(
+    "/opinions/units/{participation_id}/feedbacks",
+    response={201: FeedbackOut},
+    summary=(
+        "反馈意见（JSON：opinions 为意见编号列表，form、fed_back_on、outcome、text、outcome_note"
+        " 同页面表单；班子层面的集体反馈，个人的意见反馈给本人）"
+    ),
+    openapi_extra=JSON_OBJECT,
+    url_name="opinion_feedbacks",
+)
+def opinion_feed_back(request, participation_id: int):
+    from dudao.opinions import actions as opinion_actions
+    from dudao.opinions.access import get_participation, unit_permits, visible_opinions
+    from dudao.opinions.forms import FeedbackFormForm
+
+    p = get_participation(request.user, participation_id)
+    _require(unit_permits(request.user, p), "feed_back")
+    payload = _json_object(request)
+    raw = payload.get("opinions")
+    ids = [id_or_none(i) for i in raw] if isinstance(raw, list) else []
+    if not ids or None in ids:
+        raise FormRejected(
+            [{"field": "opinions", "label": "意见", "message": "请列出要反馈的意见编号。"}]
+        )
+    chosen = list(
+        visible_opinions(request.user).filter(
+            participation=p, hidden=False, merged_into__isnull=True, pk__in=ids
+        )
+    )
+    if len(chosen) != len(set(ids)):
+        raise Http404(NOT_FOUND)
+    d = _clean(FeedbackFormForm(payload))
+    fb = opinion_actions.feed_back(
+        actor=request.user,
+        participation=p,
+        opinions=chosen,
+        form=d["form"],
+        fed_back_on=d["fed_back_on"],
+        outcome=d["outcome"],
+        text=d["text"],
+        outcome_note=d["outcome_note"],
+    )
+    return Status(
+        201,
+        FeedbackOut(
+            id=fb.pk,
+            kind=fb.kind,
+            form=fb.form,
+            fed_back_on=fb.fed_back_on,
+            opinions=sorted(o.pk for o in chosen),
+        ),
+    )
+
+
+# --- reports (统计) -----------------------------------------------------------------------------
+
+
+class FigureOut(Schema):
+    code: str
+    label: str
+    section: str
+    unit_of_measure: str
+    # None: the figure does not apply under the filters (no phase or no date).
+    value: float | None
+    by_group: dict[str, float]
+    by_batch: dict[str, float]
+
+
+class TalliesOut(Schema):
+    campaign_id: int
+    units: int
+    groups: dict[str, str]
+    batches: dict[str, str]
+    figures: list[FigureOut]
+
+
+def _num(value):
+    return None if value is None else float(value)
+
+
+def _report_filters(request, campaign):
+    from dudao.reports.forms import FilterForm
+
+    groups = list(campaign_access.visible_groups(request.user).filter(campaign=campaign))
+    form = FilterForm(request.GET, campaign=campaign, groups=groups)
+    filters = form.filters()
+    if filters.group_id and filters.group_id not in {g.pk for g in groups}:
+        raise Http404(NOT_FOUND)
+    return filters
+
+
+@api.get(
+    "/reports/campaigns/{campaign_id}/tallies",
+    response=TalliesOut,
+    summary="活动的统计项合计、各督导组和各批次数（筛选同页面：batch、group、phase、from、to）",
+    url_name="report_tallies",
+)
+def report_tallies(request, campaign_id: int):
+    from dudao.reports import cache as report_cache
+    from dudao.reports.access import get_campaign_for_reader
+
+    campaign = get_campaign_for_reader(request.user, campaign_id)
+    report, _charts = report_cache.campaign_page(
+        request.user, campaign, _report_filters(request, campaign)
+    )
+    return TalliesOut(
+        campaign_id=campaign.pk,
+        units=len(report.units),
+        groups={str(k): v for k, v in report.groups.items()},
+        batches={str(k): v for k, v in report.batches.items()},
+        figures=[
+            FigureOut(
+                code=f.code,
+                label=f.label,
+                section=f.section,
+                unit_of_measure=f.unit_of_measure,
+                value=_num(report.values.get(f.code)),
+                by_group={
+                    str(k) if k is not None else "none": float(v)
+                    for k, v in report.by_group.get(f.code, {}).items()
+                },
+                by_batch={str(k): float(v) for k, v in report.by_batch.get(f.code, {}).items()},
+            )
+            for f in report.figures
+        ],
+    )
+
+
+class FigureUnitOut(Schema):
+    participation_id: int
+    unit_name: str
+    group_id: int | None
+    batch_id: int
+    value: float | None
+
+
+def _report_figure(campaign, code: str):
+    from dudao.reports.rules import figure as find_figure
+
+    fig = find_figure(campaign.template.data, clean_query_text(code))
+    if fig is None:
+        raise Http404(NOT_FOUND)
+    return fig
+
+
+@api.get(
+    "/reports/campaigns/{campaign_id}/tallies/{code}/units",
+    response=list[FigureUnitOut],
+    summary="一个统计项下钻到各单位（筛选同上）",
+    url_name="report_figure_units",
+)
+def report_figure_units(request, campaign_id: int, code: str):
+    from dudao.reports import selectors as report_selectors
+    from dudao.reports.access import get_campaign_for_reader
+
+    campaign = get_campaign_for_reader(request.user, campaign_id)
+    fig = _report_figure(campaign, code)
+    report = report_selectors.tally_report(
+        user=request.user,
+        campaign=campaign,
+        filters=_report_filters(request, campaign),
+        codes=[fig.code],
+    )
+    return [
+        FigureUnitOut(
+            participation_id=u.participation_id,
+            unit_name=u.name,
+            group_id=u.group_id,
+            batch_id=u.batch_id,
+            value=_num(report.unit_value(fig.code, u.participation_id)),
+        )
+        for u in report.units
+    ]
+
+
+class RecordTableOut(Schema):
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    total: int
+
+
+@api.get(
+    "/reports/campaigns/{campaign_id}/tallies/{code}/units/{participation_id}",
+    response=list[RecordTableOut],
+    summary="一个单位计入该统计项的记录（每种登记方式一表，每表最多 500 行）",
+    url_name="report_figure_records",
+)
+def report_figure_records(request, campaign_id: int, code: str, participation_id: int):
+    from dudao.reports import selectors as report_selectors
+    from dudao.reports.access import get_campaign_for_reader, get_campaign_participation
+
+    campaign = get_campaign_for_reader(request.user, campaign_id)
+    fig = _report_figure(campaign, code)
+    p = get_campaign_participation(request.user, campaign, participation_id)
+    tables = report_selectors.figure_records(
+        fig,
+        campaign=campaign,
+        participation_id=p.pk,
+        filters=_report_filters(request, campaign),
+    )
+    return [
+        RecordTableOut(title=t.title, columns=t.columns, rows=t.rows, total=t.total) for t in tables
+    ]

@@ -9,6 +9,7 @@ with the manifest's SHA-256 and the audit head it is bound to — as one audit e
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import tempfile
@@ -16,6 +17,7 @@ import tempfile
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dudao.core.audit import record_event
@@ -84,9 +86,60 @@ def request_export(*, actor, participation, token: str) -> ArchiveExport:
 
 def _report(export_id: int):
     def report(stage: str, done: int, total: int) -> None:
-        ArchiveExport.objects.filter(pk=export_id).update(stage=stage, done=done, total=total)
+        ArchiveExport.objects.filter(pk=export_id).update(
+            stage=stage, done=done, total=total, progress_at=timezone.now()
+        )
 
     return report
+
+
+STALLED_MESSAGE = "导出中断，请重新导出。"
+
+
+def stalled_after_s() -> int:
+    return int(getattr(settings, "DUDAO_ARCHIVE_STALLED_AFTER_S", 600))
+
+
+def fail_if_stalled(export: ArchiveExport) -> bool:
+    """End ``export`` as interrupted if it is queued or running and nothing was heard from its
+    worker for ``stalled_after_s()`` (a worker killed mid-build leaves the job running for ever:
+    django-q2's re-delivery finds it claimed and leaves it). Compare-and-set on the status and
+    the last progress time, so a worker that reports in the meantime keeps its job; audited.
+    True if this call ended it."""
+    if export.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+        return False
+    last = export.progress_at or export.requested_at
+    if (timezone.now() - last).total_seconds() <= stalled_after_s():
+        return False
+    with transaction.atomic():
+        ended = ArchiveExport.objects.filter(
+            pk=export.pk, status=export.status, progress_at=export.progress_at
+        ).update(status=ExportStatus.FAILED, failure=STALLED_MESSAGE, finished_at=timezone.now())
+        if not ended:
+            return False
+        p = export.participation
+        record_event(
+            actor=None,
+            action="archive.export_stalled",
+            target=export,
+            target_label=f"{p.unit_name} 活动档案",
+            campaign_id=p.campaign_id,
+            organisation_id=p.unit_id,
+            reason=STALLED_MESSAGE,
+            data={"stage": export.stage, "done": export.done, "total": export.total},
+        )
+    export.refresh_from_db()
+    return True
+
+
+def fail_stalled_exports() -> int:
+    """Periodic job (settings.DUDAO_PERIODIC_JOBS): ``fail_if_stalled`` for every unfinished
+    export whose worker has been silent too long. Idempotent."""
+    limit = timezone.now() - dt.timedelta(seconds=stalled_after_s())
+    silent = ArchiveExport.objects.filter(
+        status__in=(ExportStatus.QUEUED, ExportStatus.RUNNING)
+    ).filter(Q(progress_at__lt=limit) | Q(progress_at__isnull=True, requested_at__lt=limit))
+    return sum(fail_if_stalled(e) for e in silent.select_related("participation"))
 
 
 FAILED_MESSAGE = "生成档案包时出错，未生成文件。请稍后重新导出；如仍失败，请联系系统管理员。"
@@ -96,7 +149,7 @@ def run_export(export_id: int) -> ArchiveExport | None:
     """The task: build the bundle of one export. Runs once: a job no longer queued is left as it
     is (a retry of a task that already ran)."""
     claimed = ArchiveExport.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, stage="准备"
+        status=ExportStatus.RUNNING, stage="准备", progress_at=timezone.now()
     )
     if not claimed:
         return None

@@ -46,6 +46,9 @@ class ArchiveExport(models.Model):
     head_seq = models.PositiveBigIntegerField("审计链头序号", default=0)
     head_hash = models.CharField("审计链头哈希", max_length=64, blank=True)
     failure = models.TextField("失败原因", blank=True)
+    # The last sign of life of the worker building it (claimed, or a progress report): a job
+    # queued or running with none for DUDAO_ARCHIVE_STALLED_AFTER_S has lost its worker.
+    progress_at = models.DateTimeField("最近进展时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

@@ -24,6 +24,8 @@ def unit_archive(request, participation_id):
     p = get_participation(request.user, participation_id)
     permits = archive_permits(request.user, p)
     exports = selectors.exports_of(p)
+    for export in exports:  # a worker that died: say so now, not only at the next sweep
+        actions.fail_if_stalled(export)
     running = any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in exports)
     return render(
         request,

@@ -75,6 +75,7 @@ from dudao.transitions.models import (
 
 from . import texts
 from .bulk import AuditChain, Tables, clock, defer_indexes
+from .reports import seed_reports
 from .supervision import seed_supervision
 
 # Days before today each batch started (seed 001: three batches by unit type, about six months
@@ -1704,6 +1705,7 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
     w.tables.flush(force=True)
     w.audit.close()
     w.tables.reset_sequences()
+    w.stats.update(seed_reports(campaign=campaign, office=clerk, today=today, out=out))
     stats = dict(w.stats)
     stats["audit_events"] = w.audit.count
     for t in w.tables.order:

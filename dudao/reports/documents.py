@@ -100,6 +100,36 @@ def week_facts(*, user, campaign, start: dt.date, end: dt.date) -> list[Bulletin
 register_bulletin_source("week_facts", week_facts)
 
 
+def bulletin_items(
+    *, user, campaign, start: dt.date, end: dt.date
+) -> list[tuple[str, BulletinItem]]:
+    """(source name, item) of every item source the template's bulletin names, in its order."""
+    spec = rules.bulletin_spec(campaign.template.data)
+    out = []
+    for name in spec["items"]:
+        source = _SOURCES.get(name)
+        if source is not None:
+            out.extend(
+                (name, i) for i in source(user=user, campaign=campaign, start=start, end=end)
+            )
+    return out
+
+
+def stored_bulletin_context(bulletin) -> dict:
+    """The print context of a stored bulletin, from its stored content only."""
+    return {
+        "campaign": str(bulletin.campaign),
+        "campaign_full": bulletin.campaign.name,
+        "sponsor": bulletin.sponsor,
+        "date": cn_date(bulletin.issued_on),
+        "kind": KINDS["bulletin"],
+        "masthead": bulletin.masthead,
+        "issue": f"第{bulletin.number}期",
+        "title": f"{bulletin.masthead}（第{bulletin.number}期）",
+        "items": [{"title": i.title, "text": i.text} for i in bulletin.items.all()],
+    }
+
+
 def context(kind: str, *, user, campaign, day: dt.date, phase: str = "") -> dict:
     spec = rules.bulletin_spec(campaign.template.data)
     base = {
@@ -111,11 +141,7 @@ def context(kind: str, *, user, campaign, day: dt.date, phase: str = "") -> dict
     }
     if kind == "bulletin":
         number, start, end = week_of(campaign, day)
-        items = []
-        for name in spec["items"]:
-            source = _SOURCES.get(name)
-            if source is not None:
-                items.extend(source(user=user, campaign=campaign, start=start, end=end))
+        items = [i for _s, i in bulletin_items(user=user, campaign=campaign, start=start, end=end)]
         return {
             **base,
             "masthead": spec["masthead"],

@@ -46,3 +46,33 @@ class FilterForm(forms.Form):
             date_from=data.get("from"),
             date_to=data.get("to"),
         )
+
+
+class BulletinNewForm(forms.Form):
+    issued_on = forms.DateField(
+        label="日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "请填写简报日期。",
+            "invalid": "日期格式不对，请写成 2005-02-01。",
+        },
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class BulletinHeadForm(forms.Form):
+    masthead = forms.CharField(
+        label="报头", max_length=100, error_messages={"required": "请填写报头。"}
+    )
+    sponsor = forms.CharField(
+        label="主办", max_length=100, error_messages={"required": "请填写主办单位。"}
+    )
+    issued_on = forms.DateField(
+        label="日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "请填写简报日期。",
+            "invalid": "日期格式不对，请写成 2005-02-01。",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

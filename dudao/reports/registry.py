@@ -55,6 +55,15 @@ class Source:
     refine: Callable[[QuerySet, Context], QuerySet] | None = None
     title: str = ""
 
+    def at(self, suffix: str) -> str:
+        """The path from a row to a field of its unit (``unit=""``: the rows are units)."""
+        return f"{self.unit}__{suffix}" if self.unit else suffix
+
+    @property
+    def unit_key(self) -> str:
+        """The path to the unit's id, to group by."""
+        return self.unit or "pk"
+
     @property
     def queryset(self) -> QuerySet:
         return self.model.objects.filter(self.where)

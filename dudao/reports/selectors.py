@@ -106,14 +106,13 @@ def source_queryset(
 ) -> QuerySet | None:
     """The source's rows within the campaign, the user's scope and the filters; None when the
     filters ask for a phase and the source has none (the figure is then not applicable)."""
-    u = source.unit
-    q = Q(**{f"{u}__campaign_id": campaign.pk})
+    q = Q(**{source.at("campaign_id"): campaign.pk})
     if filters.batch_id:
-        q &= Q(**{f"{u}__batch_id": filters.batch_id})
+        q &= Q(**{source.at("batch_id"): filters.batch_id})
     if filters.group_id:
-        q &= Q(**{f"{u}__group_id": filters.group_id})
+        q &= Q(**{source.at("group_id"): filters.group_id})
     if units is not None:
-        q &= Q(**{f"{u}__in": units.values("pk")})
+        q &= Q(**{f"{source.unit_key}__in": units.values("pk")})
     if filters.phase:
         if source.phase is None:
             return None
@@ -154,12 +153,14 @@ def count_figure(
         if source.refine is not None:
             qs = source.refine(qs, ctx).order_by()
         if by_group:
-            keys = (f"{source.unit}__group_id", f"{source.unit}__batch_id")
+            keys = (source.at("group_id"), source.at("batch_id"))
             grouped = qs.values(*keys).annotate(n=source.value).values_list(*keys, "n")
             for gid, bid, n in grouped:
                 out[(gid, bid)] += n or 0
             continue
-        grouped = qs.values(source.unit).annotate(n=source.value).values_list(source.unit, "n")
+        grouped = (
+            qs.values(source.unit_key).annotate(n=source.value).values_list(source.unit_key, "n")
+        )
         for pid, n in grouped:
             out[pid] += n or 0
     return dict(out) if applicable else None
@@ -183,7 +184,7 @@ def count_figures_by_group(
                 out[fig.code] = defaultdict(int)
             key = source.merge_key()
             if key is None:
-                keys = (f"{source.unit}__group_id", f"{source.unit}__batch_id")
+                keys = (source.at("group_id"), source.at("batch_id"))
                 refined = source.refine(qs, ctx).order_by()
                 for gid, bid, n in (
                     refined.values(*keys).annotate(n=source.value).values_list(*keys, "n")
@@ -192,13 +193,9 @@ def count_figures_by_group(
                 continue
             buckets.setdefault(key, []).append((fig.code, source))
     for (model, unit, phase, date), members in buckets.items():
-        base = source_queryset(
-            Source(model, unit=unit, phase=phase, date=date),
-            campaign=campaign,
-            filters=filters,
-            units=units,
-        )
-        keys = (f"{unit}__group_id", f"{unit}__batch_id")
+        shape = Source(model, unit=unit, phase=phase, date=date)
+        base = source_queryset(shape, campaign=campaign, filters=filters, units=units)
+        keys = (shape.at("group_id"), shape.at("batch_id"))
         aggregates = {}
         for i, (_code, source) in enumerate(members):
             aggregate = source.value.copy()
@@ -209,6 +206,10 @@ def count_figures_by_group(
             for (code, _source), n in zip(members, values):
                 out[code][(gid, bid)] += n or 0
     return out
+
+
+def chosen_figures(campaign: Campaign) -> list[Figure]:
+    return figures(campaign.template.data)
 
 
 def tally_report(
@@ -225,7 +226,7 @@ def tally_report(
     batch; ``report.per_unit`` is then empty."""
     filters = filters or Filters()
     ctx = context_for(campaign, today)
-    chosen = [f for f in figures(campaign.template.data) if codes is None or f.code in codes]
+    chosen = [f for f in chosen_figures(campaign) if codes is None or f.code in codes]
     scoped = units_in_scope(user, campaign, filters)
     units = [
         Unit(*row)
@@ -348,7 +349,7 @@ def figure_records(
         qs = source_queryset(source, campaign=campaign, filters=filters, units=None)
         if qs is None:
             continue
-        qs = qs.filter(**{source.unit: participation_id})
+        qs = qs.filter(**{source.unit_key: participation_id})
         if source.refine is not None:
             qs = source.refine(qs, ctx)
         columns: list[Column] = list(source.columns)

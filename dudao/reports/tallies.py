@@ -4,14 +4,19 @@ Categories and their seeds: seed 002's report figures (party lectures by unit he
 self-found problems, mutual criticisms), seed 003's unit tally (sessions, person-attendances,
 discussions, study notes, good deeds, test takers), seed 001's rectification classes,
 regulations and special actions, surveys run and passed, remedial orders (DOMAIN.md §3.9).
-Parameters narrow a tally to kinds, sources, classes … named in the template.
+Seed 002 also reports opinions collected, classified and fed back (218 of each), the groups'
+visits and 一把手约谈, and the 107 archives kept for 107 units. Parameters narrow a tally to
+kinds, sources, classes … named in the template.
 """
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
 
+from dudao.archive.selectors import complete_only
+from dudao.campaigns.models import Participation
 from dudao.campaigns.report_tallies import TallyParam
+from dudao.opinions.models import Channel, GiverKind, Opinion
 from dudao.records.models import (
     Activity,
     ActivityKind,
@@ -30,6 +35,7 @@ from dudao.rectification import rules as rect_rules
 from dudao.rectification.models import ActionKind, Item, RectClass, Regulation, SpecialAction
 from dudao.rectification.selectors import light_q
 from dudao.reviews.models import Document, DocumentStatus
+from dudao.supervision.models import Interview, Visit, VisitKind
 from dudao.surveys.models import RoundStatus, SurveyRound
 from dudao.surveys.selectors import outcomes_for_rounds
 from dudao.transitions.models import ApplicationStatus, RemedialOrder, TransitionApplication
@@ -37,6 +43,7 @@ from dudao.transitions.models import ApplicationStatus, RemedialOrder, Transitio
 from .registry import Column, Context, Source, register_tally
 
 STUDY, EXAMINE, RECTIFY, SURVEY, PROCESS = "学习教育", "查摆批评", "整改落实", "测评", "转段"
+OPINIONS, SUPERVISE, ARCHIVE = "征求意见", "督导工作", "活动档案"
 
 KINDS = TallyParam(refers="meeting_kind")  # meeting or session kinds of the template
 SESSION_KINDS = TallyParam(refers="session_kind")
@@ -508,6 +515,148 @@ register_tally(
                 Column("申请时间", "submitted_at"),
                 Column("批准时间", "office_decided_at"),
             ),
+        )
+    ],
+)
+
+
+# --- opinions (征求意见: collected, classified, fed back; seed 002's 218) ------------------------
+
+_OPINION_COLUMNS = (
+    Column("日期", "given_on"),
+    Column("征求渠道", "channel"),
+    Column("意见来源", "giver_kind"),
+    Column("意见内容", "text"),
+)
+_OPINION_PARAMS = {"channels": _choices(Channel), "givers": _choices(GiverKind)}
+
+
+def _opinions(where: Q):
+    # A hidden opinion (abuse, shielded with a reason) is not one the unit collected; a merged
+    # duplicate still is (the opinions app's summary counts the same way).
+    def sources(params, ctx: Context) -> list[Source]:
+        q = Q(hidden=False) & where
+        q &= _in("channel", params.get("channels")) & _in("giver_kind", params.get("givers"))
+        return [Source(Opinion, q, phase=None, date="given_on", columns=_OPINION_COLUMNS)]
+
+    return sources
+
+
+register_tally(
+    "opinions_collected",
+    label="征求意见建议",
+    section=OPINIONS,
+    unit_of_measure="条",
+    params=_OPINION_PARAMS,
+    sources=_opinions(Q()),
+)
+
+register_tally(
+    "opinions_classified",
+    label="意见建议已梳理归类",
+    section=OPINIONS,
+    unit_of_measure="条",
+    params=_OPINION_PARAMS,
+    sources=_opinions(Q(classified=True)),
+)
+
+register_tally(
+    "opinions_fed_back",
+    label="意见建议已反馈",
+    section=OPINIONS,
+    unit_of_measure="条",
+    params=_OPINION_PARAMS,
+    sources=_opinions(Q(feedback__isnull=False)),
+)
+
+# --- the supervision group's own work (visits, 一把手约谈) ---------------------------------------
+
+register_tally(
+    "visits",
+    label="督导组调研走访",
+    section=SUPERVISE,
+    unit_of_measure="次",
+    params={"kinds": _choices(VisitKind)},
+    sources=lambda params, ctx: [
+        Source(
+            Visit,
+            Q(_in("kind", params.get("kinds"))),
+            phase=None,
+            date="happened_on",
+            columns=(
+                Column("日期", "happened_on"),
+                Column("方式", "kind"),
+                Column("督导组", "group__name"),
+                Column("接触人数", "people_count"),
+            ),
+        )
+    ],
+)
+
+register_tally(
+    "visit_people",
+    label="督导组调研接触人数",
+    section=SUPERVISE,
+    unit_of_measure="人次",
+    params={"kinds": _choices(VisitKind)},
+    sources=lambda params, ctx: [
+        Source(
+            Visit,
+            Q(_in("kind", params.get("kinds"))),
+            phase=None,
+            date="happened_on",
+            value=Sum("people_count"),
+            columns=(
+                Column("日期", "happened_on"),
+                Column("方式", "kind"),
+                Column("接触人数", "people_count"),
+            ),
+        )
+    ],
+)
+
+register_tally(
+    "interviews",
+    label="约谈单位主要负责人",
+    section=SUPERVISE,
+    unit_of_measure="次",
+    sources=lambda params, ctx: [
+        Source(
+            Interview,
+            Q(),
+            phase=None,
+            date="held_on",
+            columns=(
+                Column("约谈日期", "held_on"),
+                Column("约谈对象", "interviewee"),
+                Column("约谈原因", "reason"),
+            ),
+        )
+    ],
+)
+
+# --- the archive (活动档案: seed 002's 107 archives for 107 units) -------------------------------
+
+
+def _complete_only(qs, ctx: Context):
+    return complete_only(qs, ctx.template)
+
+
+register_tally(
+    "archives_complete",
+    label="活动档案齐全的单位",
+    section=ARCHIVE,
+    unit_of_measure="个",
+    sources=lambda params, ctx: [
+        Source(
+            Participation,
+            Q(),
+            unit="",
+            phase=None,
+            date=None,
+            columns=(Column("单位", "unit_name"), Column("当前阶段", "current_phase")),
+            refine=_complete_only,
+            title="档案清单各项齐全",
         )
     ],
 )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_documents
+from . import views, views_bulletins, views_documents
 
 app_name = "reports"
 urlpatterns = [
@@ -34,5 +34,19 @@ urlpatterns = [
         "campaigns/<int:campaign_id>/documents/<slug:kind>.<slug:fmt>",
         views_documents.document,
         name="document",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/bulletins/",
+        views_bulletins.bulletin_list,
+        name="bulletins",
+    ),
+    path("bulletins/<int:bulletin_id>/", views_bulletins.bulletin_detail, name="bulletin"),
+    path(
+        "bulletins/<int:bulletin_id>/issue/", views_bulletins.bulletin_issue, name="bulletin_issue"
+    ),
+    path(
+        "bulletins/<int:bulletin_id>/bulletin.<slug:fmt>",
+        views_bulletins.bulletin_file,
+        name="bulletin_file",
     ),
 ]

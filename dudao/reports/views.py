@@ -14,7 +14,7 @@ from dudao.core.access import NOT_FOUND
 from dudao.core.xlsx import stream_workbook
 from dudao.imports.excel import XLSX_MIME
 
-from . import charts, selectors
+from . import cache, selectors
 from .access import (
     get_campaign_for_reader,
     get_campaign_group,
@@ -94,9 +94,7 @@ def home(request):
 @login_required
 def campaign_report(request, campaign_id):
     campaign, form, filters = _setup(request, campaign_id)
-    report = selectors.tally_report(
-        user=request.user, campaign=campaign, filters=filters, per_unit=False
-    )
+    report, drawn = cache.campaign_page(request.user, campaign, filters)
     return render(
         request,
         "reports/campaign.html",
@@ -108,7 +106,7 @@ def campaign_report(request, campaign_id):
             "sections": _sections(report),
             "query": urlencode(filters.query()),
             "scope_label": _scope_label(report),
-            "charts": charts.dashboard(request.user, campaign, report),
+            "charts": drawn,
             "office": may_print_office_documents(request.user, campaign),
         },
     )

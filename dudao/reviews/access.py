@@ -22,11 +22,28 @@ from django.http import Http404
 
 from dudao.campaigns.models import Campaign
 from dudao.core.access import NOT_FOUND, get_in_scope_or_404, parse_id
-from dudao.orgs.access import scope_for
+from dudao.orgs.access import scope_for, visible_people
 from dudao.orgs.models import Organisation, Person
 
 from .models import Document, DocumentVersion, ReviewComment
 from .selectors import visible_documents
+
+
+def submittable(user, campaign) -> tuple[list, list]:
+    """Participations the user may submit for (as unit staff, member or branch secretary) and
+    the people he may submit personal material for (the page's form and the API ask it)."""
+    scope = scope_for(user)
+    parts = campaign.participations.all()
+    if not scope.is_superuser:
+        parts = parts.filter(unit_id__in=set(scope.units) | own_unit_ids(user))
+    parts = list(parts.order_by("unit_name"))
+    people = list(
+        visible_people(user)
+        .filter(unit_id__in=[p.unit_id for p in parts])
+        .select_related("branch")
+        .order_by("branch__name", "name")[:500]
+    )
+    return parts, people
 
 
 def own_unit_ids(user) -> set[int]:

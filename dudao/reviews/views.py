@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from dudao.campaigns.models import Campaign
 from dudao.core.access import clean_query_text
 from dudao.core.errors import AccessDenied, DomainError
-from dudao.orgs.access import scope_for, visible_people
+from dudao.orgs.access import scope_for
 
 from . import access, actions, copies, detection, rules, selectors
 from .diff import diff_texts, summary
@@ -104,27 +104,10 @@ def document_list(request, campaign_id):
     )
 
 
-def _submittable(user, campaign):
-    """Participations the user may submit for (as unit staff, member or branch secretary) and
-    the people he may submit personal material for."""
-    scope = scope_for(user)
-    parts = campaign.participations.all()
-    if not scope.is_superuser:
-        parts = parts.filter(unit_id__in=set(scope.units) | access.own_unit_ids(user))
-    parts = list(parts.order_by("unit_name"))
-    people = list(
-        visible_people(user)
-        .filter(unit_id__in=[p.unit_id for p in parts])
-        .select_related("branch")
-        .order_by("branch__name", "name")[:500]
-    )
-    return parts, people
-
-
 @login_required
 def document_new(request, campaign_id):
     campaign = _campaign_for(request.user, campaign_id)
-    participations, people = _submittable(request.user, campaign)
+    participations, people = access.submittable(request.user, campaign)
     if not participations:
         raise Http404("您没有可提交文书的单位")
     kinds = [k for k in rules.kinds(campaign).values() if k.submitted_by != "group"]

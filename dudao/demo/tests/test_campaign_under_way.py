@@ -300,3 +300,18 @@ def test_the_supervision_groups_have_done_their_own_work(small_demo):
     assert AuditEvent.objects.filter(action="supervision.publish_experience").exists()
     _checked, broken = verify_chain()
     assert broken is None
+
+
+def test_it_has_issued_bulletins_and_one_unit_s_archive_exported(small_demo):
+    from dudao.archive.models import ArchiveExport, ExportStatus
+    from dudao.reports.models import Bulletin, BulletinStatus
+
+    bulletins = list(Bulletin.objects.order_by("number"))
+    assert [b.number for b in bulletins] == list(range(1, len(bulletins) + 1))
+    assert len(bulletins) == 3
+    assert [b.status for b in bulletins] == [BulletinStatus.ISSUED] * 2 + [BulletinStatus.DRAFT]
+    assert bulletins[-1].items.filter(source="free").exists()
+    assert all(b.items.filter(source="week_facts").exists() for b in bulletins)
+    export = ArchiveExport.objects.get()
+    assert export.status == ExportStatus.DONE and export.members > 10
+    assert AuditEvent.objects.filter(action="archive.export").count() == 1

@@ -210,3 +210,80 @@ EXPECTED = {
     "transitions_approved": (1, 0, 0),
     "surveys_run": (0, 0, 0),
 }
+
+
+def seed_opinions_visits_interviews(cast, parts):
+    """Opinions, the groups' visits and 约谈, counted by hand in ``EXPECTED_MORE``."""
+    from dudao.opinions.models import Feedback, Opinion
+    from dudao.supervision.models import Interview, Visit
+
+    a, b, c = parts["a"], parts["b"], parts["c"]
+    admin = cast.user("admin")
+    fb_a = Feedback.objects.create(
+        participation=a, kind="collective", form="meeting", fed_back_on=D, created_by=admin
+    )
+
+    def opinion(pp, *, classified=False, feedback=None, hidden=False, channel="forum"):
+        return Opinion.objects.create(
+            campaign=cast.campaign,
+            participation=pp,
+            channel=channel,
+            giver_kind="public_rep",
+            given_on=D,
+            target_kind="team",
+            text="意见",
+            origin="entered",
+            classified=classified,
+            feedback=feedback,
+            hidden=hidden,
+            hidden_reason="辱骂" if hidden else "",
+        )
+
+    # A: 4 opinions (3 classified, 2 of them fed back) and 1 hidden (not counted at all).
+    opinion(a, classified=True, feedback=fb_a)
+    opinion(a, classified=True, feedback=fb_a, channel="box")
+    opinion(a, classified=True)
+    opinion(a)
+    opinion(a, classified=True, feedback=fb_a, hidden=True)
+    # B: 1 opinion, not classified. C: none.
+    opinion(b, channel="letter")
+    # Visits: A a forum (12 people) and a talk (1 person); C one look at the records.
+    for pp, group, kind, people in (
+        (a, cast.group1, "forum", 12),
+        (a, cast.group1, "talk", 1),
+        (c, cast.group2, "records", 0),
+    ):
+        Visit.objects.create(
+            campaign=cast.campaign,
+            participation=pp,
+            group=group,
+            kind=kind,
+            happened_on=D,
+            people_count=people,
+            client_token=f"{pp.pk}-{kind}",
+            author=admin,
+        )
+    # 约谈: B's head twice.
+    for n in range(2):
+        Interview.objects.create(
+            campaign=cast.campaign,
+            participation=b,
+            group=cast.group2,
+            interviewee="单位主要负责人",
+            held_on=D,
+            reason="学习不扎实",
+            said="要求补课",
+            follow_up_on=dt.date(2005, 3, n + 1),
+            created_by=admin,
+        )
+
+
+# The figures above, per unit (A, B, C), by hand.
+EXPECTED_MORE = {
+    "opinions_collected": (4, 1, 0),
+    "opinions_fed_back": (2, 0, 0),
+    "talks": (3, 0, 0),
+    "visits": (2, 0, 1),
+    "interviews": (0, 2, 0),
+    "archives_complete": (0, 0, 0),  # the 2005 checklist asks far more than these records
+}

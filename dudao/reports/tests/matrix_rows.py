@@ -21,6 +21,18 @@ def _c(c):
     return c.campaign.pk
 
 
+def _bulletin(c):
+    import datetime as dt
+
+    from dudao.reports.actions import create_bulletin
+
+    return create_bulletin(
+        actor=c.user("office"), campaign=c.campaign, issued_on=dt.date(2005, 2, 1), token="matrix"
+    )
+
+
+BULLETIN_WRITERS = {"office", "admin"}
+
 ROWS = [
     Row(
         "统计报表首页",
@@ -79,6 +91,44 @@ ROWS = [
         "简报",
         "reports:document",
         lambda c: f"/reports/campaigns/{_c(c)}/documents/bulletin.docx",
+        OFFICE_DOCS,
+    ),
+    Row(
+        "简报列表",
+        "reports:bulletins",
+        lambda c: f"/reports/campaigns/{_bulletin(c).campaign_id}/bulletins/",
+        OFFICE_DOCS,
+        shows=lambda c: "第1期",
+        post=lambda c: {"issued_on": "2005-02-08", "token": "matrix-new"},
+        post_allowed=BULLETIN_WRITERS,
+    ),
+    Row(
+        "一期简报",
+        "reports:bulletin",
+        lambda c: f"/reports/bulletins/{_bulletin(c).pk}/",
+        OFFICE_DOCS,
+        post=lambda c: {
+            "masthead": "矩阵简报",
+            "sponsor": "办公室",
+            "issued_on": "2005-02-01",
+            "new_title": "矩阵",
+            "new_text": "矩阵测试",
+        },
+        post_allowed=BULLETIN_WRITERS,
+    ),
+    Row(
+        "印发简报",
+        "reports:bulletin_issue",
+        lambda c: f"/reports/bulletins/{_bulletin(c).pk}/issue/",
+        set(),
+        post=lambda c: {"version": ""},
+        post_allowed=BULLETIN_WRITERS,
+        post_only=True,
+    ),
+    Row(
+        "简报文件",
+        "reports:bulletin_file",
+        lambda c: f"/reports/bulletins/{_bulletin(c).pk}/bulletin.docx",
         OFFICE_DOCS,
     ),
 ]

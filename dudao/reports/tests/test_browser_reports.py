@@ -52,3 +52,30 @@ def test_the_dashboard_draws_its_charts_offline(
     if phone:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     screenshot(page, f"reports-dashboard-{'phone' if phone else 'desktop'}")
+
+
+def test_the_figure_tables_line_up_under_their_headers_on_a_desktop(
+    browser_page, live_server, cast2005, records2005
+):
+    page, _outside = _office_page(browser_page, live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/reports/campaigns/{cast2005.campaign.pk}/")
+    edges = page.eval_on_selector_all(
+        "table.rep-table",
+        """tables => tables.map(t => {
+            // Where the text ends, not the cell's box (the same for either alignment).
+            const right = el => {
+                const r = document.createRange();
+                r.selectNodeContents(el);
+                return Math.round(r.getBoundingClientRect().right);
+            };
+            const head = t.querySelector('thead th.rep-num');
+            const cell = t.querySelector('tbody td.rep-num');
+            return [right(head), right(cell)];
+        })""",
+    )
+    assert len(edges) > 1
+    # 合计's header ends where its numbers end, and at the same place in every section.
+    assert all(abs(h - c) <= 1 for h, c in edges), edges
+    assert len({h for h, _c in edges}) == 1, edges
+    screenshot(page, "reports-tallies-desktop-1280")

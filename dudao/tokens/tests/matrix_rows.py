@@ -68,7 +68,17 @@ def _round(c):
     return found or make(c)
 
 
+def _opinion(c):
+    from dudao.opinions.tests.matrix_rows import _opinion as make
+
+    return make(c)
+
+
 RECT_UNIT = READERS | {"admin"}
+OPINION_PAGE = READERS | {"admin"}
+OPINION_WRITERS = {"office", "admin"} | GROUP1 | UNIT_A
+REPORT_READERS = READERS | {"inspector", "admin"}
+REPORT_UNIT_A = READERS | {"admin"}
 RECT_CREATORS = {"office", "admin"} | GROUP1 | UNIT_A
 RECT_ITEM = RECT_UNIT | {"member"}
 
@@ -183,5 +193,54 @@ ROWS = [
         api=True,
         post=lambda c: {"action": "open"},
         post_allowed=READERS | {"admin"},
+    ),
+    Row(
+        "api opinions of unit A",
+        "api:opinions",
+        lambda c: f"/api/opinions/units/{_part(c).pk}/opinions",
+        OPINION_PAGE,
+        api=True,
+        post=lambda c: {"text": "矩阵测试"},
+        post_allowed=OPINION_WRITERS,
+    ),
+    Row(
+        "api one opinion of unit A",
+        "api:opinion",
+        lambda c: f"/api/opinions/{_opinion(c).pk}",
+        OPINION_PAGE,
+        lambda c: "矩阵测试意见",
+        api=True,
+        post=lambda c: {"action": "classify"},
+        post_allowed=OPINION_WRITERS,
+    ),
+    Row(
+        "api feedback of unit A's opinions",
+        "api:opinion_feedbacks",
+        lambda c: f"/api/opinions/units/{_part(c).pk}/feedbacks",
+        OPINION_PAGE,
+        api=True,
+        post=lambda c: {"opinions": [_opinion(c).pk]},
+        post_allowed=UNIT_A,
+    ),
+    Row(
+        "api tallies of the campaign",
+        "api:report_tallies",
+        lambda c: f"/api/reports/campaigns/{c.campaign.pk}/tallies",
+        REPORT_READERS,
+        api=True,
+    ),
+    Row(
+        "api a tally's units",
+        "api:report_figure_units",
+        lambda c: f"/api/reports/campaigns/{c.campaign.pk}/tallies/forums/units",
+        REPORT_READERS,
+        api=True,
+    ),
+    Row(
+        "api a tally's records of unit A",
+        "api:report_figure_records",
+        lambda c: f"/api/reports/campaigns/{c.campaign.pk}/tallies/forums/units/{_part(c).pk}",
+        REPORT_UNIT_A,
+        api=True,
     ),
 ]
