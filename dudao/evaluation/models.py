@@ -408,3 +408,46 @@ class CaseReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.deadline} {self.days_before}"
+
+
+# --- 内设机构 (四必谈: 班子成员与分管部门负责人) ----------------------------------------------
+
+
+class Division(models.Model):
+    """A unit's internal division (内设机构: 科室、处室), its head and the leadership-team member
+    in charge of it (分管班子成员). The organisation tree stops at branches and knows nothing of
+    divisions; 四必谈 (seed 002) asks each team member to talk with the heads of the divisions
+    he is in charge of, so the unit enters them here (page or Excel)."""
+
+    unit = models.ForeignKey(
+        "orgs.Organisation", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField("内设机构", max_length=100)
+    head = models.ForeignKey(
+        "orgs.Person",
+        verbose_name="负责人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    in_charge = models.ForeignKey(
+        "orgs.Person",
+        verbose_name="分管班子成员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "内设机构"
+        verbose_name_plural = "内设机构"
+        ordering = ["unit", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="eval_division_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
