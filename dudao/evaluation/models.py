@@ -209,6 +209,35 @@ class PaperGradeCount(models.Model):
         return f"{self.person_id}·{self.grade}={self.count}"
 
 
+class PaperGradeEntry(models.Model):
+    """One clerk's count of a ballot's paper ballots (blind double entry, as the surveys'
+    ``PaperEntry``): two clerks count and type every figure independently, neither sees the
+    other's before both are in, and only when both agree do the figures become the ballot's
+    ``PaperGradeCount`` rows and count."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="paper_entries")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
+    )
+    valid = models.PositiveIntegerField("有效票数")
+    # {"<person id>:<grade>": votes} for every member on the ballot and grade of the scale.
+    counts = models.JSONField("各等次票数", default=dict)
+    entered_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        verbose_name = "纸质评议票录入"
+        verbose_name_plural = "纸质评议票录入"
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "clerk"], name="eval_paper_entry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"纸质评议票录入 {self.ballot_id}:{self.clerk_id}"
+
+    def figures(self) -> dict:
+        return {"valid": self.valid, "counts": dict(self.counts)}
+
+
 class SealedVote(models.Model):
     """On SQLite, a vote of an open ballot, sealed; opened into the counters at closing and
     deleted (see ``votes.py``). Not used on PostgreSQL."""

@@ -239,11 +239,23 @@ def ballot(request, ballot_id):
             else {}
         )
     spec = rules.member_evaluation_spec(template) or {}
+    from . import paper
+
+    runner = permits.may("enter_paper") or permits.refused_by_state("enter_paper")
+    paper_state = paper.paper_state(b, request.user) if runner else None
+    mine = paper_state["mine"] if paper_state else None
+    for r in results:
+        # The clerk's own figures only (blind double entry: never the other clerk's).
+        r.paper_mine = [
+            (g, name, mine.counts.get(f"{r.person_id}:{g}", 0) if mine else 0)
+            for g, name in rules.grades(template)
+        ]
     return render(
         request,
         "evaluation/ballot.html",
         {
             "b": b,
+            "paper": paper_state,
             "permits": permits,
             "allowed": set(permits.allowed_actions()),
             "results": results,
@@ -293,6 +305,12 @@ def ballot_export(request, ballot_id):
 
 
 BALLOT_ACTIONS = {"codes", "open", "close", "paper", "notice"}
+PAPER_MESSAGES = {
+    "waiting": "您的纸质票录入已保存。请另一位同志独立清点并录入，两次一致后计入结果。",
+    "mismatch": "两次录入不一致，暂不计入结果：请核对下列不一致之处，重新清点后更正。",
+    "agreed": "两次录入一致，纸质票已计入结果。",
+    "none": "纸质票录入已保存。",
+}
 
 
 @login_required
@@ -324,11 +342,14 @@ def ballot_action(request, ballot_id, action):
                 if key.startswith("n-"):
                     person, _sep, grade = key[2:].partition("-")
                     counts[(parse_id(person), grade)] = _int(value, "票数")
-            actions.enter_paper_votes(
+            from . import paper
+
+            paper.enter_paper_votes(
                 actor=request.user, ballot=b, valid=_int(request.POST.get("valid"), "有效票数"),
-                counts=counts,
+                counts=counts, reason=request.POST.get("reason", ""),
             )  # fmt: skip
-            messages.success(request, "纸质票已录入。")
+            state = paper.paper_state(b, request.user)["status"]
+            messages.success(request, PAPER_MESSAGES[state])
         elif action == "notice":
             actions.record_notice(
                 actor=request.user, ballot=b, on=_date(request.POST.get("on"), "通报日期")
