@@ -551,7 +551,7 @@ def _division_page(request, p, outcome=None):
 @login_required
 def divisions(request, participation_id):
     """GET: the unit's divisions. POST: add one, change one (``division``) or delete one."""
-    from dudao.core.access import get_optional_in_scope_or_404
+    from dudao.core.access import get_optional_in_scope_or_404, parse_optional_id
 
     from . import divisions as div
     from .models import Division
@@ -570,8 +570,8 @@ def divisions(request, participation_id):
             saved = div.save_division(
                 actor=request.user, participation=p, division=d,
                 name=request.POST.get("name", ""),
-                head_id=request.POST.get("head") or None,
-                in_charge_id=request.POST.get("in_charge") or None,
+                head_id=parse_optional_id(request.POST.get("head")),
+                in_charge_id=parse_optional_id(request.POST.get("in_charge")),
                 expected_version=request.POST.get("version") or None,
             )  # fmt: skip
             messages.success(request, f"已保存“{saved.name}”。")
