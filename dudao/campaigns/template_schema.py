@@ -359,6 +359,7 @@ class TalkPairSpec(Strict):
             "head_with_team",
             "team_with_each_other",
             "team_with_branch_secretaries",
+            "team_with_division_heads",
         ]
     ] = Field(min_length=1)
     source: Text

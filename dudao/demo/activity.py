@@ -786,6 +786,8 @@ class Writer:
         for n, text in enumerate(rnd.sample(texts.OPINIONS, rnd.randint(3, 6))):
             codes = [x.code for x in opinion_similarity.suggest(text, self.op_categories, [])[:2]]
             box = n == 0
+            keys = opinion_similarity.band_keys(text)
+            classified_col = self.opinion.names.index("classified")
             oid = self.opinion.add(
                 campaign_id=self.c.pk,
                 participation_id=u.part_id,
@@ -801,12 +803,15 @@ class Writer:
                 classified=bool(codes) and (fed or rnd.random() < 0.5),
                 feedback_id=feedback_id,
                 outcome="adopted" if fed else "",
+                bands=opinion_similarity.pack(keys),
             )
             if codes and (fed or rnd.random() < 0.5):
                 for code in codes:
                     self.op_mark.add(opinion_id=oid, code=code)
-            for key in opinion_similarity.band_keys(text):
-                self.op_band.add(opinion_id=oid, campaign_id=self.c.pk, key=key)
+            if self.opinion.rows[-1][classified_col]:
+                # Only classified opinions are in the suggestion index (opinions.models).
+                for key in keys:
+                    self.op_band.add(opinion_id=oid, campaign_id=self.c.pk, key=key)
             self.stats["opinion"] += 1
 
     def analysis(self, u: U, span: Span, short: bool) -> None:

@@ -43,6 +43,7 @@ from .models import (
     HandlingCase,
     MemberEvaluation,
     PaperGradeCount,
+    PaperGradeEntry,
     SelfAnalysisResult,
     StepDocument,
     TestStatus,
@@ -318,6 +319,11 @@ def close_ballot(*, actor, ballot: Ballot) -> Ballot:
     reaching its code afterwards finds the ballot closed and counts nothing."""
     ballot = _lock_ballot(ballot)
     ballot_permits(actor, ballot).require("close")
+    entries = PaperGradeEntry.objects.filter(ballot=ballot).count()
+    if entries and not PaperGradeCount.objects.filter(ballot=ballot).exists():
+        raise TransitionError(
+            "纸质评议票须由两位同志分别录入且一致后才能结束评议（目前只录入了一次，或两次不一致）。"
+        )
     ballot.status = BallotStatus.CLOSED
     ballot.closed_at = timezone.now()
     ballot.version += 1
@@ -414,47 +420,6 @@ def cast_vote(*, code: str, grades: dict) -> VoteResult:
     except _BallotClosed:
         return VoteResult("closed", VOTE_MESSAGES["closed"], {})
     return VoteResult("counted", VOTE_MESSAGES["counted"], {})
-
-
-@transaction.atomic
-def enter_paper_votes(*, actor, ballot: Ballot, valid: int, counts: dict) -> Ballot:
-    """Paper ballots counted by hand: ``valid`` ballots, and for each member how many of them
-    gave each grade ({(person_id, grade): n}); each member's counts must add up to ``valid``.
-    A second entry replaces the first (audited with both)."""
-    ballot = _lock_ballot(ballot)
-    ballot_permits(actor, ballot).require("enter_paper")
-    template = _template(ballot.participation)
-    scale = _grade_codes(template)
-    names = dict(ballot.members.values_list("person_id", "person__name"))
-    valid = int(valid)
-    if valid < 0:
-        raise DomainError("有效票数不能为负数。")
-    problems = []
-    rows = []
-    for pk, name in names.items():
-        total = 0
-        for g in scale:
-            n = int(counts.get((pk, g), 0) or 0)
-            if n < 0:
-                problems.append(f"{name}的“{rules.grade_name(template, g)}”票数不能为负数")
-            total += n
-            rows.append(PaperGradeCount(ballot=ballot, person_id=pk, grade=g, count=n))
-        if total != valid:
-            problems.append(f"{name}各等次票数合计 {total}，与有效票数 {valid} 不符")
-    if problems:
-        raise DomainError("纸质票录入有误：" + "；".join(problems[:10]) + "。请核对后重新录入。")
-    before = ballot.paper_votes
-    PaperGradeCount.objects.filter(ballot=ballot).delete()
-    PaperGradeCount.objects.bulk_create(rows)
-    ballot.paper_votes = valid
-    ballot.paper_entered_by = actor
-    ballot.version += 1
-    ballot.save(update_fields=["paper_votes", "paper_entered_by", "version"])
-    _audit(
-        actor, "evaluation.ballot.paper", ballot, ballot.participation,
-        data={"valid": valid, "before": before},
-    )  # fmt: skip
-    return ballot
 
 
 @transaction.atomic

@@ -209,6 +209,35 @@ class PaperGradeCount(models.Model):
         return f"{self.person_id}·{self.grade}={self.count}"
 
 
+class PaperGradeEntry(models.Model):
+    """One clerk's count of a ballot's paper ballots (blind double entry, as the surveys'
+    ``PaperEntry``): two clerks count and type every figure independently, neither sees the
+    other's before both are in, and only when both agree do the figures become the ballot's
+    ``PaperGradeCount`` rows and count."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="paper_entries")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
+    )
+    valid = models.PositiveIntegerField("有效票数")
+    # {"<person id>:<grade>": votes} for every member on the ballot and grade of the scale.
+    counts = models.JSONField("各等次票数", default=dict)
+    entered_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        verbose_name = "纸质评议票录入"
+        verbose_name_plural = "纸质评议票录入"
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "clerk"], name="eval_paper_entry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"纸质评议票录入 {self.ballot_id}:{self.clerk_id}"
+
+    def figures(self) -> dict:
+        return {"valid": self.valid, "counts": dict(self.counts)}
+
+
 class SealedVote(models.Model):
     """On SQLite, a vote of an open ballot, sealed; opened into the counters at closing and
     deleted (see ``votes.py``). Not used on PostgreSQL."""
@@ -408,3 +437,46 @@ class CaseReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.deadline} {self.days_before}"
+
+
+# --- 内设机构 (四必谈: 班子成员与分管部门负责人) ----------------------------------------------
+
+
+class Division(models.Model):
+    """A unit's internal division (内设机构: 科室、处室), its head and the leadership-team member
+    in charge of it (分管班子成员). The organisation tree stops at branches and knows nothing of
+    divisions; 四必谈 (seed 002) asks each team member to talk with the heads of the divisions
+    he is in charge of, so the unit enters them here (page or Excel)."""
+
+    unit = models.ForeignKey(
+        "orgs.Organisation", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField("内设机构", max_length=100)
+    head = models.ForeignKey(
+        "orgs.Person",
+        verbose_name="负责人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    in_charge = models.ForeignKey(
+        "orgs.Person",
+        verbose_name="分管班子成员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "内设机构"
+        verbose_name_plural = "内设机构"
+        ordering = ["unit", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="eval_division_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

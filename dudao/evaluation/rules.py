@@ -15,6 +15,7 @@ PAIR_LABELS = {
     "head_with_team": "主要负责人与班子成员",
     "team_with_each_other": "班子成员之间",
     "team_with_branch_secretaries": "班子成员与支部书记",
+    "team_with_division_heads": "班子成员与分管部门负责人",
 }
 
 DECIDER_LABELS = {"branch": "党支部", "unit_committee": "单位党委（党组）"}

@@ -5,7 +5,9 @@ The required pairs of a unit come from the template's ``evaluation.talk_pairs.pa
 - ``head_with_team``: the unit head (the person of the unit-head account) with each other
   leadership-team member;
 - ``team_with_each_other``: every two leadership-team members;
-- ``team_with_branch_secretaries``: each team member with each branch secretary of the unit.
+- ``team_with_branch_secretaries``: each team member with each branch secretary of the unit;
+- ``team_with_division_heads``: each team member with the head of each division (内设机构,
+  ``Division``) he is in charge of (分管部门负责人).
 
 A talk record (``records.Talk``: an initiator and participants, a round) covers the pair of the
 initiator and each participant; a 多对多 talk covers every two of its people. A pair is done in
@@ -23,6 +25,7 @@ from dudao.orgs.models import Person, Role, RoleAssignment
 from dudao.records.models import Talk, TalkForm
 
 from . import rules
+from .models import Division
 
 
 @dataclass
@@ -92,7 +95,8 @@ def _add(pairs: dict, names: dict, kind: str, a: int, b: int) -> None:
 
 
 def coverage(participations, template) -> dict[int, Matrix]:
-    """The matrix of each participation (objects with ``pk``/``unit_id``), in five queries."""
+    """The matrix of each participation (objects with ``pk``/``unit_id``), in five queries (six
+    when the template asks for division heads)."""
     spec = rules.talk_spec(template)
     if not spec or not participations:
         return {}
@@ -138,6 +142,17 @@ def coverage(participations, template) -> dict[int, Matrix]:
     ):
         talks[talk_id][4].add(person_id)
     covered = _covered(talks)
+    division_pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    if "team_with_division_heads" in kinds:
+        for unit_id, head_id, head_name, charge_id in (
+            Division.objects.filter(
+                unit_id__in=list(by_unit), head__isnull=False, in_charge__isnull=False
+            )
+            .order_by("unit_id", "name", "pk")
+            .values_list("unit_id", "head_id", "head__name", "in_charge_id")
+        ):
+            names.setdefault(head_id, head_name)  # a division head need not be a party member
+            division_pairs[unit_id].append((charge_id, head_id))
     out: dict[int, Matrix] = {}
     for unit_id, pid in by_unit.items():
         pairs: dict[tuple[int, int], Pair] = {}
@@ -156,6 +171,10 @@ def coverage(participations, template) -> dict[int, Matrix]:
                 for m in members:
                     for s in secretaries.get(unit_id, []):
                         _add(pairs, names, kind, m, s)
+            elif kind == "team_with_division_heads":
+                for m, h in division_pairs.get(unit_id, []):
+                    if m in members:
+                        _add(pairs, names, kind, m, h)
         done = covered.get(pid, {})
         for key, pair in pairs.items():
             pair.done_rounds = {r for r in done.get(key, set()) if 1 <= r <= rounds}

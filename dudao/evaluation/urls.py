@@ -10,6 +10,12 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/", views.campaign, name="campaign"),
     path("units/<int:participation_id>/", views.unit, name="unit"),
     path("units/<int:participation_id>/talks/", views.talk_matrix, name="talks"),
+    path("units/<int:participation_id>/divisions/", views.divisions, name="divisions"),
+    path(
+        "units/<int:participation_id>/divisions/import/",
+        views.divisions_import,
+        name="divisions_import",
+    ),
     path("units/<int:participation_id>/self-analysis/", views.self_analysis, name="self_analysis"),
     path("units/<int:participation_id>/ballots/new/", views.ballot_new, name="ballot_new"),
     path("rounds/<int:round_id>/settle/", views.settle, name="settle"),

@@ -239,11 +239,23 @@ def ballot(request, ballot_id):
             else {}
         )
     spec = rules.member_evaluation_spec(template) or {}
+    from . import paper
+
+    runner = permits.may("enter_paper") or permits.refused_by_state("enter_paper")
+    paper_state = paper.paper_state(b, request.user) if runner else None
+    mine = paper_state["mine"] if paper_state else None
+    for r in results:
+        # The clerk's own figures only (blind double entry: never the other clerk's).
+        r.paper_mine = [
+            (g, name, mine.counts.get(f"{r.person_id}:{g}", 0) if mine else 0)
+            for g, name in rules.grades(template)
+        ]
     return render(
         request,
         "evaluation/ballot.html",
         {
             "b": b,
+            "paper": paper_state,
             "permits": permits,
             "allowed": set(permits.allowed_actions()),
             "results": results,
@@ -293,6 +305,12 @@ def ballot_export(request, ballot_id):
 
 
 BALLOT_ACTIONS = {"codes", "open", "close", "paper", "notice"}
+PAPER_MESSAGES = {
+    "waiting": "您的纸质票录入已保存。请另一位同志独立清点并录入，两次一致后计入结果。",
+    "mismatch": "两次录入不一致，暂不计入结果：请核对下列不一致之处，重新清点后更正。",
+    "agreed": "两次录入一致，纸质票已计入结果。",
+    "none": "纸质票录入已保存。",
+}
 
 
 @login_required
@@ -324,11 +342,14 @@ def ballot_action(request, ballot_id, action):
                 if key.startswith("n-"):
                     person, _sep, grade = key[2:].partition("-")
                     counts[(parse_id(person), grade)] = _int(value, "票数")
-            actions.enter_paper_votes(
+            from . import paper
+
+            paper.enter_paper_votes(
                 actor=request.user, ballot=b, valid=_int(request.POST.get("valid"), "有效票数"),
-                counts=counts,
+                counts=counts, reason=request.POST.get("reason", ""),
             )  # fmt: skip
-            messages.success(request, "纸质票已录入。")
+            state = paper.paper_state(b, request.user)["status"]
+            messages.success(request, PAPER_MESSAGES[state])
         elif action == "notice":
             actions.record_notice(
                 actor=request.user, ballot=b, on=_date(request.POST.get("on"), "通报日期")
@@ -493,3 +514,96 @@ def case_refer(request, case_id):
             return HttpResponse(exc.message, status=403)
         messages.error(request, exc.message)
     return redirect("evaluation:case", c.pk)
+
+
+# --- 内设机构 (for the pair 班子成员与分管部门负责人) -------------------------------------------
+
+
+def _division_page(request, p, outcome=None):
+    from dudao.imports.excel import SPREADSHEET_ACCEPT
+    from dudao.orgs.models import Person
+
+    from . import divisions as div
+
+    permits = div.division_permits(request.user, p)
+    people = list(
+        Person.objects.filter(unit_id=p.unit_id)
+        .order_by("name", "pk")
+        .only("pk", "name", "is_leadership")
+    )
+    return render(
+        request,
+        "evaluation/divisions.html",
+        {
+            "p": p,
+            "divisions": div.divisions_of([p.unit_id]),
+            "may_edit": permits.may("edit"),
+            "people": people,
+            "team": [x for x in people if x.is_leadership],
+            "outcome": outcome,
+            "accept": SPREADSHEET_ACCEPT,
+            "asks_pairs": "team_with_division_heads"
+            in (rules.talk_spec(p.campaign.template) or {}).get("pairs", []),
+        },
+    )
+
+
+@login_required
+def divisions(request, participation_id):
+    """GET: the unit's divisions. POST: add one, change one (``division``) or delete one."""
+    from dudao.core.access import get_optional_in_scope_or_404, parse_optional_id
+
+    from . import divisions as div
+    from .models import Division
+
+    p = get_participation_as(request.user, participation_id, *VIEWERS)
+    if request.method != "POST":
+        return _division_page(request, p)
+    d = get_optional_in_scope_or_404(
+        Division.objects.filter(unit_id=p.unit_id), request.POST.get("division")
+    )
+    try:
+        if d is not None and request.POST.get("delete"):
+            div.delete_division(actor=request.user, participation=p, division=d)
+            messages.success(request, f"已删除“{d.name}”。")
+        else:
+            saved = div.save_division(
+                actor=request.user, participation=p, division=d,
+                name=request.POST.get("name", ""),
+                head_id=parse_optional_id(request.POST.get("head")),
+                in_charge_id=parse_optional_id(request.POST.get("in_charge")),
+                expected_version=request.POST.get("version") or None,
+            )  # fmt: skip
+            messages.success(request, f"已保存“{saved.name}”。")
+    except DomainError as exc:
+        if exc.code == "forbidden":
+            return HttpResponse(exc.message, status=403)
+        messages.error(request, exc.message)
+    return redirect("evaluation:divisions", p.pk)
+
+
+@login_required
+@require_POST
+def divisions_import(request, participation_id):
+    from . import divisions as div
+
+    p = get_participation_as(request.user, participation_id, *VIEWERS)
+    if not div.division_permits(request.user, p).may("import"):
+        return HttpResponse(div.division_permits(request.user, p).reason("import"), status=403)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise DomainError("请选择要导入的文件。")
+        if upload.size > 5 * 1024 * 1024:
+            raise DomainError("文件超过 5 MB：内设机构名单不应这么大，请检查文件。")
+        outcome = div.import_divisions(actor=request.user, participation=p, data=upload.read())
+    except DomainError as exc:
+        if exc.code == "forbidden":
+            return HttpResponse(exc.message, status=403)
+        messages.error(request, exc.message)
+        return redirect("evaluation:divisions", p.pk)
+    if outcome.written:
+        messages.success(request, f"导入完成：{outcome.summary}。")
+    else:
+        messages.error(request, f"表格有 {len(outcome.problems)} 处错误，未导入。")
+    return _division_page(request, p, outcome)

@@ -101,16 +101,33 @@ def clean_values(
 
 
 def index_opinions(opinions) -> None:
-    """Band keys for the opinions (the near-duplicate and suggestion index). Written with one
-    ``executemany``: an import writes 16 rows per opinion, and model instances for millions of
-    them would cost more than the import itself (bench/opinions.py)."""
+    """Band keys for opinions already written (one entered, one from the box, rows an import
+    changed): stored on each opinion's row (``Opinion.bands``), and in the suggestion index
+    for those already classified."""
     opinions = list(opinions)
     if not opinions:
         return
+    keys = similarity.band_keys_many([o.text for o in opinions])
+    for o, k in zip(opinions, keys):
+        o.bands = similarity.pack(k)
+        Opinion.objects.filter(pk=o.pk).update(bands=o.bands)
+    index_classified([o.pk for o in opinions if getattr(o, "classified", False)])
+
+
+def index_classified(opinion_ids) -> None:
+    """Put the band keys of the classified ones of ``opinion_ids`` into the campaign's
+    suggestion index (``OpinionBand``), replacing what was there: set-based, one delete and
+    one ``executemany``; calling it twice changes nothing."""
+    ids = sorted(set(opinion_ids))
+    if not ids:
+        return
+    OpinionBand.objects.filter(opinion_id__in=ids).delete()
     rows = [
-        (o.pk, o.campaign_id, key)
-        for o, keys in zip(opinions, similarity.band_keys_many([o.text for o in opinions]))
-        for key in keys
+        (pk, campaign_id, key)
+        for pk, campaign_id, bands in Opinion.objects.filter(
+            pk__in=ids, classified=True
+        ).values_list("pk", "campaign_id", "bands")
+        for key in similarity.unpack(bands)
     ]
     table = connection.ops.quote_name(OpinionBand._meta.db_table)
     sql = (
@@ -208,6 +225,7 @@ def classify_opinion(
         [OpinionCategoryMark(opinion_id=pk, code=c) for pk in family for c in codes]
     )
     Opinion.objects.filter(pk__in=family).update(classified=True)
+    index_classified(family)
     locked.classified = True
     locked.version += 1
     locked.save(update_fields=["classified", "version"])
@@ -267,6 +285,7 @@ def merge_opinions(*, actor, participation, keep: Opinion, others: list[Opinion]
             [OpinionCategoryMark(opinion_id=pk, code=c) for pk in family for c in sorted(codes)]
         )
         Opinion.objects.filter(pk__in=family).update(classified=True)
+        index_classified(family)
     Opinion.objects.filter(pk=target.pk).update(version=target.version + 1)
     target.refresh_from_db()
     _event(

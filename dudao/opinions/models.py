@@ -179,6 +179,10 @@ class Opinion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The MinHash band keys of the text (similarity.pack: 16 × 8 bytes; empty for a text
+    # without letters or digits), written with the row: a unit's near-duplicates are read
+    # from its opinions alone, and an import writes no index row per key (bench/opinions.py).
+    bands = models.BinaryField("相似度指纹", default=b"", editable=False)
     version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
@@ -229,10 +233,11 @@ class OpinionCategoryMark(models.Model):
 
 
 class OpinionBand(models.Model):
-    """The opinion's MinHash band keys (similarity.py): two opinions sharing a key are
-    candidates for merging (same unit: read through the opinion's index) or for suggesting
-    categories (same campaign: the (campaign, key) index). Two indexes only: an import writes
-    16 rows per opinion."""
+    """The band keys of the campaign's *classified* opinions (similarity.py), indexed on
+    (campaign, key): a new opinion sharing a key with one of them is suggested its categories.
+    Written when an opinion is classified (``actions.index_classified``), not on import: an
+    index ordered by a random key, written 16 rows per imported opinion, was most of an
+    import's time once it outgrew the database's cache (bench/opinions.py)."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="+")
     campaign_id = models.BigIntegerField()

@@ -80,10 +80,11 @@ def duplicate_groups(participation) -> list[list[Opinion]]:
     live = Opinion.objects.filter(
         participation=participation, hidden=False, merged_into__isnull=True
     )
-    texts = dict(live.values_list("pk", "text"))
-    keys = OpinionBand.objects.filter(
-        opinion__participation=participation, opinion__hidden=False, opinion__merged_into=None
-    ).values_list("opinion_id", "key")
+    texts = {}
+    keys = []
+    for pk, text, bands in live.values_list("pk", "text", "bands"):
+        texts[pk] = text
+        keys += [(pk, key) for key in similarity.unpack(bands)]
     groups = similarity.clusters(similarity.duplicate_pairs(texts, keys))
     if not groups:
         return []
@@ -113,7 +114,7 @@ def suggestions(opinion: Opinion) -> list[similarity.Suggestion]:
     """Category suggestions for ``opinion``: the template's keywords, and the categories of
     classified opinions of the same campaign that share a band key and are similar enough."""
     template = opinion.participation.campaign.template
-    keys = list(OpinionBand.objects.filter(opinion_id=opinion.pk).values_list("key", flat=True))
+    keys = similarity.unpack(opinion.bands)
     if not keys:
         keys = similarity.band_keys(opinion.text)
     return suggest_for_text(opinion.campaign_id, template, opinion.text, keys, exclude=opinion.pk)
@@ -121,7 +122,7 @@ def suggestions(opinion: Opinion) -> list[similarity.Suggestion]:
 
 def suggest_for_text(campaign_id, template, text, keys, *, exclude=None):
     """Suggestions for a text with band ``keys``. Candidates come from the (campaign, key)
-    index alone, at most ``MAX_BAND_ROWS`` rows shared among the keys: common phrases fill some buckets with
+    index of classified opinions alone (``OpinionBand``), at most ``MAX_BAND_ROWS`` rows shared among the keys: common phrases fill some buckets with
     thousands of opinions, and a join or DISTINCT over them made one suggestion cost a quarter
     of a second at 200,000 opinions (bench/opinions.py). The opinions sharing most keys (the
     MinHash estimate of their similarity) are then checked on the exact Jaccard."""

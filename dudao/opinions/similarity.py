@@ -1,5 +1,6 @@
 """Near-duplicate opinions and category suggestions: MinHash (datasketch) over character
-2-grams of the normalised text, banded into keys kept in ``OpinionBand``.
+2-grams of the normalised text, banded into keys kept on the opinion row (``Opinion.bands``)
+and, for classified opinions, in the (campaign, key) index ``OpinionBand``.
 
 Why these choices:
 
@@ -109,33 +110,79 @@ def band_keys(text: str) -> list[int]:
     return _keys(minhash(text).hashvalues[None, :])[0].tolist()
 
 
-_CHUNK = 200_000  # 2-grams per batch: NUM_PERM × this many uint64 in memory at once
+_CHUNK = 1024  # texts per batch: up to ~300 2-grams each, NUM_PERM uint64 per 2-gram
 
 
-def band_keys_many(texts: list[str]) -> list[list[int]]:
-    """``band_keys`` of many texts at once: datasketch's permutation, ``(a·h + b) mod p`` masked
-    to 32 bits, applied to every 2-gram of a batch in one numpy operation and reduced per text
-    (an import of 200,000 opinions would spend minutes in one MinHash object per text)."""
+def _permute(hashed: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """datasketch's ``bitwise_and((a * h + b) % p, max_hash)`` for every 2-gram (rows) and
+    permutation (columns), with the same uint64 wrap-around, but the modulo done the Mersenne
+    way: p = 2⁶¹ − 1, so x mod p = ((x & p) + (x >> 61)) mod p and one subtraction finishes
+    it (numpy's 64-bit ``%`` is a division per element, most of the signature's time)."""
+    with np.errstate(over="ignore"):
+        x = hashed[:, None] * a
+        x += b
+    r = x >> np.uint64(61)
+    x &= _MERSENNE
+    x += r
+    x -= _MERSENNE * (x >= _MERSENNE)
+    x &= _MAX_HASH
+    return x
+
+
+def band_keys_many(texts: list[str], norms: list[str] | None = None) -> list[list[int]]:
+    """``band_keys`` of many texts at once (``norms``: their ``normalise``d forms, when the
+    caller has them). Every 2-gram of a batch of texts is formed, hashed and permuted in one
+    numpy pass — datasketch's permutation, ``(a·h + b) mod p`` masked to 32 bits — and the
+    minimum taken per text with ``reduceat``: no Python loop per 2-gram or per permutation
+    (an import of 200,000 opinions spent minutes in one MinHash object per text, then seconds
+    in one numpy call per text). Repeated 2-grams of a text need no de-duplication: the
+    minimum is the same."""
+    if norms is None:
+        norms = [normalise(t) for t in texts]
     a, b = _PERMS
     out: list[list[int]] = [[] for _ in texts]
-    grams = [_grams(t) for t in texts]
-    i = 0
-    while i < len(texts):
-        j, total = i, 0
-        while j < len(texts) and (total < _CHUNK or j == i):
-            total += len(grams[j])
-            j += 1
-        batch = [(k, g) for k, g in zip(range(i, j), grams[i:j]) if len(g)]
-        if batch:
-            flat = np.concatenate([g for _k, g in batch])[:, None]
-            with np.errstate(over="ignore"):
-                phv = np.bitwise_and((flat * a + b) % _MERSENNE, _MAX_HASH)
-            starts = np.cumsum([0] + [len(g) for _k, g in batch[:-1]])
-            sig = np.minimum.reduceat(phv, starts, axis=0)
-            for (k, _g), keys in zip(batch, _keys(sig).tolist()):
-                out[k] = keys
-        i = j
+    for i in range(0, len(norms), _CHUNK):
+        batch = norms[i : i + _CHUNK]
+        lens = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+        if not lens.any():
+            continue
+        cps = np.frombuffer("".join(batch).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        owner = np.repeat(np.arange(len(batch)), lens)
+        # A 2-gram is two neighbouring characters of one text; a 1-character text is its
+        # character (as ``_grams`` does).
+        same = owner[:-1] == owner[1:]
+        grams = ((cps[:-1] << np.uint64(21)) | cps[1:])[same]
+        gram_owner = owner[:-1][same]
+        single = np.flatnonzero(lens == 1)
+        if len(single):
+            starts_all = np.concatenate([[0], np.cumsum(lens)[:-1]])
+            grams = np.concatenate([grams, cps[starts_all[single]]])
+            gram_owner = np.concatenate([gram_owner, single])
+            order = np.argsort(gram_owner, kind="stable")
+            grams, gram_owner = grams[order], gram_owner[order]
+        hashed = _mix(grams) >> np.uint64(32)
+        phv = _permute(hashed, a, b)
+        counts = np.bincount(gram_owner, minlength=len(batch))
+        has = np.flatnonzero(counts)
+        starts = np.concatenate([[0], np.cumsum(counts[has])[:-1]])
+        sig = np.minimum.reduceat(phv, starts, axis=0)
+        for k, keys in zip(has.tolist(), _keys(sig).tolist()):
+            out[i + k] = keys
     return out
+
+
+_PACK = np.dtype("<i8")
+
+
+def pack(keys: list[int]) -> bytes:
+    """Band keys as stored on the opinion row (``Opinion.bands``: 8 bytes each)."""
+    return np.asarray(keys, dtype=_PACK).tobytes()
+
+
+def unpack(data) -> list[int]:
+    if not data:
+        return []
+    return np.frombuffer(bytes(data), dtype=_PACK).tolist()
 
 
 @dataclass(frozen=True)

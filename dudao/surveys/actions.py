@@ -25,7 +25,7 @@ from dudao.core.audit import record_event
 from dudao.core.errors import AccessDenied, DomainError, TransitionError
 from dudao.orgs.models import Person
 
-from . import atrest
+from . import atrest, rolls
 from . import codes as code_rules
 from .access import may_run, survey_permits
 from .instruments import RUNNER_LABELS, get_instrument
@@ -241,7 +241,9 @@ def draw_sample(
     by id; ``random.Random(seed).sample`` over it is reproducible from the recorded seed. One
     code per sampled person is issued (plus ``extra_codes`` for respondents from the public
     within the notified scope, who are not on any roll); codes are not bound to persons.
-    Returns the ids of the people drawn."""
+    Where the instrument samples within the notified scope, the unit's roll (rolls.py) joins
+    the population after the members; drawn roll entries are recorded as ``RollSample``.
+    Returns the ids of the members drawn."""
     round_ = _lock_round(round_)
     _require(actor, round_, "sample")
     if round_.status != RoundStatus.PREPARING:
@@ -249,8 +251,12 @@ def draw_sample(
     if round_.sample_seed:
         raise TransitionError("本轮已经抽样，不能重抽（抽样结果和随机种子已记录）。")
     inst = get_instrument(_template_data(round_.campaign), round_.instrument)
-    population = list(
-        unit_population(round_.participation, inst).order_by("pk").values_list("pk", flat=True)
+    # Members, then (sampling within the notified scope) the unit's roll of public
+    # representatives, service recipients, deputies… (rolls.py), in a fixed order.
+    members = unit_population(round_.participation, inst)
+    population = rolls.population(round_.participation, inst, members)
+    makeup = rolls.makeup(
+        round_.participation, inst, sum(1 for kind, _pk in population if kind == "p")
     )
     if size < 1:
         raise DomainError("抽样人数应至少为 1。")
@@ -261,8 +267,12 @@ def draw_sample(
     seed = (seed or "").strip() or secrets.token_hex(8)
     if len(seed) > 64:
         raise DomainError("随机种子最长 64 个字符。")
-    drawn = sorted(random.Random(seed).sample(population, size))
+    chosen = random.Random(seed).sample(population, size)
+    drawn = sorted(pk for kind, pk in chosen if kind == "p")
     SampledPerson.objects.bulk_create([SampledPerson(round=round_, person_id=p) for p in drawn])
+    rolls.RollSample.objects.bulk_create(
+        [rolls.RollSample(round=round_, entry_id=pk) for kind, pk in sorted(chosen) if kind == "r"]
+    )
     round_.sample_seed = seed
     round_.sample_drawn_by = actor
     round_.sample_drawn_at = timezone.now()
@@ -280,6 +290,7 @@ def draw_sample(
             "population": len(population),
             "size": size,
             "extra_codes": extra_codes,
+            "makeup": [[label, n] for label, n in makeup],
         },
     )
     return drawn

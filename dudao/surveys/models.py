@@ -332,3 +332,8 @@ class SealedBallot(models.Model):
 
     def __str__(self) -> str:
         return f"密封答卷 {self.round_id}"
+
+
+# The survey rolls beyond the members (issue 12 §9) live in rolls.py; imported here so that
+# Django registers their models with this app.
+from .rolls import RollEntry, RollSample  # noqa: E402, F401

@@ -12,6 +12,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
     path("rounds/<int:round_id>/sample/", views.round_sample, name="round_sample"),
     path("rounds/<int:round_id>/sample.xlsx", views.sample_xlsx, name="sample_xlsx"),
+    path("rounds/<int:round_id>/roll/", views.round_roll, name="round_roll"),
     path("rounds/<int:round_id>/codes/", views.round_codes, name="round_codes"),
     path("rounds/<int:round_id>/codes.docx", views.codes_docx, name="codes_docx"),
     path("rounds/<int:round_id>/codes.xlsx", views.codes_xlsx, name="codes_xlsx"),

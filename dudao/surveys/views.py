@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -27,7 +27,7 @@ from dudao.campaigns.requirements.ports import STATUS_LABELS
 from dudao.core.access import clean_query_text
 from dudao.core.errors import DomainError
 
-from . import actions, exports
+from . import actions, exports, rolls
 from .access import (
     get_paper_sheet_for_runner,
     get_round_for,
@@ -47,6 +47,7 @@ from .selectors import (
     latest_rounds,
     outcomes_for_rounds,
     paper_state,
+    unit_population,
 )
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -236,6 +237,12 @@ def round_detail(request, round_id):
         for q in inst["questions"]
     ]
     sample_size = SampledPerson.objects.filter(round=round_).count()
+    sample_size += rolls.RollSample.objects.filter(round=round_).count()
+    # Before the draw, the sampler sees the population and its make-up (rolls.py).
+    makeup = None
+    if permits.may("sample") and inst.get("sampling") and not round_.sample_seed:
+        members = unit_population(round_.participation, inst).count()
+        makeup = rolls.makeup(round_.participation, inst, members)
     history = list(
         SurveyRound.objects.filter(
             participation=round_.participation,
@@ -260,6 +267,9 @@ def round_detail(request, round_id):
             "paper": paper,
             "questions": questions,
             "sample_size": sample_size,
+            "makeup": makeup,
+            "makeup_total": sum(n for _label, n in makeup) if makeup else 0,
+            "uses_roll": rolls.uses_roll(inst),
             "history": history,
             "has_resurvey": SurveyRound.objects.filter(previous=round_).exists(),
             "runner_label": RUNNER_LABELS.get(inst["run_by"], inst["run_by"]),
@@ -470,6 +480,76 @@ def sample_xlsx(request, round_id):
             1,
         )
     ]
+    # Drawn from the unit's roll (public representatives, service recipients…): no code, their
+    # kind in place of the branch, the phone as kept (masked).
+    start = len(people) + 1
+    people += [
+        (i, name, phone, rolls.RollKind(kind).label)
+        for i, (name, phone, kind) in enumerate(
+            rolls.RollSample.objects.filter(round=round_)
+            .order_by("entry__kind", "entry__name", "entry__pk")
+            .values_list("entry__name", "entry__phone_masked", "entry__kind"),
+            start,
+        )
+    ]
     response = HttpResponse(exports.sample_list_xlsx(people), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="survey-{round_.pk}-sample.xlsx"'
     return response
+
+
+@login_required
+def round_roll(request, round_id):
+    """The unit's survey roll beyond the members, kept by the sampler (rolls.py): its make-up
+    and entries; POST: import a list from Excel, or remove one entry."""
+    from dudao.core.access import get_in_scope_or_404
+    from dudao.imports.excel import SPREADSHEET_ACCEPT
+
+    round_ = get_round_for_runner(request.user, round_id, "sample")
+    inst = round_instrument(round_)
+    if not rolls.uses_roll(inst):
+        raise Http404("本测评不在通报范围内抽样，没有测评名单")
+    p = round_.participation
+    outcome = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                entry = get_in_scope_or_404(
+                    rolls.RollEntry.objects.filter(participation=p), request.POST["remove"]
+                )
+                rolls.remove_entry(actor=request.user, participation=p, entry=entry, may=True)
+                messages.success(request, f"已从名单中删除“{entry.name}”。")
+                return redirect("surveys:round_roll", round_id=round_.pk)
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DomainError("请选择要导入的文件。")
+            if upload.size > 10 * 1024 * 1024:
+                raise DomainError("文件超过 10 MB，请分成几个文件导入。")
+            outcome = rolls.import_roll(
+                actor=request.user, participation=p, data=upload.read(), may=True
+            )
+            if outcome.written:
+                messages.success(request, f"导入完成：{outcome.summary}。")
+            else:
+                messages.error(request, f"表格有 {len(outcome.problems)} 处错误，未导入任何人员。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    members = unit_population(p, inst).count()
+    makeup = rolls.makeup(p, inst, members)
+    return render(
+        request,
+        "surveys/roll.html",
+        {
+            "round": round_,
+            "inst": inst,
+            "makeup": makeup,
+            "total": sum(n for _label, n in makeup),
+            "entries": rolls.RollEntry.objects.filter(participation=p),
+            "drawn": set(
+                rolls.RollSample.objects.filter(entry__participation=p).values_list(
+                    "entry_id", flat=True
+                )
+            ),
+            "outcome": outcome,
+            "accept": SPREADSHEET_ACCEPT,
+        },
+    )

@@ -103,6 +103,24 @@ ROWS = [
         shows=lambda c: "谈心谈话应谈对象",
     ),  # fmt: skip
     Row(
+        "ev_divisions",
+        "evaluation:divisions",
+        lambda c: f"/evaluation/units/{part(c).pk}/divisions/",
+        UNIT_PAGE,
+        shows=lambda c: "内设机构及分管班子成员",
+        post=lambda c: {"name": "矩阵测试科"},
+        post_allowed=UNIT_A,
+    ),  # fmt: skip
+    Row(
+        "ev_divisions_import",
+        "evaluation:divisions_import",
+        lambda c: f"/evaluation/units/{part(c).pk}/divisions/import/",
+        set(),
+        post=lambda c: {},
+        post_allowed=UNIT_A,
+        post_only=True,
+    ),  # fmt: skip
+    Row(
         "ev_self_analysis",
         "evaluation:self_analysis",
         lambda c: f"/evaluation/units/{part(c).pk}/self-analysis/",

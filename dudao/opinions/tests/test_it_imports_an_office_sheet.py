@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dudao.core.models import AuditEvent
+from dudao.opinions import similarity
 from dudao.opinions.models import Opinion, OpinionBand
 from dudao.opinions.workbook import import_opinions
 
@@ -34,7 +35,11 @@ def test_it_imports_a_sheet_with_a_title_row_and_resolves_the_member(cast2014):
     assert out.written and out.created == 3 and not out.problems
     o = Opinion.objects.get(import_key="n:3")
     assert o.target_person == cast2014.people["member"] and o.channel == "talk"
-    assert OpinionBand.objects.filter(opinion=o).count() > 0
+    # The band keys are on the row, equal to the text's own; no suggestion-index row is
+    # written for an opinion nobody has classified yet.
+    assert similarity.unpack(o.bands) == similarity.band_keys(o.text)
+    assert len(o.bands) == 8 * similarity.BANDS
+    assert not OpinionBand.objects.filter(opinion=o).exists()
     assert AuditEvent.objects.filter(action="opinions.import").count() == 1
 
 

@@ -64,3 +64,24 @@ def test_the_page_shows_the_suggestion_and_saves_the_choice(cast2014, client):
     assert "系统建议" in page and "享乐主义" in page
     client.post(f"/opinions/opinions/{o.pk}/classify/", {"codes": ["hedonism"], "version": 1})
     assert list(OpinionCategoryMark.objects.values_list("code", flat=True)) == ["hedonism"]
+
+
+def test_only_classified_opinions_are_in_the_suggestion_index(cast2014):
+    from dudao.opinions import similarity
+    from dudao.opinions.models import OpinionBand
+
+    first = opinion(cast2014, "局里的新大楼装修得像宾馆一样豪华气派")
+    # Its keys are on its row; the campaign index learns them only once it is classified.
+    assert similarity.unpack(first.bands) == similarity.band_keys(first.text)
+    assert not OpinionBand.objects.filter(opinion=first).exists()
+    second = opinion(cast2014, "局里新大楼装修得像宾馆一样豪华")
+    assert selectors.suggestions(second) == []
+    actions.classify_opinion(actor=cast2014.user("liaison"), opinion=first, codes=["extravagance"])
+    assert sorted(
+        OpinionBand.objects.filter(opinion=first).values_list("key", flat=True)
+    ) == sorted(similarity.band_keys(first.text))
+    # Classifying again with other categories does not double its rows.
+    actions.classify_opinion(actor=cast2014.user("liaison"), opinion=first, codes=["hedonism"])
+    assert OpinionBand.objects.filter(opinion=first).count() == similarity.BANDS
+    (s,) = selectors.suggestions(second)
+    assert s.code == "hedonism" and s.neighbours == 1

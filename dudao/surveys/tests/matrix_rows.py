@@ -125,6 +125,15 @@ ROWS = [
         _r("sample.xlsx", "mass_satisfaction"),
         GROUP1,
     ),
+    Row(
+        "survey roll",
+        "surveys:round_roll",
+        _r("roll/", "mass_satisfaction"),
+        GROUP1,
+        shows=lambda c: "通报范围内的测评名单",
+        post=lambda c: {},
+        post_allowed=GROUP1,
+    ),
     _runner_row(
         "survey codes",
         "surveys:round_codes",

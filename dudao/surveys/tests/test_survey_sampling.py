@@ -42,7 +42,10 @@ def test_it_draws_a_reproducible_sample_and_records_seed_and_drawer(cast05):
     assert SurveyCode.objects.filter(round=round_).count() == 20  # 15 sampled + 5 for the public
     event = AuditEvent.objects.get(action="survey.sample.draw")
     assert event.actor == cast05.user("group_leader")
-    assert event.data == {"seed": "2005-04-20", "population": 46, "size": 15, "extra_codes": 5}
+    assert event.data == {
+        "seed": "2005-04-20", "population": 46, "size": 15, "extra_codes": 5,
+        "makeup": [["本单位人员", 46]],
+    }  # fmt: skip
 
 
 def test_it_records_a_generated_seed_when_none_is_given(cast05):
