@@ -407,9 +407,9 @@ def campaign_overview(request, campaign_id):
     scope = scope_for(request.user)
     if not (scope.is_superuser or campaign.pk in scope.read_all_campaigns):
         raise Http404(NOT_FOUND)
-    # The office and leading group see every item of the campaign (checked above); without
-    # the owner clause of visible_items the counts read the indexes alone.
-    overview = selectors.campaign_overview(campaign, Item.objects.all(), _today())
+    # The office and leading group see every item of the campaign (checked above): the counts
+    # are the campaign's kept counters.
+    overview = selectors.campaign_overview(campaign, _today())
     return render(
         request,
         "rectification/overview.html",
