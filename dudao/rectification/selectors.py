@@ -263,6 +263,21 @@ def todo_reminders(user, limit: int = 50) -> list[Reminder]:
     )
 
 
+def look_back_result(participation) -> dict | None:
+    """The 回头看 result document(s) of a unit (the template's ``look_back_document`` kind),
+    newest first, with the kind's name; None when the template names no such document."""
+    template = participation.campaign.template
+    kind = rules.look_back_document(template)
+    if not kind:
+        return None
+    name = next(d["name"] for d in template.data["document_kinds"] if d["code"] == kind)
+    docs = list(
+        Document.objects.filter(participation=participation, kind=kind).order_by("-pk")
+    )
+    approved = any(d.status == DocumentStatus.APPROVED for d in docs)
+    return {"kind": kind, "name": name, "documents": docs, "approved": approved}
+
+
 def approved_plans(participation) -> list[dict]:
     """The unit's approved rectification plans (the template's ``plan_documents``), each with
     its approved text's passages and which of them are already items: ``[{"document",

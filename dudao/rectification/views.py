@@ -725,6 +725,7 @@ def unit_look_back(request, participation_id):
             "items": items,
             "caps": participation_caps(request.user, p),
             "form": LookBackForm(),
+            "result": selectors.look_back_result(p),
         },
     )
 
