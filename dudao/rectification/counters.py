@@ -289,7 +289,8 @@ def differences(campaign_id: int) -> list[str]:
     with connection.cursor() as cursor:
         units, classes, deadlines = _fresh_rows(cursor, campaign_id, t)
     stored_units = {
-        (u.participation_id, u.group_key) for u in CountedUnit.objects.filter(campaign_id=campaign_id)
+        (u.participation_id, u.group_key)
+        for u in CountedUnit.objects.filter(campaign_id=campaign_id)
     }
     stored_classes = {
         (g, c): (n, no)

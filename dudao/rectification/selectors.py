@@ -271,9 +271,7 @@ def look_back_result(participation) -> dict | None:
     if not kind:
         return None
     name = next(d["name"] for d in template.data["document_kinds"] if d["code"] == kind)
-    docs = list(
-        Document.objects.filter(participation=participation, kind=kind).order_by("-pk")
-    )
+    docs = list(Document.objects.filter(participation=participation, kind=kind).order_by("-pk"))
     approved = any(d.status == DocumentStatus.APPROVED for d in docs)
     return {"kind": kind, "name": name, "documents": docs, "approved": approved}
 

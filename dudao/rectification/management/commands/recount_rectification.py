@@ -24,7 +24,9 @@ class Command(BaseCommand):
                 differing += len(found)
                 for line in found[:50]:
                     self.stdout.write(f"活动 {cid}：{line}")
-                self.stdout.write(f"活动 {cid}：{'计数一致' if not found else f'{len(found)} 处差异'}")
+                self.stdout.write(
+                    f"活动 {cid}：{'计数一致' if not found else f'{len(found)} 处差异'}"
+                )
             else:
                 n = counters.recount(cid)
                 self.stdout.write(
@@ -32,4 +34,6 @@ class Command(BaseCommand):
                     f"时限 {n['deadlines']}）"
                 )
         if differing:
-            raise CommandError(f"计数与事项不一致 {differing} 处，请运行 recount_rectification 重算")
+            raise CommandError(
+                f"计数与事项不一致 {differing} 处，请运行 recount_rectification 重算"
+            )
