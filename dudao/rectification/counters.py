@@ -176,9 +176,18 @@ def connect() -> None:
 
 def heal(campaign_id: int) -> int:
     """Move the counts of the campaign's units whose group changed since their items were
-    counted. One query when nothing moved; returns the number of units moved."""
+    counted; count a campaign whose items were bulk-loaded past ``save()`` (items, and no unit
+    counted at all: the demo's loader, a restore) from scratch. Two queries when nothing is
+    amiss; returns the number of units moved or counted."""
     t = _tables()
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {t['item']} WHERE campaign_id = %s) AND NOT EXISTS "
+            f"(SELECT 1 FROM {t['unit']} WHERE campaign_id = %s)",
+            [campaign_id, campaign_id],
+        )
+        if cursor.fetchone()[0]:
+            return recount(campaign_id)["units"]
         cursor.execute(
             f"SELECT u.participation_id FROM {t['unit']} u JOIN {t['participation']} p "
             "ON p.id = u.participation_id WHERE u.campaign_id = %s "

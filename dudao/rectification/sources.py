@@ -157,6 +157,8 @@ def picker_choices(user, participation) -> list:
     """Grouped choices for the form's record select: [("", none), (kind label, [(value,
     label)])…], value ``"<kind>:<id>"``; kinds without records the user may pick are left out."""
     out: list = [("", "（不关联记录）")]
+    if user is None or not user.is_authenticated:
+        return out
     for kind in SourceKind:
         source = SOURCES.get(kind.value)
         if source is None:

@@ -124,3 +124,16 @@ def test_the_recount_command_finds_and_repairs_a_difference(cast2005, capsys):
     assert not DeadlineCount.objects.filter(campaign_id=cast2005.campaign.pk, open_items__gt=0)
     assert ClassCount.objects.filter(campaign_id=cast2005.campaign.pk, no_owner__gt=0).count() == 0
     _assert_same(cast2005, TODAY)
+
+
+def test_a_campaign_loaded_past_save_is_counted_on_its_first_overview(cast2005):
+    from dudao.rectification.models import CountedUnit
+
+    new_item(cast2005, deadline=dt.date(2005, 5, 1))
+    new_item(cast2005, rect_class="gradual", deadline=dt.date(2030, 1, 1), owner_key=None)
+    # As after a bulk load (the demo's loader writes rows without save()): no counters at all.
+    for model in (CountedUnit, ClassCount, DeadlineCount):
+        model.objects.all().delete()
+    totals = selectors.campaign_overview(cast2005.campaign, TODAY)["totals"]
+    assert totals["total"] == 2 and totals["lights"]["red"]["all"] == 1 and totals["no_owner"] == 1
+    _assert_same(cast2005, TODAY)
