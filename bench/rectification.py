@@ -185,6 +185,11 @@ def _build(units: int, items: int, *, code: str, name: str) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table_name}")
+    # The rows went in by raw SQL, past the counters' signals: rebuild them as an office would
+    # after a bulk load (manage.py recount_rectification).
+    from dudao.rectification.counters import recount
+
+    recount(campaign.pk)
     print(f"  用时 {time.perf_counter() - started:.1f} 秒", flush=True)
     return campaign.pk
 

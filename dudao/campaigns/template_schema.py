@@ -337,6 +337,9 @@ class RectificationSpec(Strict):
     # The document kinds that are rectification plans, with the level of the items their
     # passages become once approved (seed 001: 党员个人、基层党组织和领导机关分别制定整改方案).
     plan_documents: dict[str, Literal["individual", "organisation", "leadership"]] = {}
+    # The document kind of the 回头看 result (seed 001): it goes through document review, and
+    # the look-back counts as done only once the unit's document of this kind is approved.
+    look_back_document: str | None = None
     source: Text
 
     @model_validator(mode="after")

@@ -11,8 +11,9 @@ class RectificationConfig(AppConfig):
     def ready(self) -> None:
         # The requirements engine learns the rectification requirement kinds here (the engine
         # may not import this app: dependencies point from record-keeping apps to campaigns).
-        from . import ports
+        from . import counters, ports
         from .requirement_kinds import register
 
         register()
         ports.register()
+        counters.connect()

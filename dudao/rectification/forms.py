@@ -28,6 +28,11 @@ class ItemForm(forms.Form):
     level = forms.ChoiceField(label="整改层级", choices=Level.choices)
     problem = _text("问题")
     source_kind = forms.ChoiceField(label="问题来源", choices=SourceKind.choices)
+    source_record = forms.ChoiceField(
+        label="来源记录",
+        required=False,
+        help_text="从本单位的查摆问题、批评意见、测评、审核批注中选择；选定后问题来源随之确定。",
+    )
     rect_class = forms.ChoiceField(label="整改类别", choices=RectClass.choices)
     measures = _text("整改措施")
     target = _text("整改目标", required=False, rows=2)
@@ -43,9 +48,13 @@ class ItemForm(forms.Form):
         label="完成时限", required=False, widget=DATE, help_text="不填则按整改类别的默认时限。"
     )
 
-    def __init__(self, *args, participation, **kwargs):
+    def __init__(self, *args, participation, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from . import sources
+
         template = participation.campaign.template
+        # The unit's own records the user may read: the listing is the scope of the choice.
+        self.fields["source_record"].choices = sources.picker_choices(user, participation)
         self.fields["rect_class"].choices = rules.class_choices(template)
         # The unit's own people only: the queryset is the scope of the choice.
         self.fields["lead_person"].queryset = Person.objects.filter(
@@ -57,6 +66,17 @@ class ItemForm(forms.Form):
             + "、".join(f"{name}{days[code]}天" for code, name in rules.class_choices(template))
             + "）。"
         )
+
+    def clean(self):
+        from . import sources
+
+        data = super().clean()
+        picked = sources.parse_pick(data.get("source_record") or "")
+        data["source_id"] = None
+        if picked is not None:
+            # The picked record decides the source (it was listed from the unit's records).
+            data["source_kind"], data["source_id"] = picked
+        return data
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -494,3 +494,79 @@ class AreaProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.get_status_display()}"
+
+
+# --- counters of the office overview (docs/decisions/0009-rectification-counts.md) ----------
+# Kept by ``counters`` on every save and delete of an Item, rebuilt by ``recount_rectification``.
+# Plain integer columns, no foreign keys: a campaign's deletion cascades over its items, whose
+# decrements must not trip over counter rows deleted before them.
+
+
+class CountedUnit(models.Model):
+    """The supervision group under which a unit's items are counted (0: none). A unit moved to
+    another group is found by comparing this with the participation, and its counts moved."""
+
+    participation_id = models.BigIntegerField(primary_key=True)
+    campaign_id = models.BigIntegerField()
+    group_key = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "整改计数单位"
+        verbose_name_plural = "整改计数单位"
+        indexes = [models.Index(fields=["campaign_id", "group_key"], name="rect_cu_campaign")]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} → {self.group_key}"
+
+
+class ClassCount(models.Model):
+    """Per campaign, group and class: every item, and the open ones without an owner."""
+
+    campaign_id = models.BigIntegerField()
+    group_key = models.BigIntegerField()
+    rect_class = models.CharField(max_length=16)
+    items = models.BigIntegerField(default=0)
+    no_owner = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "整改分类计数"
+        verbose_name_plural = "整改分类计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_id", "group_key", "rect_class"], name="rect_classcount_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.group_key}/{self.rect_class}: {self.items}"
+
+
+class DeadlineCount(models.Model):
+    """Per campaign, group, class and deadline day: the open items (整改中 and 申请办结). The
+    light of an open item is a function of its deadline and today only, so red and yellow are
+    sums over date ranges of these rows, right on any day without a write."""
+
+    campaign_id = models.BigIntegerField()
+    group_key = models.BigIntegerField()
+    rect_class = models.CharField(max_length=16)
+    deadline = models.DateField()
+    open_items = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "整改时限计数"
+        verbose_name_plural = "整改时限计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_id", "group_key", "rect_class", "deadline"],
+                name="rect_deadlinecount_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["campaign_id", "deadline", "group_key", "rect_class", "open_items"],
+                name="rect_deadlinecount_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.group_key}/{self.rect_class}/{self.deadline}"

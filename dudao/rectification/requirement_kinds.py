@@ -7,7 +7,7 @@ transition can ask of a unit's rectification items and registers.
 | ``rectification_near_term_share`` | at least ``share`` of its 近期整改 items are closed |
 | ``rectification_no_overdue`` | no item is past its deadline undone (an approved extension moved the deadline; a pending one does not) |
 | ``rectification_regulations_min`` | at least ``min_count`` regulations (建章立制) are registered |
-| ``rectification_look_back_done`` | every item not closed has a 回头看 entry (seed 001: "回头看…对暂时解决不了的问题，要向群众作出说明") |
+| ``rectification_look_back_done`` | every item not closed has a 回头看 entry (seed 001: "回头看…对暂时解决不了的问题，要向群众作出说明") and, where the template names ``look_back_document``, the unit's result document of that kind is approved in document review |
 
 The engine may not import this app (dependencies point from the record-keeping apps to
 campaigns), so ``register()`` — called from this app's ``AppConfig.ready`` — adds the kinds to
@@ -157,8 +157,25 @@ def regulations_min(ctx, req, phase, units):
 
 
 def look_back_done(ctx, req, phase, units):
+    """Every item not closed has a 回头看 entry and, where the template names the result's
+    document kind (``rectification.look_back_document``), the unit's result document of that
+    kind is approved in document review."""
     from dudao.campaigns.requirements.kinds import make
+    from dudao.reviews.models import Document, DocumentStatus
 
+    from . import rules
+
+    doc_kind = rules.look_back_document(ctx.template)
+    doc_name = next(
+        (d["name"] for d in ctx.template.get("document_kinds", []) if d["code"] == doc_kind), ""
+    )
+    approved: set[int] = set()
+    if doc_kind:
+        approved = set(
+            Document.objects.filter(
+                ctx.pids_q(units), kind=doc_kind, status=DocumentStatus.APPROVED
+            ).values_list("participation_id", flat=True)
+        )
     rows = _per_unit_counts(
         ctx,
         units,
@@ -170,13 +187,25 @@ def look_back_done(ctx, req, phase, units):
     for unit in units:
         row = rows.get(unit.participation_id, {"unsolved": 0, "reviewed": 0})
         left = row["unsolved"] - row["reviewed"]
+        summary = f"未办结事项 {row['unsolved']} 项，已回头看 {row['reviewed']} 项"
+        document_ok = not doc_kind or unit.participation_id in approved
+        if doc_kind:
+            summary += f"；{doc_name}" + ("已审核通过" if document_ok else "尚未审核通过")
+        passed = left == 0 and document_ok
         out[unit.participation_id] = make(
             req,
-            "passed" if left == 0 else "failed",
-            f"未办结事项 {row['unsolved']} 项，已回头看 {row['reviewed']} 项",
+            "passed" if passed else "failed",
+            summary,
             shortfalls=[]
-            if left == 0
-            else [Shortfall(unit.participation_id, unit.name, row["reviewed"], row["unsolved"])],
+            if passed
+            else [
+                Shortfall(
+                    unit.participation_id,
+                    unit.name,
+                    row["reviewed"] + int(document_ok),
+                    row["unsolved"] + int(bool(doc_kind)),
+                )
+            ],
         )
     return out
 

@@ -32,6 +32,7 @@ DEFAULT_SPEC = {
         "grassroots_rectification_plan": "organisation",
         "organ_rectification_plan": "leadership",
     },
+    "look_back_document": "look_back_report",
     "source": "seed 001",
 }
 
@@ -114,6 +115,14 @@ def plan_documents(template) -> dict[str, str]:
     kinds = {d["code"] for d in data.get("document_kinds", [])}
     spec = spec_of(template).get("plan_documents") or {}
     return {k: v for k, v in spec.items() if k in kinds}
+
+
+def look_back_document(template) -> str | None:
+    """The document kind of the 回头看 result, when the template names one it has."""
+    data = template.data if hasattr(template, "data") else (template or {})
+    kinds = {d["code"] for d in data.get("document_kinds", [])}
+    kind = spec_of(template).get("look_back_document")
+    return kind if kind in kinds else None
 
 
 def plan_passages(text: str, *, shortest: int = 8) -> list[str]:

@@ -20,7 +20,7 @@ from dudao.core.xlsx import stream_workbook
 from dudao.imports.excel import XLSX_MIME, FileRejected
 from dudao.orgs.access import scope_for
 
-from . import actions, ledger, registers, rules, selectors
+from . import actions, ledger, registers, rules, selectors, sources
 from .access import (
     GROUP,
     INSPECTOR,
@@ -137,7 +137,7 @@ def item_new(request, participation_id):
     p = get_participation(request.user, participation_id)
     if not may_create(request.user, p):
         raise Http404(NOT_FOUND)
-    form = ItemForm(request.POST or None, participation=p)
+    form = ItemForm(request.POST or None, participation=p, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -147,6 +147,7 @@ def item_new(request, participation_id):
                 level=data["level"],
                 problem=data["problem"],
                 source_kind=data["source_kind"],
+                source_id=data["source_id"],
                 rect_class=data["rect_class"],
                 measures=data["measures"],
                 target=data["target"],
@@ -280,6 +281,7 @@ def item_detail(request, item_id):
             "p": item.participation,
             "permits": permits,
             "class_name": dict(rules.class_choices(template)).get(item.rect_class),
+            "source": sources.linked(request.user, item),
             "updates": item.updates.select_related("author").prefetch_related("attachments"),
             "applications": item.close_applications.select_related("applied_by").prefetch_related(
                 "signoffs__decided_by"
@@ -407,9 +409,9 @@ def campaign_overview(request, campaign_id):
     scope = scope_for(request.user)
     if not (scope.is_superuser or campaign.pk in scope.read_all_campaigns):
         raise Http404(NOT_FOUND)
-    # The office and leading group see every item of the campaign (checked above); without
-    # the owner clause of visible_items the counts read the indexes alone.
-    overview = selectors.campaign_overview(campaign, Item.objects.all(), _today())
+    # The office and leading group see every item of the campaign (checked above): the counts
+    # are the campaign's kept counters.
+    overview = selectors.campaign_overview(campaign, _today())
     return render(
         request,
         "rectification/overview.html",
@@ -725,6 +727,7 @@ def unit_look_back(request, participation_id):
             "items": items,
             "caps": participation_caps(request.user, p),
             "form": LookBackForm(),
+            "result": selectors.look_back_result(p),
         },
     )
 

@@ -62,8 +62,50 @@ def test_it_asks_the_look_back_in_the_consolidation_stage(cast2005):
     )
     actions.decide_extension(actor=cast2005.user("group_leader"), item=item, approve=True)
     report = evaluate_unit(p, phase="consolidate")
-    assert report.result("look_back_done").status == "passed"
     assert report.result("no_overdue_items").status == "passed"
+    # Every item is looked back at, but the result document is not approved yet.
+    result = report.result("look_back_done")
+    assert result.status == "failed" and "回头看情况报告尚未审核通过" in result.summary
+    _approve_look_back_report(cast2005, p)
+    report = evaluate_unit(p, phase="consolidate")
+    assert report.result("look_back_done").status == "passed"
+
+
+def _approve_look_back_report(cast, p, *, approve=True):
+    from dudao.reviews import actions as review_actions
+
+    doc = review_actions.submit_document(
+        actor=cast.user("liaison"),
+        participation=p,
+        kind="look_back_report",
+        title="回头看情况报告",
+        text="对未解决的问题逐项回头看：已延期一项，理由已向群众说明。",
+    )
+    if approve:
+        review_actions.decide(actor=cast.user("group_leader"), document=doc, decision="approved")
+    return doc
+
+
+def test_the_look_back_waits_for_its_result_document_to_be_approved(cast2005, client):
+    p = part(cast2005)
+    item = new_item(cast2005, rect_class="gradual", deadline=dt.date(2030, 5, 1))
+    LookBackEntry.objects.create(
+        item=item, outcome="explained", note="已向群众说明", decided_by=cast2005.user("liaison")
+    )
+    client.force_login(cast2005.user("liaison"))
+    page = client.get(f"/rectification/units/{p.pk}/look-back/").content.decode()
+    assert "尚未提交回头看情况报告" in page and "?kind=look_back_report" in page
+    # Submitted, under review: not done yet.
+    doc = _approve_look_back_report(cast2005, p, approve=False)
+    assert evaluate_unit(p, phase="consolidate").result("look_back_done").status == "failed"
+    page = client.get(f"/rectification/units/{p.pk}/look-back/").content.decode()
+    assert f"/reviews/{doc.pk}/" in page and "已提交待审核" in page
+    from dudao.reviews import actions as review_actions
+
+    review_actions.decide(actor=cast2005.user("group_leader"), document=doc, decision="approved")
+    assert evaluate_unit(p, phase="consolidate").result("look_back_done").status == "passed"
+    page = client.get(f"/rectification/units/{p.pk}/look-back/").content.decode()
+    assert "?kind=look_back_report" not in page
 
 
 def test_it_evaluates_every_unit_at_once(cast2005):

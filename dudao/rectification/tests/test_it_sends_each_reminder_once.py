@@ -104,3 +104,26 @@ def test_the_worker_runs_the_reminders_as_a_periodic_job(db):
     call_command("sync_periodic_jobs", verbosity=0)
     call_command("sync_periodic_jobs", verbosity=0)
     assert Schedule.objects.filter(name="periodic:rectification.send_reminders").count() == 1
+
+
+def test_it_mails_in_batches_one_message_per_recipient(emails, monkeypatch):
+    from dudao.rectification import reminders
+
+    cast = emails
+    for n in range(3):
+        new_item(cast, deadline=DEADLINE - dt.timedelta(days=n))
+    monkeypatch.setattr(reminders, "MAIL_BATCH", 2)  # five recipients: three connections
+    opened = []
+    real = reminders.get_connection
+
+    def counting(*args, **kwargs):
+        opened.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "get_connection", counting)
+    outcome = send_reminders(today=DEADLINE + dt.timedelta(days=30))
+    assert outcome.created == 12  # four steps for each of the three items
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert len(recipients) == len(set(recipients)) == outcome.mails == 5
+    assert len(opened) == 3
+    assert all("3 项" in m.subject for m in mail.outbox)
