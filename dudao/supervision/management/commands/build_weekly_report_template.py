@@ -18,11 +18,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--out", default=str(DEFAULT_TEMPLATE))
-        parser.add_argument("--inspection-out", default=str(INSPECTION_TEMPLATE))
+        parser.add_argument(
+            "--inspection-out",
+            default=None,
+            help="巡回检查报告模板的输出文件（默认：给了 --out 时写在其旁边，否则为内置模板）",
+        )
 
     def handle(self, *args, out, inspection_out, **options):
         from pathlib import Path
 
+        if inspection_out is None:
+            # A template written elsewhere leaves the shipped one alone: both go to --out's folder.
+            inspection_out = (
+                INSPECTION_TEMPLATE
+                if Path(out) == DEFAULT_TEMPLATE
+                else Path(out).with_name("巡回检查报告模板.docx")
+            )
         for path in (
             build_default_template(Path(out)),
             build_inspection_template(Path(inspection_out)),
