@@ -214,6 +214,8 @@ class Writer:
         self.out = out
         self.phase_names = {p["code"]: p["name"] for p in template["phases"]}
         self.kinds = {k["code"]: k for k in template["document_kinds"]}
+        # The document the template names as the look-back's result (reviewed like any other).
+        self.look_back_doc = (template.get("rectification") or {}).get("look_back_document")
         self.checklists = template.get("checklists", {})
         self.instruments = {i["code"]: i for i in template["survey_instruments"]}
         tb = self.tables = Tables()
@@ -1092,6 +1094,9 @@ class Writer:
                                   count=rnd.randint(1, 4), person_id=None)  # fmt: skip
         failing = short and span.end is None and self.rnd.random() < 0.5
         self.unit_survey(u, span, "mass_satisfaction", self.day(span, 0.55), failing)
+        if self.look_back_doc in self.kinds:
+            story = self.doc_story(span, member=False)
+            self.doc(u, span, self.look_back_doc, self.day(span, 0.4), story=story)
         self.doc(
             u, span, "final_summary", self.day(span, 0.8), story=self.doc_story(span, member=False)
         )

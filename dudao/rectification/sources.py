@@ -6,8 +6,8 @@ Each source kind has a :class:`Source`: which of the unit's records a user may p
 the owning app's access rules: a user who may not read the unit's records is offered none), the
 label of a record and the page it lives on. The built-in sources read apps this one may use
 (records: 查摆问题 self-found or pointed out by the group, 批评意见; surveys: 测评; reviews:
-审核批注). An app that itself builds on this one (the opinion box) registers its kind with
-:func:`register_source` from its ``ready()``; until then that kind is not offered for picking.
+审核批注). An app that itself builds on this one registers its kind with :func:`register_source`
+from its ``ready()``: the opinions app does (``dudao/opinions/rectification_source.py``).
 """
 
 from __future__ import annotations

@@ -24,6 +24,16 @@ def spreadsheet_accept() -> str:
 # that, shown as 其他操作 — never as the code (test_no_internal_codes checks every literal).
 ACTION_LABELS = {
     "supervision.log_visit": "记录督导工作",
+    "supervision.nominate_experience": "推荐典型经验",
+    "supervision.edit_experience": "修改典型经验",
+    "supervision.renominate_experience": "重新推荐典型经验",
+    "supervision.approve_experience": "审定典型经验",
+    "supervision.return_experience": "退回典型经验",
+    "supervision.publish_experience": "发布典型经验",
+    "supervision.inspection_check": "巡回检查制度落实情况",
+    "supervision.record_exchange": "记录交换意见",
+    "supervision.compile_inspection_report": "汇总巡回检查报告",
+    "document.comment_reply": "答复审核批注",
     "supervision.record_problem": "登记督导组发现的问题",
     "supervision.send_problem": "签发督导组发现的问题",
     "supervision.answer_problem": "答复督导组发现的问题",
