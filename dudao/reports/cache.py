@@ -1,9 +1,11 @@
 """The campaign report page's figures and charts, cached per campaign and reader scope, keyed by
 the audit chain's head (issue 14: the page at city scale).
 
-Correct after writes without a hook in every app: every state change writes an audit event in
-its own transaction (docs/architecture.md, "Audit"), so the head's sequence number is a version
-counter of the whole database's content. The key also holds the template's content (its
+Correct after writes without a hook in every app: every state change by a person writes an
+audit event in its own transaction (docs/architecture.md, "Audit"), so the head's sequence
+number is a version counter of the database's content. Anonymous writes are the exception by
+design (a survey ballot, an opinion left in the public box: an event would pair them with a
+time); they show at the next audited write or when the entry expires (TIMEOUT_S). The key also holds the template's content (its
 ``reports`` section chooses the figures), the filters, the reader's scope (everything for the
 office and the leading group, else the user) and the day (rectification lights are relative to
 today). One cheap query (the head) on a hit; a miss counts as before. The cache is Django's
