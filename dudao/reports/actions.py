@@ -69,6 +69,7 @@ def create_bulletin(*, actor, campaign, issued_on: dt.date, token: str) -> Bulle
                     bulletin=bulletin,
                     position=i,
                     source=source if source in ItemSource.values else ItemSource.FREE,
+                    source_ref=item.ref,
                     title=item.title,
                     text=item.text,
                 )

@@ -2,9 +2,9 @@
 the campaign's final report, in Word (docxtpl, from templates the office can replace) and PDF
 (WeasyPrint, for printing).
 
-Bulletin items come from *item sources*, registered by name: ``week_facts`` (the week's
-figures, here); the supervision app adds ``typical_experiences`` with one
-``register_bulletin_source`` call. The template's ``reports.bulletin.items`` picks them.
+Bulletin items come from *item sources*, registered by name: ``typical_experiences`` (what
+the office published that week, from the supervision app) and ``week_facts`` (the week's
+figures), both here. The template's ``reports.bulletin.items`` picks them, in its order.
 The issue number is the campaign week (seed 002: the group reports every week), so the same
 week's bulletin always carries the same number.
 """
@@ -20,6 +20,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from dudao.core.documents import render_docx, render_pdf
+from dudao.supervision.selectors import published_experiences
 
 from . import rules
 from .selectors import Filters, tally_report
@@ -32,6 +33,7 @@ KINDS = {"bulletin": "简报", "summary": "阶段小结", "final": "总结报告
 class BulletinItem:
     title: str
     text: str
+    ref: str = ""  # the record it was taken from (its id), kept with the stored item
 
 
 BulletinSource = Callable[..., list[BulletinItem]]
@@ -98,6 +100,23 @@ def week_facts(*, user, campaign, start: dt.date, end: dt.date) -> list[Bulletin
 
 
 register_bulletin_source("week_facts", week_facts)
+
+
+def typical_experiences(*, user, campaign, start: dt.date, end: dt.date) -> list[BulletinItem]:
+    """The typical experiences the office published in the week, oldest first: the unit and
+    the title, then the practice (the office edits the text in the draft)."""
+    found = published_experiences(campaign, since=start, until=end)
+    return [
+        BulletinItem(
+            f"{e.participation.unit_name}：{e.title}",
+            e.practice + (f"\n{e.evidence}" if e.evidence else ""),
+            ref=str(e.pk),
+        )
+        for e in reversed(found)
+    ]
+
+
+register_bulletin_source("typical_experiences", typical_experiences)
 
 
 def bulletin_items(
