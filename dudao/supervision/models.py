@@ -370,6 +370,7 @@ class NoticeEvent(models.TextChoices):
     REMEDIAL = "remedial", "责令补课"
     SENT_BACK = "sent_back", "转段申请被退回"
     DOCUMENT_RETURNED = "document_returned", "文书被退回修改"
+    COMMENT_REPLY = "comment_reply", "文书批注有新答复"
     REPORT_SUBMITTED = "report_submitted", "督导组提交周报"
 
 

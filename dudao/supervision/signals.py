@@ -1,5 +1,5 @@
 """Notifications for events of the apps this one reads: a 补课 order, a transition application
-sent back, a document returned for revision. Their actions are not changed: a ``post_save``
+sent back, a document returned for revision, an answer in a review comment's thread. Their actions are not changed: a ``post_save``
 receiver adds the notice inside the same transaction (so it exists exactly when the change
 does); mail goes after commit (``notify``). Side effects only — no workflow rule lives here."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models.signals import post_save
 
 from dudao.campaigns.access import visible_participations
-from dudao.reviews.models import ReviewDecision, ReviewRound
+from dudao.reviews.models import CommentReply, ReviewDecision, ReviewRound
 from dudao.transitions.models import ApplicationStatus, RemedialOrder, TransitionApplication
 
 from .models import NoticeEvent
@@ -71,7 +71,39 @@ def on_round(sender, instance: ReviewRound, created: bool, **kwargs):
     )
 
 
+def on_reply(sender, instance: CommentReply, created: bool, **kwargs):
+    """A message in a review comment's thread: the unit's answer tells the reviewer who wrote
+    the comment; the reviewer's answer back tells the unit (and the paper's author)."""
+    if not created or kwargs.get("raw"):
+        return
+    from dudao.reviews.selectors import visible_documents
+
+    comment = instance.comment
+    doc = comment.document
+    if instance.by_reviewer:
+        recipients = unit_staff(doc.participation)
+        if doc.author_id and doc.author.user_id:
+            recipients.append(doc.author.user)
+        text = f"审核人答复了文书“{doc.title or '文书'}”的批注：{instance.body[:150]}"
+    else:
+        recipients = [comment.author]
+        text = (
+            f"“{doc.participation}”答复了您在“{doc.title or '文书'}”上的批注：{instance.body[:150]}"
+        )
+    notify(
+        event=NoticeEvent.COMMENT_REPLY,
+        recipients=recipients,
+        text=text,
+        can_see=lambda u: visible_documents(u).filter(pk=doc.pk).exists(),
+        url_name="reviews:detail",
+        url_arg=doc.pk,
+        exclude=instance.author,
+        key=f"reply:{instance.pk}",
+    )
+
+
 def connect() -> None:
     post_save.connect(on_remedial, sender=RemedialOrder, dispatch_uid="supervision.remedial")
     post_save.connect(on_application, sender=TransitionApplication, dispatch_uid="supervision.app")
     post_save.connect(on_round, sender=ReviewRound, dispatch_uid="supervision.round")
+    post_save.connect(on_reply, sender=CommentReply, dispatch_uid="supervision.reply")
