@@ -569,7 +569,7 @@ def divisions(request, participation_id):
         else:
             saved = div.save_division(
                 actor=request.user, participation=p, division=d,
-                name=request.POST.get("name", ""),
+                name=request.POST.get("name", "").replace("\x00", ""),
                 head_id=parse_optional_id(request.POST.get("head")),
                 in_charge_id=parse_optional_id(request.POST.get("in_charge")),
                 expected_version=request.POST.get("version") or None,

@@ -77,9 +77,15 @@ def bulletin_list(request, campaign_id):
     )
 
 
+def _text(value: str) -> str:
+    # What the user wrote, without the NUL bytes PostgreSQL refuses in text.
+    return value.replace("\x00", "").strip()
+
+
 def _posted_items(post) -> list[dict]:
-    titles, texts = post.getlist("item_title"), post.getlist("item_text")
-    sources, refs = post.getlist("item_source"), post.getlist("item_ref")
+    titles = [_text(t) for t in post.getlist("item_title")]
+    texts = [_text(t) for t in post.getlist("item_text")]
+    sources, refs = post.getlist("item_source"), [_text(r) for r in post.getlist("item_ref")]
     keep = set(post.getlist("item_keep"))
     items = []
     for i, (title, text) in enumerate(zip(titles, texts)):
@@ -94,7 +100,7 @@ def _posted_items(post) -> list[dict]:
                 "source_ref": (refs[i] if i < len(refs) else "")[:64],
             }
         )
-    new_title, new_text = post.get("new_title", "").strip(), post.get("new_text", "").strip()
+    new_title, new_text = _text(post.get("new_title", "")), _text(post.get("new_text", ""))
     if new_title or new_text:
         items.append({"title": new_title[:200] or "其他", "text": new_text, "source": "free"})
     return items

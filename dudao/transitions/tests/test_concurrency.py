@@ -89,6 +89,6 @@ def test_it_leaves_exactly_one_decision_when_forward_and_remedial_race(repeat):
         assert app.status == ApplicationStatus.FORWARDED
         assert list(decisions) == ["transition.forward"]
         assert not RemedialOrder.objects.exists()
-        assert "何丽已于" in errors[0].message and "转报活动办" in errors[0].message
+        assert "刘振华已于" in errors[0].message and "转报活动办" in errors[0].message
     assert verify_chain()[1] is None
     assert connection.vendor == "postgresql"
