@@ -46,6 +46,16 @@ def submittable(user, campaign) -> tuple[list, list]:
     return parts, people
 
 
+def may_submit(user, campaign) -> bool:
+    """Whether the user may submit any document in the campaign (the list page's button):
+    the participations of ``submittable`` exist."""
+    scope = scope_for(user)
+    parts = campaign.participations.all()
+    if not scope.is_superuser:
+        parts = parts.filter(unit_id__in=set(scope.units) | own_unit_ids(user))
+    return parts.exists()
+
+
 def own_unit_ids(user) -> set[int]:
     """Units the user belongs to as a member or a branch secretary (roles without a campaign)."""
     ids = set(

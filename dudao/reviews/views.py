@@ -100,6 +100,7 @@ def document_list(request, campaign_id):
             "kind": kind,
             "reports": _may_see_reports(request.user, campaign),
             "is_office": rules.is_office(request.user, campaign),
+            "may_submit": access.may_submit(request.user, campaign),
         },
     )
 

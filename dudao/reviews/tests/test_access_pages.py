@@ -81,3 +81,16 @@ def test_the_member_list_shows_only_his_own_documents(cast05, docs):
 def test_a_document_of_another_campaign_is_404_for_the_office(cast05, docs):
     response = _status(cast05, "office", "/reviews/999999/")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_the_list_offers_submitting_only_to_those_who_may_submit(cast05, role):
+    """The list's "提交文书" button leads to the new-document page: shown exactly to the roles
+    for whom that page answers 200 (not to the office, whose click would meet a 404)."""
+    c = cast05.campaign.pk
+    listed = _status(cast05, role, f"/reviews/c/{c}/")
+    if listed.status_code != 200:
+        return
+    new_page = _status(cast05, role, f"/reviews/c/{c}/new/")
+    offered = f'href="/reviews/c/{c}/new/"' in listed.content.decode()
+    assert offered == (new_page.status_code == 200), (role, new_page.status_code)
