@@ -8,7 +8,7 @@ pages and the actions both ask (``problem_permits``, ``report_permits``).
 | supervision group | its units' visits, problems and spot-checks; its own weekly reports | log visits, record problems, verify or send back; the leader (or, where the template says so, a member) sends problems; the leader submits the report |
 | inspection group | the visits it logged at its departments | log visits |
 | unit head / liaison | the problems sent to the unit (not drafts, not the group's notes) | answer them |
-| typical experiences | office, leading group: the campaign's; a group: those it nominated | a group nominates (and rewrites a returned one); the office edits, approves or returns, publishes |
+| typical experiences | office, leading group: the campaign's; a group: those it nominated; a unit: its own once published | a group nominates (and rewrites a returned one); the office edits, approves or returns, publishes |
 | roving inspection | office, leading group: every inspection group's checks, exchanges and reports; an inspection group: its own, at its departments | an inspection group checks regulations and mechanisms, records exchanges of views, compiles and submits its report to the leading group |
 
 Everything else answers 404.
@@ -262,6 +262,10 @@ def visible_experiences(user) -> QuerySet[TypicalExperience]:
         parts |= Q(campaign_id__in=scope.read_all_campaigns)
     if scope.groups:
         parts |= Q(group_id__in=scope.groups)
+    if scope.units:
+        # A unit sees its own practice once the office has published it (never a nomination,
+        # the office's edits or a return: those are between the group and the office).
+        parts |= Q(participation__unit_id__in=scope.units, status=ExperienceStatus.PUBLISHED)
     return qs.filter(parts)
 
 

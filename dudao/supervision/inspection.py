@@ -22,16 +22,23 @@ from dudao.core.errors import AccessDenied, DomainError, TransitionError
 from dudao.orgs.access import scope_for
 from dudao.rectification import registers
 
-from .access import inspection_group_of, inspection_report_permits, may_inspect
+from .access import (
+    inspection_group_of,
+    inspection_report_permits,
+    may_inspect,
+    visible_inspection_reports,
+)
 from .actions import _required
 from .models import (
     CheckTarget,
     InspectionCheck,
     InspectionReport,
     InspectionReportStatus,
+    NoticeEvent,
     ViewExchange,
     Visit,
 )
+from .notify import leading_group_staff, notify, office_staff
 
 FIGURES = [
     ("visits", "巡回检查（次）"),
@@ -293,6 +300,19 @@ def save_inspection_report(
         campaign_id=locked.campaign_id,
         data={"from": locked.period_start.isoformat(), "version": locked.version},
     )
+    if submit:
+        group = locked.inspection_group
+        notify(
+            event=NoticeEvent.INSPECTION_REPORT_SUBMITTED,
+            recipients=leading_group_staff(locked.campaign_id) + office_staff(locked.campaign_id),
+            text=f"{group.name}报送了检查报告（{locked.period_start:%Y年%m月%d日}至"
+            f"{locked.period_end:%Y年%m月%d日}）。",
+            can_see=lambda u: visible_inspection_reports(u).filter(pk=locked.pk).exists(),
+            url_name="supervision:inspection_report",
+            url_arg=locked.pk,
+            exclude=actor,
+            key=f"inspection_report:{locked.pk}",
+        )
     return locked
 
 

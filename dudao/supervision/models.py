@@ -372,6 +372,11 @@ class NoticeEvent(models.TextChoices):
     DOCUMENT_RETURNED = "document_returned", "文书被退回修改"
     COMMENT_REPLY = "comment_reply", "文书批注有新答复"
     REPORT_SUBMITTED = "report_submitted", "督导组提交周报"
+    EXPERIENCE_NOMINATED = "experience_nominated", "督导组推荐典型经验"
+    EXPERIENCE_RETURNED = "experience_returned", "典型经验被退回修改"
+    EXPERIENCE_APPROVED = "experience_approved", "典型经验已审定"
+    EXPERIENCE_PUBLISHED = "experience_published", "典型经验已发布"
+    INSPECTION_REPORT_SUBMITTED = "inspection_submitted", "巡回检查组报送检查报告"
 
 
 class Notification(models.Model):
