@@ -75,7 +75,10 @@ def _campaigns_of(user):
         )
         q |= Q(participations__unit_id__in=branch_units)
     q |= Q(participations__unit_id__in=Person.objects.filter(user_id=user.pk).values("unit_id"))
-    return Campaign.objects.filter(q).distinct()
+    # The join through participations repeats each campaign once per unit; deduplicate the ids
+    # in a subquery rather than with DISTINCT on the outer rows, which PostgreSQL would apply
+    # to every column, the template's large JSON included (170 ms at city scale).
+    return Campaign.objects.filter(pk__in=Campaign.objects.filter(q).values("pk"))
 
 
 def _kinds(user) -> dict[int, dict[str, tuple[str, str]]]:
