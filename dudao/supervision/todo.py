@@ -494,6 +494,9 @@ def experiences_items(user):
 # --- roving inspection: units to visit, findings to re-check, the report due --------------------
 
 
+SENT_REPORT = [InspectionReportStatus.SUBMITTED, InspectionReportStatus.ACKNOWLEDGED]
+
+
 def _inspection_groups(user) -> dict[int, tuple[int, list[str]]]:
     return {
         gid: (campaign_id, paths)
@@ -505,9 +508,7 @@ def _inspection_groups(user) -> dict[int, tuple[int, list[str]]]:
 def _last_report_end(group_id):
     """The end of the group's last submitted report: the current period starts the day after."""
     return Subquery(
-        InspectionReport.objects.filter(
-            inspection_group_id=group_id, status=InspectionReportStatus.SUBMITTED
-        )
+        InspectionReport.objects.filter(inspection_group_id=group_id, status__in=SENT_REPORT)
         .order_by("-period_end")
         .values("period_end")[:1]
     )
@@ -601,7 +602,7 @@ def report_due_q(user):
     _start, end = _last_week()
     covered = InspectionReport.objects.filter(
         inspection_group_id=OuterRef("pk"),
-        status=InspectionReportStatus.SUBMITTED,
+        status__in=SENT_REPORT,
         period_end__gte=end,
     )
     return (
@@ -630,15 +631,13 @@ def report_due_items(user):
 
 
 def received_q(user):
-    """Inspection reports submitted in the last seven days, for the leading group they are
-    addressed to and for the office."""
+    """Inspection reports submitted and not yet read (已阅), for the leading group they are
+    addressed to and for the office (which may mark them read on its behalf)."""
     campaigns = scope_for(user).read_all_campaigns
     if not campaigns:
         return InspectionReport.objects.none()
     return InspectionReport.objects.filter(
-        campaign_id__in=campaigns,
-        status=InspectionReportStatus.SUBMITTED,
-        submitted_at__gte=timezone.now() - dt.timedelta(days=7),
+        campaign_id__in=campaigns, status=InspectionReportStatus.SUBMITTED
     )
 
 

@@ -4,7 +4,7 @@ is on their to-do list with a link to the page where it is done, and leaves the 
 - inspector: units under his departments not visited in the current period (since his group's
   last submitted report), findings not in force not checked again, last week's report to the
   leading group until it is submitted;
-- leading group and office: inspection reports submitted in the last seven days;
+- leading group and office: inspection reports submitted and not yet marked read (已阅);
 - office: typical experiences waiting on its decision (to approve, to publish); group: the ones
   returned to it."""
 
@@ -195,8 +195,15 @@ def test_a_submitted_report_is_received_by_the_leading_group_and_the_office(cast
     assert f'href="/supervision/inspection-reports/{report.pk}/"' in page
     for role in ("inspector", "group_leader", "unit_head"):
         assert _section(cast.user(role), RECEIVED) == []
-    with time_machine.travel(timezone.now() + dt.timedelta(days=8)):
-        assert _section(cast.user("leading"), RECEIVED) == []
+    # Marked read (已阅) on the report's page: it leaves both lists.
+    response = client.post(
+        f"/supervision/inspection-reports/{report.pk}/",
+        {"action": "acknowledge", "version": str(report.version + 1)},
+        follow=True,
+    )
+    assert "已阅，已告知巡回检查组" in response.content.decode()
+    for role in ("leading", "office"):
+        assert _section(cast.user(role), RECEIVED) == []
 
 
 def test_an_experience_waits_on_the_office_then_on_the_group_when_returned(cast, client):

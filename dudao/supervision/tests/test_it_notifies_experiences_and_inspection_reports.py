@@ -156,6 +156,33 @@ def test_a_submitted_inspection_report_reaches_the_leading_group_and_the_office(
     assert (note.url_name, note.url_arg) == ("supervision:inspection_report", report.pk)
 
 
+def test_the_leading_groups_reading_reaches_the_inspection_group(cast, client):
+    from dudao.core.errors import AccessDenied, TransitionError
+
+    report = _submitted_report(cast)
+    with pytest.raises(AccessDenied, match="领导小组或活动办公室"):
+        inspection.acknowledge_inspection_report(actor=cast.user("inspector"), report=report)
+    client.force_login(cast.user("leading"))
+    page = client.get(f"/supervision/inspection-reports/{report.pk}/").content.decode()
+    assert "acknowledge-form" in page
+    report = inspection.acknowledge_inspection_report(actor=cast.user("leading"), report=report)
+    assert report.status == "acknowledged" and report.acknowledged_by == cast.user("leading")
+    assert _told(NoticeEvent.INSPECTION_REPORT_ACKNOWLEDGED) == {"inspector"}
+    assert (
+        "领导小组成员已阅检查报告"
+        in _texts("inspector", NoticeEvent.INSPECTION_REPORT_ACKNOWLEDGED)[0]
+    )
+    with pytest.raises(TransitionError, match="领导小组已阅"):
+        inspection.acknowledge_inspection_report(actor=cast.user("office"), report=report)
+    page = client.get(f"/supervision/inspection-reports/{report.pk}/").content.decode()
+    assert "acknowledge-form" not in page and "已阅" in page
+    from dudao.core.models import AuditEvent
+
+    assert (
+        AuditEvent.objects.filter(action="supervision.acknowledge_inspection_report").count() == 1
+    )
+
+
 def test_a_leading_group_member_of_another_campaign_is_not_told(cast):
     """The leading group is the campaign's: a member whose role is moved to another campaign
     neither may open the report nor is told of it; the units and the groups never are."""
