@@ -118,6 +118,8 @@ def test_the_published_experience_opens_for_the_unit_without_the_groups_notes(cl
     assert "书记讲党课" in page and "已发布" in page
     assert f"/supervision/visits/{v.pk}/" not in page  # the group's visit stays the group's
     assert "典型经验列表" not in page and "审定" not in page.split("已发布")[1]
+    client.force_login(cast.user("outsider"))
+    assert client.get(f"/supervision/experiences/{exp.pk}/").status_code == 404
     client.force_login(cast.user("group_member"))
     assert (
         f"/supervision/visits/{v.pk}/"
