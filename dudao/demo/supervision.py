@@ -248,6 +248,21 @@ def _inspection_story(campaign, *, today, stats) -> None:
         report=report,
         narrative=f"本周检查{p.unit_name}，重点检查建章立制落实情况。",
     )
+    # Last week's report went to the leading group (its members and the office are told).
+    last_week = week_start_of(today) - dt.timedelta(days=7)
+    if last_week >= campaign.start_date - dt.timedelta(days=6):
+        last, _ = inspection.compile_inspection_report(
+            actor=inspector,
+            inspection_group=group,
+            period_start=last_week,
+            period_end=last_week + dt.timedelta(days=6),
+        )
+        inspection.save_inspection_report(
+            actor=inspector,
+            report=last,
+            narrative="上周了解各部门建章立制情况，制定检查计划。",
+            submit=True,
+        )
     stats["inspection_visits"] += 1
 
 

@@ -8,8 +8,8 @@ pages and the actions both ask (``problem_permits``, ``report_permits``).
 | supervision group | its units' visits, problems and spot-checks; its own weekly reports | log visits, record problems, verify or send back; the leader (or, where the template says so, a member) sends problems; the leader submits the report |
 | inspection group | the visits it logged at its departments | log visits |
 | unit head / liaison | the problems sent to the unit (not drafts, not the group's notes) | answer them |
-| typical experiences | office, leading group: the campaign's; a group: those it nominated | a group nominates (and rewrites a returned one); the office edits, approves or returns, publishes |
-| roving inspection | office, leading group: every inspection group's checks, exchanges and reports; an inspection group: its own, at its departments | an inspection group checks regulations and mechanisms, records exchanges of views, compiles and submits its report to the leading group |
+| typical experiences | office, leading group: the campaign's; a group: those it nominated; a unit: its own once published | a group nominates (and rewrites a returned one); the office edits, approves or returns, publishes |
+| roving inspection | office, leading group: every inspection group's checks, exchanges and reports; an inspection group: its own, at its departments | an inspection group checks regulations and mechanisms, records exchanges of views, compiles and submits its report to the leading group; the leading group (or the office) marks a submitted report read (已阅) |
 
 Everything else answers 404.
 """
@@ -262,6 +262,10 @@ def visible_experiences(user) -> QuerySet[TypicalExperience]:
         parts |= Q(campaign_id__in=scope.read_all_campaigns)
     if scope.groups:
         parts |= Q(group_id__in=scope.groups)
+    if scope.units:
+        # A unit sees its own practice once the office has published it (never a nomination,
+        # the office's edits or a return: those are between the group and the office).
+        parts |= Q(participation__unit_id__in=scope.units, status=ExperienceStatus.PUBLISHED)
     return qs.filter(parts)
 
 
@@ -368,6 +372,8 @@ def inspection_group_of(user, participation):
 
 
 def inspection_report_permits(user, report: InspectionReport) -> Permits:
+    """``edit``, ``submit``: the inspection group, while a draft; ``acknowledge`` (已阅): the
+    campaign's leading group, or the office on its behalf, once submitted."""
     scope = scope_for(user)
     member = scope.is_superuser or report.inspection_group_id in scope.inspection
     permits = Permits()
@@ -378,6 +384,15 @@ def inspection_report_permits(user, report: InspectionReport) -> Permits:
             permits.add(refuse(action, "检查报告已报送领导小组。", state=True))
         else:
             permits.add(allow(action))
+    reader = scope.is_superuser or report.campaign_id in scope.read_all_campaigns
+    if not reader:
+        permits.add(refuse("acknowledge", "只有领导小组或活动办公室可以阅示检查报告。"))
+    elif report.status != InspectionReportStatus.SUBMITTED:
+        permits.add(
+            refuse("acknowledge", f"检查报告当前为“{report.get_status_display()}”。", state=True)
+        )
+    else:
+        permits.add(allow("acknowledge"))
     return permits
 
 

@@ -15,9 +15,10 @@ from dudao.core.errors import AccessDenied, DomainError, TransitionError
 # matched to the extension): one rule for what the product accepts as evidence.
 from dudao.rectification.actions import _attachment_kind as check_attachment
 
-from .access import experience_permits, may_nominate
+from .access import experience_permits, may_nominate, visible_experiences
 from .actions import _clean_token, _required
-from .models import ExperienceAttachment, ExperienceStatus, TypicalExperience
+from .models import ExperienceAttachment, ExperienceStatus, NoticeEvent, TypicalExperience
+from .notify import group_staff, notify, office_staff, unit_staff
 
 MAX_ATTACHMENTS = 9
 
@@ -31,6 +32,33 @@ def _event(actor, action: str, exp: TypicalExperience, *, reason: str = "", data
         organisation_id=exp.participation.unit_id,
         reason=reason,
         data={"status": exp.status, "version": exp.version, **(data or {})},
+    )
+
+
+def _tell(actor, exp: TypicalExperience, event: str, recipients, text: str) -> None:
+    """Notify, inside the action's transaction, whoever of ``recipients`` may open the
+    experience now (``visible_experiences``: a unit only once it is published)."""
+    notify(
+        event=event,
+        recipients=recipients,
+        text=text,
+        can_see=lambda u: visible_experiences(u).filter(pk=exp.pk).exists(),
+        url_name="supervision:experience",
+        url_arg=exp.pk,
+        exclude=actor,
+        key=f"experience:{exp.pk}:{exp.version}",
+    )
+
+
+def _to_office(actor, exp: TypicalExperience, again: bool = False) -> None:
+    group = exp.group.name if exp.group_id else "督导组"
+    what = "修改后重新报送了" if again else "推荐了"
+    _tell(
+        actor,
+        exp,
+        NoticeEvent.EXPERIENCE_NOMINATED,
+        office_staff(exp.campaign_id),
+        f"{group}{what}典型经验“{exp.title[:60]}”（{exp.participation.unit_name}），请审核。",
     )
 
 
@@ -120,6 +148,7 @@ def nominate_experience(
             "attachments": count,
         },
     )
+    _to_office(actor, exp)
     return exp, True
 
 
@@ -165,6 +194,7 @@ def renominate_experience(
     locked.version += 1
     locked.save(update_fields=["status", "version"])
     _event(actor, "supervision.renominate_experience", locked)
+    _to_office(actor, locked, again=True)
     return locked
 
 
@@ -180,6 +210,13 @@ def approve_experience(
     locked.version += 1
     locked.save(update_fields=["status", "approved_by", "approved_at", "version"])
     _event(actor, "supervision.approve_experience", locked)
+    _tell(
+        actor,
+        locked,
+        NoticeEvent.EXPERIENCE_APPROVED,
+        group_staff(locked.group_id),
+        f"典型经验“{locked.title[:60]}”（{locked.participation.unit_name}）已由活动办审定。",
+    )
     return locked
 
 
@@ -200,6 +237,14 @@ def return_experience(
     locked.version += 1
     locked.save(update_fields=["status", "return_reason", "approved_by", "approved_at", "version"])
     _event(actor, "supervision.return_experience", locked, reason=reason)
+    _tell(
+        actor,
+        locked,
+        NoticeEvent.EXPERIENCE_RETURNED,
+        group_staff(locked.group_id),
+        f"典型经验“{locked.title[:60]}”（{locked.participation.unit_name}）被活动办退回修改："
+        f"{reason[:120]}",
+    )
     return locked
 
 
@@ -216,4 +261,13 @@ def publish_experience(
     locked.version += 1
     locked.save(update_fields=["status", "published_by", "published_at", "version"])
     _event(actor, "supervision.publish_experience", locked)
+    # The group that nominated it, and the unit whose practice it is (the unit may open its
+    # own published experiences).
+    _tell(
+        actor,
+        locked,
+        NoticeEvent.EXPERIENCE_PUBLISHED,
+        group_staff(locked.group_id) + unit_staff(locked.participation),
+        f"典型经验“{locked.title[:60]}”（{locked.participation.unit_name}）已由活动办发布。",
+    )
     return locked

@@ -22,16 +22,23 @@ from dudao.core.errors import AccessDenied, DomainError, TransitionError
 from dudao.orgs.access import scope_for
 from dudao.rectification import registers
 
-from .access import inspection_group_of, inspection_report_permits, may_inspect
+from .access import (
+    inspection_group_of,
+    inspection_report_permits,
+    may_inspect,
+    visible_inspection_reports,
+)
 from .actions import _required
 from .models import (
     CheckTarget,
     InspectionCheck,
     InspectionReport,
     InspectionReportStatus,
+    NoticeEvent,
     ViewExchange,
     Visit,
 )
+from .notify import inspection_group_staff, leading_group_staff, notify, office_staff
 
 FIGURES = [
     ("visits", "巡回检查（次）"),
@@ -292,6 +299,56 @@ def save_inspection_report(
         target=locked,
         campaign_id=locked.campaign_id,
         data={"from": locked.period_start.isoformat(), "version": locked.version},
+    )
+    if submit:
+        group = locked.inspection_group
+        notify(
+            event=NoticeEvent.INSPECTION_REPORT_SUBMITTED,
+            recipients=leading_group_staff(locked.campaign_id) + office_staff(locked.campaign_id),
+            text=f"{group.name}报送了检查报告（{locked.period_start:%Y年%m月%d日}至"
+            f"{locked.period_end:%Y年%m月%d日}）。",
+            can_see=lambda u: visible_inspection_reports(u).filter(pk=locked.pk).exists(),
+            url_name="supervision:inspection_report",
+            url_arg=locked.pk,
+            exclude=actor,
+            key=f"inspection_report:{locked.pk}",
+        )
+    return locked
+
+
+@transaction.atomic
+def acknowledge_inspection_report(
+    *, actor, report: InspectionReport, expected_version=None
+) -> InspectionReport:
+    """已阅: the leading group (or the office on its behalf) has read a submitted report; it
+    leaves their to-do lists and the inspection group is told."""
+    locked = InspectionReport.objects.select_for_update().get(pk=report.pk)
+    inspection_report_permits(actor, locked).require("acknowledge")
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise TransitionError("检查报告已被他人修改，请刷新页面后再操作。", code="conflict")
+    locked.status = InspectionReportStatus.ACKNOWLEDGED
+    locked.acknowledged_by = actor
+    locked.acknowledged_at = timezone.now()
+    locked.version += 1
+    locked.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "version"])
+    record_event(
+        actor=actor,
+        action="supervision.acknowledge_inspection_report",
+        target=locked,
+        campaign_id=locked.campaign_id,
+        data={"from": locked.period_start.isoformat(), "version": locked.version},
+    )
+    who = actor.get_full_name() or actor.get_username()
+    notify(
+        event=NoticeEvent.INSPECTION_REPORT_ACKNOWLEDGED,
+        recipients=inspection_group_staff(locked.inspection_group_id),
+        text=f"{who}已阅检查报告（{locked.period_start:%Y年%m月%d日}至"
+        f"{locked.period_end:%Y年%m月%d日}）。",
+        can_see=lambda u: visible_inspection_reports(u).filter(pk=locked.pk).exists(),
+        url_name="supervision:inspection_report",
+        url_arg=locked.pk,
+        exclude=actor,
+        key=f"inspection_report_read:{locked.pk}",
     )
     return locked
 

@@ -372,6 +372,12 @@ class NoticeEvent(models.TextChoices):
     DOCUMENT_RETURNED = "document_returned", "文书被退回修改"
     COMMENT_REPLY = "comment_reply", "文书批注有新答复"
     REPORT_SUBMITTED = "report_submitted", "督导组提交周报"
+    EXPERIENCE_NOMINATED = "experience_nominated", "督导组推荐典型经验"
+    EXPERIENCE_RETURNED = "experience_returned", "典型经验被退回修改"
+    EXPERIENCE_APPROVED = "experience_approved", "典型经验已审定"
+    EXPERIENCE_PUBLISHED = "experience_published", "典型经验已发布"
+    INSPECTION_REPORT_SUBMITTED = "inspection_submitted", "巡回检查组报送检查报告"
+    INSPECTION_REPORT_ACKNOWLEDGED = "inspection_acknowledged", "领导小组已阅检查报告"
 
 
 class Notification(models.Model):
@@ -682,6 +688,7 @@ class ViewExchange(models.Model):
 class InspectionReportStatus(models.TextChoices):
     DRAFT = "draft", "待报送"
     SUBMITTED = "submitted", "已报领导小组"
+    ACKNOWLEDGED = "acknowledged", "领导小组已阅"
 
 
 class InspectionReport(models.Model):
@@ -712,6 +719,10 @@ class InspectionReport(models.Model):
     )
     submitted_by = _user_fk("报送人")
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    # Read by the leading group (or the office on its behalf): the report leaves their to-do
+    # lists and the inspection group is told.
+    acknowledged_by = _user_fk("阅示人")
+    acknowledged_at = models.DateTimeField("阅示时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:

@@ -41,6 +41,21 @@ def office_staff(campaign_id) -> list:
     return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
 
 
+def leading_group_staff(campaign_id) -> list:
+    """The members of the campaign's leading group (领导小组: ``Role.LEADING_GROUP``)."""
+    ids = RoleAssignment.objects.filter(campaign_id=campaign_id, role=Role.LEADING_GROUP).values(
+        "user_id"
+    )
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+
+
+def inspection_group_staff(inspection_group_id) -> list:
+    ids = RoleAssignment.objects.filter(
+        inspection_group_id=inspection_group_id, role=Role.INSPECTOR
+    ).values("user_id")
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+
+
 def preferences(user) -> dict[str, NotificationPreference]:
     """Every event's preference for ``user`` (unsaved defaults where he chose nothing: in the
     app yes, by mail no)."""

@@ -13,10 +13,11 @@ import datetime as dt
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dudao.campaigns.models import Campaign
+from dudao.campaigns.models import Campaign, CampaignStatus, InspectionGroup, Participation
 from dudao.core.todo import Provider, Todo, register
 from dudao.orgs.access import scope_for
 from dudao.orgs.models import Organisation, Person
@@ -31,7 +32,21 @@ from dudao.transitions.models import (
 )
 
 from . import rules
-from .models import CheckResult, Problem, ProblemStatus, ReportStatus, SpotCheck, WeeklyReport
+from .models import (
+    CheckResult,
+    CheckTarget,
+    ExperienceStatus,
+    InspectionCheck,
+    InspectionReport,
+    InspectionReportStatus,
+    Problem,
+    ProblemStatus,
+    ReportStatus,
+    SpotCheck,
+    TypicalExperience,
+    Visit,
+    WeeklyReport,
+)
 
 NOTHING = Q(pk__in=[])
 PERSONAL = ("member", "leadership_member")
@@ -60,7 +75,10 @@ def _campaigns_of(user):
         )
         q |= Q(participations__unit_id__in=branch_units)
     q |= Q(participations__unit_id__in=Person.objects.filter(user_id=user.pk).values("unit_id"))
-    return Campaign.objects.filter(q).distinct()
+    # The join through participations repeats each campaign once per unit; deduplicate the ids
+    # in a subquery rather than with DISTINCT on the outer rows, which PostgreSQL would apply
+    # to every column, the template's large JSON included (170 ms at city scale).
+    return Campaign.objects.filter(pk__in=Campaign.objects.filter(q).values("pk"))
 
 
 def _kinds(user) -> dict[int, dict[str, tuple[str, str]]]:
@@ -434,6 +452,209 @@ def reports_items(user):
     ]
 
 
+# --- typical experiences: the office decides, the group rewrites what came back ----------------
+
+
+def experiences_q(user):
+    scope = scope_for(user)
+    parts = []
+    if scope.office_campaigns:
+        parts.append(
+            Q(
+                campaign_id__in=scope.office_campaigns,
+                status__in=[ExperienceStatus.NOMINATED, ExperienceStatus.APPROVED],
+            )
+        )
+    if scope.groups:
+        parts.append(Q(group_id__in=scope.groups, status=ExperienceStatus.RETURNED))
+    return TypicalExperience.objects.filter(_any(parts))
+
+
+EXPERIENCE_WAITS = {
+    ExperienceStatus.NOMINATED: "待审定",
+    ExperienceStatus.APPROVED: "已审定，待发布",
+    ExperienceStatus.RETURNED: "退回修改，请修改后重新报送",
+}
+
+
+def experiences_items(user):
+    return [
+        Todo(
+            section="典型经验",
+            title=f"{e.participation.unit_name}：{e.title[:40]}（{EXPERIENCE_WAITS[e.status]}）",
+            url_name="supervision:experience",
+            url_args=(e.pk,),
+            reason=f"退回理由：{e.return_reason}" if e.status == ExperienceStatus.RETURNED else "",
+            since=e.approved_at or e.nominated_at,
+        )
+        for e in experiences_q(user).select_related("participation").order_by("nominated_at")[:100]
+    ]
+
+
+# --- roving inspection: units to visit, findings to re-check, the report due --------------------
+
+
+SENT_REPORT = [InspectionReportStatus.SUBMITTED, InspectionReportStatus.ACKNOWLEDGED]
+
+
+def _inspection_groups(user) -> dict[int, tuple[int, list[str]]]:
+    return {
+        gid: (campaign_id, paths)
+        for gid, (campaign_id, paths) in scope_for(user).inspection.items()
+        if paths
+    }
+
+
+def _last_report_end(group_id):
+    """The end of the group's last submitted report: the current period starts the day after."""
+    return Subquery(
+        InspectionReport.objects.filter(inspection_group_id=group_id, status__in=SENT_REPORT)
+        .order_by("-period_end")
+        .values("period_end")[:1]
+    )
+
+
+def unvisited_q(user):
+    """Units under the inspection group's departments it has not visited in the current period
+    (since the end of its last submitted report; the whole campaign before the first)."""
+    parts = []
+    for gid, (campaign_id, paths) in _inspection_groups(user).items():
+        visited = Visit.objects.filter(
+            inspection_group_id=gid,
+            participation_id=OuterRef("pk"),
+            happened_on__gt=Coalesce(_last_report_end(gid), dt.date(1900, 1, 1)),
+        )
+        parts.append(
+            Q(campaign_id=campaign_id)
+            & _any([Q(unit__path__startswith=p) for p in paths])
+            & ~Q(Exists(visited))
+        )
+    return Participation.objects.filter(_any(parts)).exclude(
+        campaign__status=CampaignStatus.FINISHED
+    )
+
+
+def unvisited_items(user):
+    return [
+        Todo(
+            section="本检查周期尚未检查的单位",
+            title=f"{p.unit_name}：上次报送检查报告以来尚未检查",
+            url_name="supervision:inspection_unit",
+            url_args=(p.pk,),
+        )
+        for p in unvisited_q(user).order_by("unit_name", "pk")[:100]
+    ]
+
+
+def findings_q(user):
+    """Regulations and mechanisms the group found not in force and has not checked again since
+    (the latest check of each is the one that counts)."""
+    groups = list(_inspection_groups(user))
+    if not groups:
+        return InspectionCheck.objects.none()
+    later = Q(checked_on__gt=OuterRef("checked_on")) | Q(
+        checked_on=OuterRef("checked_on"), pk__gt=OuterRef("pk")
+    )
+    same_regulation = InspectionCheck.objects.filter(
+        later, target=CheckTarget.REGULATION, regulation_id=OuterRef("regulation_id")
+    )
+    same_mechanism = InspectionCheck.objects.filter(
+        later,
+        target=CheckTarget.MECHANISM,
+        participation_id=OuterRef("participation_id"),
+        mechanism=OuterRef("mechanism"),
+    )
+    return InspectionCheck.objects.filter(
+        Q(target=CheckTarget.REGULATION) & ~Q(Exists(same_regulation))
+        | Q(target=CheckTarget.MECHANISM) & ~Q(Exists(same_mechanism)),
+        inspection_group_id__in=groups,
+        in_force=False,
+    )
+
+
+def findings_items(user):
+    return [
+        Todo(
+            section="未落实待复查的制度和机制",
+            title=f"{c.participation.unit_name}：{c.mechanism or c.regulation.title}"
+            f"（{c.checked_on:%Y年%m月%d日}检查未落实）",
+            url_name="supervision:inspection_unit",
+            url_args=(c.participation_id,),
+            reason=f"检查意见：{c.note}" if c.note else "",
+        )
+        for c in findings_q(user)
+        .select_related("participation", "regulation")
+        .order_by("checked_on", "pk")[:100]
+    ]
+
+
+def _last_week() -> tuple[dt.date, dt.date]:
+    monday = _today() - dt.timedelta(days=_today().weekday())
+    return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+
+
+def report_due_q(user):
+    """The inspection group's report to the leading group is due for last week until a report
+    reaching to its end (its Sunday) is submitted."""
+    groups = list(_inspection_groups(user))
+    if not groups:
+        return InspectionGroup.objects.none()
+    _start, end = _last_week()
+    covered = InspectionReport.objects.filter(
+        inspection_group_id=OuterRef("pk"),
+        status__in=SENT_REPORT,
+        period_end__gte=end,
+    )
+    return (
+        InspectionGroup.objects.filter(pk__in=groups, campaign__start_date__lte=end)
+        .exclude(campaign__status=CampaignStatus.FINISHED)
+        .exclude(Exists(covered))
+    )
+
+
+def report_due_items(user):
+    start, end = _last_week()
+    drafts = InspectionReport.objects.filter(
+        inspection_group_id=OuterRef("pk"), status=InspectionReportStatus.DRAFT
+    )
+    return [
+        Todo(
+            section="待报送领导小组的检查报告",
+            title=f"{g.name}：{start:%Y年%m月%d日}至{end:%Y年%m月%d日}的检查报告"
+            + ("（已汇总，待报送）" if g.has_draft else "（尚未汇总）"),
+            url_name="supervision:inspection_reports",
+            url_args=(g.pk,),
+            due=end + dt.timedelta(days=1),
+        )
+        for g in report_due_q(user).annotate(has_draft=Exists(drafts)).order_by("pk")[:100]
+    ]
+
+
+def received_q(user):
+    """Inspection reports submitted and not yet read (已阅), for the leading group they are
+    addressed to and for the office (which may mark them read on its behalf)."""
+    campaigns = scope_for(user).read_all_campaigns
+    if not campaigns:
+        return InspectionReport.objects.none()
+    return InspectionReport.objects.filter(
+        campaign_id__in=campaigns, status=InspectionReportStatus.SUBMITTED
+    )
+
+
+def received_items(user):
+    return [
+        Todo(
+            section="巡回检查组报送的检查报告",
+            title=f"{r.inspection_group.name}：{r.period_start:%Y年%m月%d日}至"
+            f"{r.period_end:%Y年%m月%d日}的检查报告",
+            url_name="supervision:inspection_report",
+            url_args=(r.pk,),
+            since=r.submitted_at,
+        )
+        for r in received_q(user).select_related("inspection_group").order_by("-submitted_at")[:100]
+    ]
+
+
 _provider("transitions.remedial", "补课通知", remedial_q, remedial_items, 10)
 _provider("transitions.sent_back", "转段申请被退回", sent_back_q, sent_back_items, 11)
 _provider("transitions.queue", "待审核的转段申请", queue_q, queue_items, 12)
@@ -444,3 +665,20 @@ _provider("rectification.items", "整改事项", rect_q, rect_items, 30)
 _provider("supervision.problems", "督导组发现的问题", problems_q, problems_items, 40)
 _provider("supervision.spot_checks", "待核实的抽查", checks_q, checks_items, 41)
 _provider("supervision.reports", "督导组周报", reports_q, reports_items, 50)
+_provider("supervision.experiences", "典型经验", experiences_q, experiences_items, 45)
+_provider("supervision.unvisited", "本检查周期尚未检查的单位", unvisited_q, unvisited_items, 60)
+_provider("supervision.findings", "未落实待复查的制度和机制", findings_q, findings_items, 61)
+_provider(
+    "supervision.inspection_due",
+    "待报送领导小组的检查报告",
+    report_due_q,
+    report_due_items,
+    62,
+)
+_provider(
+    "supervision.inspection_received",
+    "巡回检查组报送的检查报告",
+    received_q,
+    received_items,
+    63,
+)

@@ -113,6 +113,15 @@ ACTIONS = {
 }
 
 
+def _may_list(user, exp) -> bool:
+    scope = scope_for(user)
+    return (
+        scope.is_superuser
+        or exp.campaign_id in scope.read_all_campaigns
+        or exp.group_id in scope.groups
+    )
+
+
 @login_required
 def experience_detail(request, experience_id):
     exp = get_experience_for_user(request.user, experience_id)
@@ -174,12 +183,17 @@ def experience_detail(request, experience_id):
         {
             "exp": exp,
             "p": exp.participation,
+            # The campaign's list is the office's, the leading group's and the groups' (a unit
+            # opens only its own published experience).
+            "may_list": _may_list(request.user, exp),
             "permits": permits,
             "edit_form": edit_form,
             "decision_form": ExperienceDecisionForm(initial={"version": exp.version}),
             "attachments": exp.attachments.all(),
-            "visits": exp.visits.all(),
-            "documents": exp.documents.all(),
+            # Only the linked records this user may open (a unit sees its published experience,
+            # not the group's visit notes).
+            "visits": exp.visits.filter(pk__in=visible_visits(request.user).values("pk")),
+            "documents": exp.documents.filter(pk__in=visible_documents(request.user).values("pk")),
         },
     )
 

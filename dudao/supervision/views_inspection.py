@@ -176,7 +176,21 @@ def inspection_report(request, report_id):
     form = InspectionNarrativeForm(
         request.POST or None, initial={"narrative": report.narrative, "version": report.version}
     )
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "acknowledge":
+        if not permits.may("acknowledge") and not permits.refused_by_state("acknowledge"):
+            raise Http404(NOT_FOUND)
+        try:
+            inspection.acknowledge_inspection_report(
+                actor=request.user,
+                report=report,
+                expected_version=id_or_none(request.POST.get("version")),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已阅，已告知巡回检查组。")
+            return redirect("supervision:inspection_report", report.pk)
+    elif request.method == "POST":
         if not permits.may("edit") and not permits.refused_by_state("edit"):
             raise Http404(NOT_FOUND)
         if form.is_valid():

@@ -296,6 +296,19 @@ def test_the_supervision_groups_have_done_their_own_work(small_demo):
     groups = SupervisionGroup.objects.filter(campaign=campaign).count()
     assert WeeklyReport.objects.filter(campaign=campaign).count() == 2 * groups
     assert WeeklyReport.objects.filter(campaign=campaign, status="submitted").exists()
+    # The office and the groups were told of typical experiences, the leading group and the
+    # office of the inspection report sent to it.
+    from dudao.supervision.models import NoticeEvent, Notification
+
+    def told(role, *events):
+        return Notification.objects.filter(
+            user__role_assignments__role=role, event__in=events
+        ).exists()
+
+    assert told("office", NoticeEvent.EXPERIENCE_NOMINATED)
+    assert told("group_leader", NoticeEvent.EXPERIENCE_APPROVED, NoticeEvent.EXPERIENCE_PUBLISHED)
+    assert told("leading_group", NoticeEvent.INSPECTION_REPORT_SUBMITTED)
+    assert told("office", NoticeEvent.INSPECTION_REPORT_SUBMITTED)
     # Written through the actions: each is in the verified audit chain.
     assert AuditEvent.objects.filter(action="supervision.publish_experience").exists()
     _checked, broken = verify_chain()
