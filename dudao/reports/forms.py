@@ -76,3 +76,31 @@ class BulletinHeadForm(forms.Form):
         },
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+ITEM_TITLE_MAX = 200
+ITEM_REF_MAX = 64
+ITEMS_INCOMPLETE = "每条内容都要有标题和正文：请补全，或取消勾选“保留”。"
+
+
+def bulletin_text(value) -> str:
+    """What the user wrote, without the NUL bytes PostgreSQL refuses in text."""
+    return str(value if value is not None else "").replace("\x00", "").strip()
+
+
+def bulletin_item(title, text, source="", source_ref="") -> dict:
+    """One bulletin item as the edit action takes it, from the page's fields or the API's JSON:
+    an unknown source is free text (自行撰写), title and reference cut to their columns."""
+    from .models import ItemSource
+
+    source = source if source in ItemSource.values else ItemSource.FREE
+    return {
+        "title": bulletin_text(title)[:ITEM_TITLE_MAX],
+        "text": bulletin_text(text),
+        "source": source,
+        "source_ref": bulletin_text(source_ref)[:ITEM_REF_MAX],
+    }
+
+
+def items_complete(items: list[dict]) -> bool:
+    return all(i["title"] and i["text"] for i in items)
