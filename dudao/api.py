@@ -505,6 +505,7 @@ def _save(request, k, rights, record, payload: dict):
     if record is None:
         data.setdefault("token", new_token())
     form = k.form_class(data, ctx=ctx)
+    _dates_as_text(form)
     if not form.is_valid():
         raise FormRejected(_form_errors(form))
     d = form.cleaned_data
@@ -595,8 +596,29 @@ def record_delete(request, participation_id: int, kind: str, record_id: int):
 # --- shared by the workflow endpoints ------------------------------------------------------------
 
 
+def _dates_as_text(form) -> None:
+    """A JSON body's date and time values as text before the form reads them: Django's date
+    and time fields strip their input and fail with a server error on a number (20050201) or a
+    list. A number becomes its digits (then refused by the field in Chinese); a list or an
+    object is refused here."""
+    data = dict(form.data)
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if value is None or isinstance(value, str):
+            continue
+        if not isinstance(field, forms.fields.BaseTemporalField):
+            continue
+        if isinstance(value, (list, dict)):
+            raise FormRejected(
+                [{"field": name, "label": str(field.label or name), "message": "应为文本"}]
+            )
+        data[name] = str(value)
+    form.data = data
+
+
 def _clean(form) -> dict:
     """The form's cleaned data, or a 422 naming each field in Chinese."""
+    _dates_as_text(form)
     if not form.is_valid():
         raise FormRejected(_form_errors(form))
     return form.cleaned_data
@@ -1707,6 +1729,23 @@ def _bulletin_campaign(request, campaign_id: int):
     return campaign
 
 
+def _text_fields(payload: dict, form_class) -> dict:
+    """The form's fields from a JSON body, each as text: a number is its digits (a date sent as
+    20050201 is then refused by the form in Chinese), a list or an object is refused here
+    (Django's date fields would fail on anything but text)."""
+    data = {}
+    for name, field in form_class.base_fields.items():
+        value = payload.get(name)
+        if value is None:
+            continue
+        if isinstance(value, (list, dict)):
+            raise FormRejected(
+                [{"field": name, "label": str(field.label or name), "message": "应为文本"}]
+            )
+        data[name] = value if isinstance(value, str) else str(value)
+    return data
+
+
 def _version(payload: dict) -> int:
     version = payload.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
@@ -1754,8 +1793,7 @@ def bulletin_create(request, campaign_id: int):
 
     campaign = _bulletin_campaign(request, campaign_id)
     _require(bulletin_permits(request.user, campaign), "create")
-    payload = _json_object(request)
-    data = {k: v for k, v in payload.items() if isinstance(k, str)}
+    data = _text_fields(_json_object(request), BulletinNewForm)
     data.setdefault("token", secrets.token_hex(16))
     d = _clean(BulletinNewForm(data))
     b = report_actions.create_bulletin(
@@ -1818,7 +1856,7 @@ def bulletin_update(request, bulletin_id: int):
     _require(bulletin_permits(request.user, b.campaign, b), "edit")
     payload = _json_object(request)
     version = _version(payload)
-    d = _clean(BulletinHeadForm({**payload, "version": version}))
+    d = _clean(BulletinHeadForm({**_text_fields(payload, BulletinHeadForm), "version": version}))
     items = _items(payload)
     report_actions.edit_bulletin(
         actor=request.user,

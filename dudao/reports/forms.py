@@ -57,7 +57,7 @@ class BulletinNewForm(forms.Form):
             "invalid": "日期格式不对，请写成 2005-02-01。",
         },
     )
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    token = forms.CharField(label="提交标识", widget=forms.HiddenInput, max_length=64)
 
 
 class BulletinHeadForm(forms.Form):
@@ -75,7 +75,7 @@ class BulletinHeadForm(forms.Form):
             "invalid": "日期格式不对，请写成 2005-02-01。",
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(label="版本", widget=forms.HiddenInput, required=False)
 
 
 ITEM_TITLE_MAX = 200

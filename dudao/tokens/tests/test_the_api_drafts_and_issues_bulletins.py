@@ -42,6 +42,11 @@ def test_the_office_drafts_edits_issues_and_prints_a_bulletin(client, cast):
     listed = f"/api/reports/campaigns/{cast.campaign.pk}/bulletins"
     bad = _send(client, "POST", listed, {"issued_on": "二月一日", "token": "t1"}, **auth)
     assert bad.status_code == 422 and "日期格式不对" in bad.json()["detail"]
+    # A number or a list where the form wants text: refused in Chinese, never a server error.
+    number = _send(client, "POST", listed, {"issued_on": 20050201, "token": "t1"}, **auth)
+    assert number.status_code == 422 and number.json()["errors"][0]["label"] == "日期"
+    listed_date = _send(client, "POST", listed, {"issued_on": ["2005-02-01"]}, **auth)
+    assert listed_date.status_code == 422 and "应为文本" in listed_date.json()["detail"]
 
     made = _send(client, "POST", listed, {"issued_on": "2005-02-01", "token": "t1"}, **auth)
     assert made.status_code == 201, made.json()
@@ -66,6 +71,8 @@ def test_the_office_drafts_edits_issues_and_prints_a_bulletin(client, cast):
             {"title": "东城区财政局开门纳谏", "text": "该局召开座谈会三次，收集意见二十条。"},
         ],
     }
+    odd = _send(client, "PUT", one, {**edit, "version": 1, "issued_on": {"y": 2005}}, **auth)
+    assert odd.status_code == 422 and odd.json()["errors"][0]["field"] == "issued_on"
     no_version = _send(client, "PUT", one, edit, **auth)
     assert no_version.status_code == 422 and no_version.json()["errors"][0]["field"] == "version"
     empty_text = {**edit, "version": 1, "items": [{"title": "只有标题", "text": " "}]}
