@@ -1815,7 +1815,7 @@ def bulletin_detail(request, bulletin_id: int):
 
 
 def _items(payload: dict) -> list[dict]:
-    from dudao.reports.forms import ITEMS_INCOMPLETE, bulletin_item, items_complete
+    from dudao.reports.forms import bulletin_item, items_complete
 
     raw = payload.get("items")
     if not isinstance(raw, list) or not all(isinstance(i, dict) for i in raw):
@@ -1833,7 +1833,9 @@ def _items(payload: dict) -> list[dict]:
         for i in raw
     ]
     if not items_complete(items):
-        raise FormRejected([{"field": "items", "label": "条目", "message": ITEMS_INCOMPLETE}])
+        n = next(i for i, item in enumerate(items, start=1) if not (item["title"] and item["text"]))
+        message = f"第{n}条缺少标题或正文：每条内容都要有标题和正文，请补全或删去该条"
+        raise FormRejected([{"field": "items", "label": "条目", "message": message}])
     return items
 
 

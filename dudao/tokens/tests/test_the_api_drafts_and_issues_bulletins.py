@@ -77,7 +77,7 @@ def test_the_office_drafts_edits_issues_and_prints_a_bulletin(client, cast):
     assert no_version.status_code == 422 and no_version.json()["errors"][0]["field"] == "version"
     empty_text = {**edit, "version": 1, "items": [{"title": "只有标题", "text": " "}]}
     refused = _send(client, "PUT", one, empty_text, **auth)
-    assert refused.status_code == 422 and "标题和正文" in refused.json()["detail"]
+    assert refused.status_code == 422 and "第1条缺少标题或正文" in refused.json()["detail"]
     saved = _send(client, "PUT", one, {**edit, "version": 1}, **auth)
     assert saved.status_code == 200, saved.json()
     assert saved.json()["version"] == 2 and saved.json()["sponsor"] == "市先教办"
