@@ -187,6 +187,40 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------------------------
+# DUDAO_CACHE_URL: empty = each process's own memory (development, one server);
+# redis://host:6379/0 (or rediss://, unix://) = Django's RedisCache, shared by every app server;
+# db:// = Django's DatabaseCache in the table dudao_cache (db://name: another table), made by
+# migrate. What is cached and why per-process state elsewhere is safe: docs/deployment.md.
+DUDAO_CACHE_URL = env_str("DUDAO_CACHE_URL").strip()
+
+
+def _caches(url: str) -> dict:
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme in ("redis", "rediss", "unix"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "dudao",
+        }
+    if scheme == "db":
+        table = url.split("://", 1)[1].strip("/") or "dudao_cache"
+        if not table.replace("_", "").isalnum():
+            raise ImproperlyConfigured(
+                f"DUDAO_CACHE_URL 的表名无效：{table}（只能用字母、数字和下划线）。"
+            )
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    raise ImproperlyConfigured(
+        f"DUDAO_CACHE_URL 无法识别：{url}（留空为本进程内存；redis://主机:6379/0 为 Redis；"
+        "db:// 为数据库表；见 .env.example）。"
+    )
+
+
+CACHES = {"default": _caches(DUDAO_CACHE_URL)}
+
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -256,10 +256,10 @@ def complete_only(participations, template):
     whose archive is complete: the reports' "archives complete" figure. One query, whatever the
     number of units — each line of the checklist is an EXISTS or a correlated count on the
     evidence tables' (participation, …) indexes, so nothing is read into Python."""
-    for line in rules.lines_of(template):
-        for condition in _line_condition(line):
-            participations = participations.filter(condition)
-    return participations
+    conditions = [c for line in rules.lines_of(template) for c in _line_condition(line)]
+    # One filter() of every condition: filtering once per line clones the growing query (and
+    # its subqueries) each time, which cost ≈ 0.2 s of Python at the campaign page.
+    return participations.filter(*conditions) if conditions else participations
 
 
 def complete_units(participations, template) -> list[int]:

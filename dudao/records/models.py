@@ -101,7 +101,11 @@ class StudySession(Record):
         verbose_name = "学习记录"
         verbose_name_plural = "学习记录"
         ordering = ["date", "start_time", "pk"]
-        indexes = [models.Index(fields=["participation", "phase", "kind", "date"])]
+        indexes = [
+            models.Index(fields=["participation", "phase", "kind", "date"]),
+            # The report's grouped counts read this index alone (no phase: the campaign page).
+            models.Index(fields=["participation", "kind", "speaker_role"], name="session_tally"),
+        ]
         constraints = [
             submit_once("session"),
             models.CheckConstraint(
@@ -175,7 +179,13 @@ class Meeting(Record):
         verbose_name = "会议记录"
         verbose_name_plural = "会议记录"
         ordering = ["date", "pk"]
-        indexes = [models.Index(fields=["participation", "phase", "kind"])]
+        indexes = [
+            models.Index(fields=["participation", "phase", "kind"]),
+            # The report's grouped counts and the weekly activity chart read this index alone.
+            models.Index(
+                fields=["participation", "kind", "speaker_role", "date"], name="meeting_tally"
+            ),
+        ]
         constraints = [submit_once("meeting")]
 
     def __str__(self) -> str:
@@ -254,7 +264,11 @@ class Activity(Record):
     class Meta:
         verbose_name = "好人好事与活动"
         verbose_name_plural = "好人好事与活动"
-        indexes = [models.Index(fields=["participation", "phase", "kind"])]
+        indexes = [
+            models.Index(fields=["participation", "phase", "kind"]),
+            # The report's grouped counts read this index alone (no phase: the campaign page).
+            models.Index(fields=["participation", "kind", "count"], name="activity_tally"),
+        ]
         constraints = [submit_once("activity")]
 
     def __str__(self) -> str:

@@ -157,6 +157,10 @@ class Item(models.Model):
             ),
             models.Index(fields=["participation", "status"]),
             models.Index(fields=["owner", "status"]),
+            # The report's counts per class and light, joined from the units (covering).
+            models.Index(
+                fields=["participation", "rect_class", "status", "deadline"], name="rect_item_tally"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,9 @@ time); they show at the next audited write or when the entry expires (TIMEOUT_S)
 ``reports`` section chooses the figures), the filters, the reader's scope (everything for the
 office and the leading group, else the user) and the day (rectification lights are relative to
 today). One cheap query (the head) on a hit; a miss counts as before. The cache is Django's
-(per process by default): a cache, not state another process needs.
+default cache: each process's memory unless DUDAO_CACHE_URL names Redis or a database table,
+which every app server then shares (docs/deployment.md, "The cache"). Either way it is a cache,
+not state another process needs.
 """
 
 from __future__ import annotations

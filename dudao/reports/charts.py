@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import CharField, Count, F, Func, Value
+from django.utils import timezone
 
 from dudao.records.models import Meeting, StudySession
 from dudao.transitions.models import ApplicationStatus, TransitionApplication
@@ -57,6 +59,27 @@ def _group_names(report: Report) -> list[tuple]:
     return rows
 
 
+def _per_local_day(qs, field: str) -> list[tuple[dt.date, int]]:
+    """(local day, rows) of ``qs`` by the datetime ``field``, grouped in SQL, into weeks by the
+    caller (SQLite's week truncation is a Python function called per row: 1 s over 70,000
+    rows). PostgreSQL converts to the local day itself. On SQLite even the day is such a
+    function (≈ 60 ms over 10,000 approvals), so there the rows are grouped by their stored
+    UTC minute with SQLite's own strftime, and each minute becomes its local day here: exact
+    in every time zone (offsets are whole minutes), and at most one row per distinct minute."""
+    if connection.vendor != "sqlite":
+        return list(
+            qs.values(f"{field}__date").annotate(n=Count("pk")).values_list(f"{field}__date", "n")
+        )
+    minute = Func(Value("%Y-%m-%d %H:%M"), F(field), function="strftime", output_field=CharField())
+    per_day: dict[dt.date, int] = defaultdict(int)
+    for stamp, n in qs.annotate(m=minute).values("m").annotate(n=Count("pk")).values_list("m", "n"):
+        if stamp is None:
+            continue
+        utc = dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
+        per_day[timezone.localtime(utc).date()] += n
+    return sorted(per_day.items())
+
+
 def _weeks(rows) -> list[str]:
     return sorted({w for w in rows})
 
@@ -100,16 +123,8 @@ def dashboard(user, campaign, report: Report, only: str | None = None) -> list[d
             qs = qs.filter(participation__batch_id=filters.batch_id)
         if filters.group_id:
             qs = qs.filter(participation__group_id=filters.group_id)
-        # Grouped by (local) day in SQL, into weeks here: SQLite's week truncation is a
-        # Python function called per row (1 s over 70,000 rows); the days are a few hundred.
         counts: dict[str, int] = defaultdict(int)
-        per_day = (
-            qs.order_by()
-            .values("office_decided_at__date")
-            .annotate(n=Count("pk"))
-            .values_list("office_decided_at__date", "n")
-        )
-        for day, n in per_day:
+        for day, n in _per_local_day(qs.order_by(), "office_decided_at"):
             counts[_week(day)] += n
         weeks = _weeks(counts)
         out.append(

@@ -57,7 +57,7 @@ class BulletinNewForm(forms.Form):
             "invalid": "日期格式不对，请写成 2005-02-01。",
         },
     )
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    token = forms.CharField(label="提交标识", widget=forms.HiddenInput, max_length=64)
 
 
 class BulletinHeadForm(forms.Form):
@@ -75,4 +75,32 @@ class BulletinHeadForm(forms.Form):
             "invalid": "日期格式不对，请写成 2005-02-01。",
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(label="版本", widget=forms.HiddenInput, required=False)
+
+
+ITEM_TITLE_MAX = 200
+ITEM_REF_MAX = 64
+ITEMS_INCOMPLETE = "每条内容都要有标题和正文：请补全，或取消勾选“保留”。"
+
+
+def bulletin_text(value) -> str:
+    """What the user wrote, without the NUL bytes PostgreSQL refuses in text."""
+    return str(value if value is not None else "").replace("\x00", "").strip()
+
+
+def bulletin_item(title, text, source="", source_ref="") -> dict:
+    """One bulletin item as the edit action takes it, from the page's fields or the API's JSON:
+    an unknown source is free text (自行撰写), title and reference cut to their columns."""
+    from .models import ItemSource
+
+    source = source if source in ItemSource.values else ItemSource.FREE
+    return {
+        "title": bulletin_text(title)[:ITEM_TITLE_MAX],
+        "text": bulletin_text(text),
+        "source": source,
+        "source_ref": bulletin_text(source_ref)[:ITEM_REF_MAX],
+    }
+
+
+def items_complete(items: list[dict]) -> bool:
+    return all(i["title"] and i["text"] for i in items)

@@ -23,8 +23,15 @@ from .access import (
     get_campaign_for_reader,
     may_print_office_documents,
 )
-from .forms import BulletinHeadForm, BulletinNewForm
-from .models import Bulletin, ItemSource
+from .forms import (
+    ITEMS_INCOMPLETE,
+    BulletinHeadForm,
+    BulletinNewForm,
+    bulletin_item,
+    bulletin_text,
+    items_complete,
+)
+from .models import Bulletin
 from .views_documents import DOCX_MIME
 
 
@@ -77,32 +84,24 @@ def bulletin_list(request, campaign_id):
     )
 
 
-def _text(value: str) -> str:
-    # What the user wrote, without the NUL bytes PostgreSQL refuses in text.
-    return value.replace("\x00", "").strip()
-
-
 def _posted_items(post) -> list[dict]:
-    titles = [_text(t) for t in post.getlist("item_title")]
-    texts = [_text(t) for t in post.getlist("item_text")]
-    sources, refs = post.getlist("item_source"), [_text(r) for r in post.getlist("item_ref")]
+    titles, texts = post.getlist("item_title"), post.getlist("item_text")
+    sources, refs = post.getlist("item_source"), post.getlist("item_ref")
     keep = set(post.getlist("item_keep"))
-    items = []
-    for i, (title, text) in enumerate(zip(titles, texts)):
-        if str(i) not in keep:
-            continue
-        source = sources[i] if i < len(sources) and sources[i] in ItemSource.values else "free"
-        items.append(
-            {
-                "title": title.strip()[:200],
-                "text": text.strip(),
-                "source": source,
-                "source_ref": (refs[i] if i < len(refs) else "")[:64],
-            }
+    items = [
+        bulletin_item(
+            title,
+            text,
+            sources[i] if i < len(sources) else "",
+            refs[i] if i < len(refs) else "",
         )
-    new_title, new_text = _text(post.get("new_title", "")), _text(post.get("new_text", ""))
+        for i, (title, text) in enumerate(zip(titles, texts))
+        if str(i) in keep
+    ]
+    new_title = bulletin_text(post.get("new_title", ""))
+    new_text = bulletin_text(post.get("new_text", ""))
     if new_title or new_text:
-        items.append({"title": new_title[:200] or "其他", "text": new_text, "source": "free"})
+        items.append(bulletin_item(new_title or "其他", new_text))
     return items
 
 
@@ -123,7 +122,7 @@ def bulletin_detail(request, bulletin_id):
             raise Http404(NOT_FOUND)
         form = BulletinHeadForm(request.POST)
         items = _posted_items(request.POST)
-        if form.is_valid() and all(i["title"] and i["text"] for i in items):
+        if form.is_valid() and items_complete(items):
             d = form.cleaned_data
             try:
                 actions.edit_bulletin(
@@ -143,7 +142,7 @@ def bulletin_detail(request, bulletin_id):
         elif not form.is_valid():
             messages.error(request, _errors(form))
         else:
-            messages.error(request, "每条内容都要有标题和正文：请补全，或取消勾选“保留”。")
+            messages.error(request, ITEMS_INCOMPLETE)
     return render(
         request,
         "reports/bulletin.html",

@@ -66,19 +66,18 @@ def _campaigns_of(user):
     ids = scope.campaign_ids()
     if ids is None:
         return Campaign.objects.all()
-    q = Q(pk__in=ids)
+    # EXISTS per campaign, not a join over its participations with DISTINCT: the join read
+    # every unit of a 10,000-unit campaign on every page (≈ 30 ms of the header's to-do count).
+    unit_q = Q(unit_id__in=Person.objects.filter(user_id=user.pk).values("unit_id"))
     if scope.units:
-        q |= Q(participations__unit_id__in=scope.units)
+        unit_q |= Q(unit_id__in=scope.units)
     if scope.branch_paths:
         branch_units = Organisation.objects.filter(pk__in=list(scope.branch_paths)).values(
             "unit_id"
         )
-        q |= Q(participations__unit_id__in=branch_units)
-    q |= Q(participations__unit_id__in=Person.objects.filter(user_id=user.pk).values("unit_id"))
-    # The join through participations repeats each campaign once per unit; deduplicate the ids
-    # in a subquery rather than with DISTINCT on the outer rows, which PostgreSQL would apply
-    # to every column, the template's large JSON included (170 ms at city scale).
-    return Campaign.objects.filter(pk__in=Campaign.objects.filter(q).values("pk"))
+        unit_q |= Q(unit_id__in=branch_units)
+    takes_part = Participation.objects.filter(unit_q, campaign_id=OuterRef("pk"))
+    return Campaign.objects.filter(Q(pk__in=ids) | Q(Exists(takes_part)))
 
 
 def _kinds(user) -> dict[int, dict[str, tuple[str, str]]]:

@@ -131,6 +131,11 @@ class TransitionApplication(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status", "waiting_since"]),
             models.Index(fields=["participation", "from_phase"]),
+            # The report's approved count per unit and the transitions chart (covering).
+            models.Index(fields=["participation", "status"], name="transition_tally"),
+            models.Index(
+                fields=["campaign", "status", "office_decided_at"], name="transition_decided"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -74,12 +74,21 @@ def _opinion(c):
     return make(c)
 
 
+def _bulletin(c):
+    from dudao.reports.tests.matrix_rows import _bulletin as make
+
+    return make(c)
+
+
 RECT_UNIT = READERS | {"admin"}
 OPINION_PAGE = READERS | {"admin"}
 OPINION_WRITERS = {"office", "admin"} | GROUP1 | UNIT_A
 REPORT_READERS = READERS | {"inspector", "admin"}
 REPORT_UNIT_A = READERS | {"admin"}
 RECT_CREATORS = {"office", "admin"} | GROUP1 | UNIT_A
+# Bulletins: the office and the leading group read and print (as the pages); the office drafts.
+BULLETIN_READERS = READ_ALL | {"admin"}
+BULLETIN_WRITERS = {"office", "admin"}
 RECT_ITEM = RECT_UNIT | {"member"}
 
 ROWS = [
@@ -241,6 +250,33 @@ ROWS = [
         "api:report_figure_records",
         lambda c: f"/api/reports/campaigns/{c.campaign.pk}/tallies/forums/units/{_part(c).pk}",
         REPORT_UNIT_A,
+        api=True,
+    ),
+    Row(
+        "api bulletins of the campaign",
+        "api:report_bulletins",
+        lambda c: f"/api/reports/campaigns/{_bulletin(c).campaign_id}/bulletins",
+        BULLETIN_READERS,
+        lambda c: _bulletin(c).masthead,
+        api=True,
+        post=lambda c: {"issued_on": "2005-02-08"},
+        post_allowed=BULLETIN_WRITERS,
+    ),
+    Row(
+        "api one bulletin",
+        "api:report_bulletin",
+        lambda c: f"/api/reports/bulletins/{_bulletin(c).pk}",
+        BULLETIN_READERS,
+        lambda c: _bulletin(c).masthead,
+        api=True,
+        post=lambda c: {"action": "issue"},
+        post_allowed=BULLETIN_WRITERS,
+    ),
+    Row(
+        "api a bulletin's Word file",
+        "api:report_bulletin_file",
+        lambda c: f"/api/reports/bulletins/{_bulletin(c).pk}/files/docx",
+        BULLETIN_READERS,
         api=True,
     ),
 ]

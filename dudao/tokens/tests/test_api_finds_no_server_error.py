@@ -34,10 +34,18 @@ def wsgi_app():
         request_finished.connect(close_old_connections)
 
 
-def test_the_api_answers_no_5xx(cast, wsgi_app):
+def _run(cast, wsgi_app, *, only: str = "", examples: int = EXAMPLES) -> list[tuple]:
+    """Generated requests over the schema's operations (``only``: those whose path holds it);
+    returns (method, path, status, with credentials) of each and fails on any 5xx."""
+    import datetime as dt
+
     from dudao.campaigns.models import Participation
+    from dudao.reports.actions import create_bulletin
 
     part = Participation.objects.get(campaign=cast.campaign, unit=cast.unit_a)
+    bulletin = create_bulletin(
+        actor=cast.user("office"), campaign=cast.campaign, issued_on=dt.date(2005, 2, 1), token="st"
+    )
     _, office = create_token(actor=cast.user("office"), name="接口测试")
     head_secret = PREFIX + "1" * 64
     ApiToken.objects.create(
@@ -48,19 +56,22 @@ def test_the_api_answers_no_5xx(cast, wsgi_app):
     )
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app)
     operations = [r.ok() for r in schema.get_all_operations()]
+    operations = [op for op in operations if only in op.path]
     assert any(op.method.upper() == "POST" for op in operations)
     real = {
         "participation_id": st.just(part.pk),
         "campaign_id": st.just(cast.campaign.pk),
         "unit_id": st.just(cast.unit_a.pk),
         "group_id": st.just(cast.group1.pk),
+        "bulletin_id": st.just(bulletin.pk),
+        "fmt": st.sampled_from(["docx", "pdf"]),
         "kind": st.sampled_from(sorted(KINDS)),
     }
     failures: list[str] = []
     seen: list[tuple[str, int]] = []
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
@@ -82,13 +93,35 @@ def test_the_api_answers_no_5xx(cast, wsgi_app):
         if who:
             case.headers["Authorization"] = f"Bearer {who}"
         response = case.call()
-        seen.append((case.method, response.status_code, bool(who)))
+        seen.append((case.method, op.path, response.status_code, bool(who)))
         if response.status_code >= 500:
             failures.append(f"{case.method} {case.formatted_path}: {response.status_code}")
 
     run()
     assert not failures, failures
+    return seen
+
+
+def test_the_api_answers_no_5xx(cast, wsgi_app):
+    seen = _run(cast, wsgi_app)
     # The run reached past the access layer: some requests were answered, some writes refused
     # or accepted by the forms (not only 401/404).
-    statuses = {status for _, status, _ in seen}
+    statuses = {status for _m, _p, status, _w in seen}
     assert statuses & {200, 201} and statuses & {400, 409, 422}, sorted(set(seen))
+
+
+def test_the_bulletin_endpoints_answer_no_5xx(cast, wsgi_app):
+    """The bulletin operations on their own (the whole run reaches each only a few times):
+    every one of them called, some answered and some refused by the forms or the version."""
+    seen = _run(cast, wsgi_app, only="/bulletins", examples=60)
+    called = {(method.upper(), path) for method, path, _s, _w in seen}
+    assert called == {
+        ("GET", "/api/reports/campaigns/{campaign_id}/bulletins"),
+        ("POST", "/api/reports/campaigns/{campaign_id}/bulletins"),
+        ("GET", "/api/reports/bulletins/{bulletin_id}"),
+        ("PUT", "/api/reports/bulletins/{bulletin_id}"),
+        ("POST", "/api/reports/bulletins/{bulletin_id}"),
+        ("GET", "/api/reports/bulletins/{bulletin_id}/files/{fmt}"),
+    }, sorted(called)
+    statuses = {status for _m, _p, status, _w in seen}
+    assert 200 in statuses and statuses & {409, 422}, sorted(set(seen))
