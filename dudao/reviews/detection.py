@@ -275,47 +275,91 @@ def _find(
 def _add_frequencies(
     campaign_id: int, hashes: np.ndarray, counts: np.ndarray, *, fresh: bool = False
 ) -> None:
-    """Count ``counts`` more texts for each of the (unique) hashes: one upsert statement, in
-    hash order (so a large batch walks the unique index once instead of jumping around it);
-    safe under concurrent submissions. ``fresh``: the campaign has no counts yet (a plain
-    insert)."""
+    """Count ``counts`` more texts for each of the (unique) hashes, in hash order (so a large
+    batch walks the unique index once instead of jumping around it); safe under concurrent
+    submissions. ``fresh``: the campaign has no counts yet (a plain insert)."""
     if not len(hashes):
         return
     order = np.argsort(hashes, kind="stable")
     table = connection.ops.quote_name(FingerprintFrequency._meta.db_table)
-    sql = f"INSERT INTO {table} (campaign_id, hash, documents) VALUES ({int(campaign_id)}, %s, %s)"
+    conflict = ""
     if not fresh:
-        sql += (
+        conflict = (
             " ON CONFLICT (campaign_id, hash) DO UPDATE "
             f"SET documents = {table}.documents + excluded.documents"
         )
+    _insert_rows(
+        f"INSERT INTO {table} (campaign_id, hash, documents)",
+        int(campaign_id),
+        [hashes, counts],
+        order=order,
+        suffix=conflict,
+    )
+
+
+# Rows per INSERT statement of many rows (the parameters stay far below SQLite's limit of
+# 32,766 and PostgreSQL's of 65,535), and rows turned into Python values at a time.
+ROWS_PER_STATEMENT = 500
+ROWS_PER_BLOCK = 100_000
+# Index entries SQLite's ANALYZE reads after a bulk load (enough for the planner's estimates).
+ANALYSIS_LIMIT = 2000
+
+
+def _insert_rows(
+    head: str,
+    campaign_id: int,
+    columns: list[np.ndarray],
+    *,
+    order: np.ndarray | None = None,
+    suffix: str = "",
+) -> None:
+    """``head`` (``INSERT INTO table (campaign_id, ...)``) for every row of the integer
+    ``columns`` (in ``order`` if given), the campaign first: statements of
+    ``ROWS_PER_STATEMENT`` rows each — binding one statement per row is most of the cost of a
+    bulk load — and Python values made for ``ROWS_PER_BLOCK`` rows at a time, so memory stays
+    bounded however many rows there are."""
+    n = len(columns[0])
+    width = len(columns)
+    row = "(" + ", ".join([str(int(campaign_id))] + ["%s"] * width) + ")"
+    full_sql = f"{head} VALUES {', '.join([row] * ROWS_PER_STATEMENT)}{suffix}"
     with connection.cursor() as cur:
-        cur.executemany(sql, zip(hashes[order].tolist(), counts[order].tolist(), strict=True))
+        for block in range(0, n, ROWS_PER_BLOCK):
+            rows = slice(block, min(n, block + ROWS_PER_BLOCK))
+            picked = order[rows] if order is not None else rows
+            flat = np.column_stack([c[picked].astype(np.int64) for c in columns]).ravel().tolist()
+            count = len(flat) // width
+            step = ROWS_PER_STATEMENT * width
+            whole = count // ROWS_PER_STATEMENT * step
+            for start in range(0, whole, step):
+                cur.execute(full_sql, flat[start : start + step])
+            if whole < len(flat):
+                rest = (len(flat) - whole) // width
+                cur.execute(f"{head} VALUES {', '.join([row] * rest)}{suffix}", flat[whole:])
 
 
 def _write_fingerprints(
     campaign_id: int, column: str, owners: np.ndarray, hashes: np.ndarray, positions: np.ndarray
 ) -> None:
     """Insert fingerprint rows (``column`` is ``version_id`` or ``reference_id``, ``owners`` its
-    value per row): COPY on PostgreSQL, one executemany on SQLite."""
+    value per row): COPY on PostgreSQL, statements of many rows on SQLite."""
     if not len(hashes):
         return
     assert column in ("version_id", "reference_id")
     table = connection.ops.quote_name(PassageFingerprint._meta.db_table)
-    rows = zip(owners.tolist(), hashes.tolist(), positions.tolist(), strict=True)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(
-                f"COPY {table} (campaign_id, {column}, hash, pos) FROM STDIN"
-            ) as copy:
-                for owner, h, p in rows:
-                    copy.write_row((campaign_id, owner, h, p))
-        else:
-            cur.executemany(
-                f"INSERT INTO {table} (campaign_id, {column}, hash, pos) "
-                f"VALUES ({int(campaign_id)}, %s, %s, %s)",
-                rows,
-            )
+    if connection.vendor == "postgresql":
+        rows = zip(owners.tolist(), hashes.tolist(), positions.tolist(), strict=True)
+        with (
+            connection.cursor() as cur,
+            cur.cursor.copy(f"COPY {table} (campaign_id, {column}, hash, pos) FROM STDIN") as copy,
+        ):
+            for owner, h, p in rows:
+                copy.write_row((campaign_id, owner, h, p))
+    else:
+        _insert_rows(
+            f"INSERT INTO {table} (campaign_id, {column}, hash, pos)",
+            int(campaign_id),
+            [owners, hashes, positions],
+        )
 
 
 def _count_texts(campaign_id: int, delta: int) -> None:
@@ -455,8 +499,14 @@ class BulkIndexer:
                 self._ddl("create_sql")
                 table = connection.ops.quote_name
                 with connection.cursor() as cur:
+                    if connection.vendor == "sqlite":
+                        # Statistics from a sample of each index, not a scan of tens of millions
+                        # of rows (PostgreSQL's ANALYZE samples already).
+                        cur.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
                     for model in (PassageFingerprint, FingerprintFrequency):
                         cur.execute(f"ANALYZE {table(model._meta.db_table)}")
+                    if connection.vendor == "sqlite":
+                        cur.execute("PRAGMA analysis_limit = 0")
 
 
 def _passages_json(prep: Prepared, found: Found) -> list[list[int]]:
