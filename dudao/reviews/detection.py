@@ -407,6 +407,12 @@ class BulkIndexer:
     is what is slow). Only for loads nothing checks against meanwhile. Use as a context
     manager; each ``add`` runs in its own transaction."""
 
+    # Pending (text, hash) pairs merged into the counts at a time: bounds the memory.
+    FOLD_EVERY = 20_000_000
+    # SQLite's page cache during the load (KiB; the connection's own is restored after): room
+    # for the sorter that builds the lookup index over tens of millions of rows.
+    SQLITE_CACHE_KIB = 262_144
+
     def __init__(self, campaign_id: int, *, exclude=None, rebuild_lookup: bool = False):
         self.campaign_id = campaign_id
         self.exclude = boilerplate_ids(campaign_id) if exclude is None else exclude
@@ -424,6 +430,12 @@ class BulkIndexer:
 
     def __enter__(self) -> BulkIndexer:
         self._fresh = not FingerprintFrequency.objects.filter(campaign_id=self.campaign_id).exists()
+        self._cache_size = None
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute("PRAGMA cache_size")
+                self._cache_size = int(cur.fetchone()[0])
+                cur.execute(f"PRAGMA cache_size = -{int(self.SQLITE_CACHE_KIB)}")
         if self.rebuild_lookup:
             self._ddl("remove_sql")
         return self
@@ -466,19 +478,24 @@ class BulkIndexer:
         self._pending_size += int(first.sum())
         self.texts += len(np.unique(owner))  # texts with a fingerprint left, as ``_index``
         self.fingerprints += len(hashes)
-        if self._pending_size > 20_000_000:
+        if self._pending_size > self.FOLD_EVERY:
             self._fold()
 
     def _fold(self) -> None:
+        """Merge the pending hashes into the sorted counts: the new ones counted among
+        themselves, added where already counted, inserted in order where not — never a sort of
+        everything counted so far (tens of millions of hashes at city scale)."""
         if not self._pending:
             return
-        values = np.concatenate([self._hashes, *self._pending])
-        weights = np.concatenate(
-            [self._counts, *[np.ones(len(p), dtype=np.int64) for p in self._pending]]
-        )
+        new, new_counts = np.unique(np.concatenate(self._pending), return_counts=True)
         self._pending, self._pending_size = [], 0
-        self._hashes, inverse = np.unique(values, return_inverse=True)
-        self._counts = np.bincount(inverse.ravel(), weights=weights).astype(np.int64)
+        at = np.searchsorted(self._hashes, new)
+        known = at < len(self._hashes)
+        known[known] = self._hashes[at[known]] == new[known]
+        self._counts[at[known]] += new_counts[known]  # ``new`` is unique: so are the places
+        fresh = ~known
+        self._hashes = np.insert(self._hashes, at[fresh], new[fresh])
+        self._counts = np.insert(self._counts, at[fresh], new_counts[fresh].astype(np.int64))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
@@ -507,6 +524,9 @@ class BulkIndexer:
                         cur.execute(f"ANALYZE {table(model._meta.db_table)}")
                     if connection.vendor == "sqlite":
                         cur.execute("PRAGMA analysis_limit = 0")
+            if self._cache_size is not None:
+                with connection.cursor() as cur:
+                    cur.execute(f"PRAGMA cache_size = {self._cache_size}")
 
 
 def _passages_json(prep: Prepared, found: Found) -> list[list[int]]:
