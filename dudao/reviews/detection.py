@@ -162,21 +162,24 @@ def find_passages(
 
 
 def _hits(campaign_id: int, hashes: list[int], limit: int) -> list[tuple[int, int, int, int]]:
-    """(hash, pos, version id, reference id) of every indexed occurrence of the hashes that is
-    not a stock phrase: one indexed join of the fingerprints with their text counts."""
+    """(hash, pos, version id, reference id) of every indexed occurrence of the (distinct)
+    hashes that is not a stock phrase: one statement, the index looked up per hash of the text
+    only when the hash is not stock. (Filtering after the lookup instead reads every
+    occurrence of a stock phrase's hash — tens of thousands of rows each in a city campaign —
+    only to drop them.)"""
     fp = connection.ops.quote_name(PassageFingerprint._meta.db_table)
     freq = connection.ops.quote_name(FingerprintFrequency._meta.db_table)
     rows: list[tuple[int, int, int, int]] = []
     with connection.cursor() as cur:
         for start in range(0, len(hashes), 5000):
             part = hashes[start : start + 5000]
-            marks = ", ".join(["%s"] * len(part))
+            values = ", ".join(["(%s)"] * len(part))
             cur.execute(
-                f"SELECT f.hash, f.pos, f.version_id, f.reference_id FROM {fp} f "
-                f"LEFT JOIN {freq} q ON q.campaign_id = f.campaign_id AND q.hash = f.hash "
-                f"WHERE f.campaign_id = %s AND f.hash IN ({marks}) "
-                "AND (q.documents IS NULL OR q.documents < %s)",
-                [campaign_id, *part, limit],
+                f"SELECT f.hash, f.pos, f.version_id, f.reference_id FROM (VALUES {values}) AS h "
+                f"CROSS JOIN {fp} f WHERE f.campaign_id = %s AND f.hash = h.column1 "
+                f"AND NOT EXISTS (SELECT 1 FROM {freq} q WHERE q.campaign_id = %s "
+                "AND q.hash = h.column1 AND q.documents >= %s)",
+                [*part, campaign_id, campaign_id, limit],
             )
             rows.extend(cur.fetchall())
     return rows
@@ -209,7 +212,11 @@ def _find(
         for key in [k for k in postings if k[0] in own]:
             del postings[key]
     # Candidates grouped by how many distinct fingerprints they share; only the best grown.
-    ranked = sorted(postings.items(), key=lambda kv: -len({h for h, _p in kv[1]}))
+    # Ties in the order the texts were indexed (not in the order the database returns rows).
+    ranked = sorted(
+        postings.items(),
+        key=lambda kv: (-len({h for h, _p in kv[1]}), kv[0][0] or 0, kv[0][1] or 0),
+    )
     ranked = ranked[:MAX_CANDIDATES]
     versions = dict(
         DocumentVersion.objects.filter(pk__in=[v for (v, _r), _x in ranked if v]).values_list(
@@ -265,7 +272,7 @@ def _find(
                 other_share,
             )
         )
-    out.sort(key=lambda f: (-f.shared_chars, -f.longest))
+    out.sort(key=lambda f: (-f.shared_chars, -f.longest, f.version_id or 0, f.reference_id or 0))
     return out
 
 
