@@ -406,8 +406,9 @@ def _index(campaign_id: int, prep: Prepared, **source) -> None:
 class BulkIndexer:
     """Index many web reference texts of a campaign at once (a rebuild, a restore, an import of
     a whole web corpus): the same fingerprints and rows as ``index_reference``, computed for a
-    batch of texts in a few array operations and written with one statement per batch; the
-    text counts are summed in memory and written once, in hash order, at the end.
+    batch of texts in a few array operations and written in statements of many rows (COPY on
+    PostgreSQL); the text counts are summed in memory and written once, in hash order, at the
+    end.
 
     ``rebuild_lookup``: drop the fingerprint lookup index while loading and build it once at
     the end (inserting tens of millions of random hashes into a B-tree that outgrew the cache
