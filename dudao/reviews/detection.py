@@ -162,21 +162,24 @@ def find_passages(
 
 
 def _hits(campaign_id: int, hashes: list[int], limit: int) -> list[tuple[int, int, int, int]]:
-    """(hash, pos, version id, reference id) of every indexed occurrence of the hashes that is
-    not a stock phrase: one indexed join of the fingerprints with their text counts."""
+    """(hash, pos, version id, reference id) of every indexed occurrence of the (distinct)
+    hashes that is not a stock phrase: one statement, the index looked up per hash of the text
+    only when the hash is not stock. (Filtering after the lookup instead reads every
+    occurrence of a stock phrase's hash — tens of thousands of rows each in a city campaign —
+    only to drop them.)"""
     fp = connection.ops.quote_name(PassageFingerprint._meta.db_table)
     freq = connection.ops.quote_name(FingerprintFrequency._meta.db_table)
     rows: list[tuple[int, int, int, int]] = []
     with connection.cursor() as cur:
         for start in range(0, len(hashes), 5000):
             part = hashes[start : start + 5000]
-            marks = ", ".join(["%s"] * len(part))
+            values = ", ".join(["(%s)"] * len(part))
             cur.execute(
-                f"SELECT f.hash, f.pos, f.version_id, f.reference_id FROM {fp} f "
-                f"LEFT JOIN {freq} q ON q.campaign_id = f.campaign_id AND q.hash = f.hash "
-                f"WHERE f.campaign_id = %s AND f.hash IN ({marks}) "
-                "AND (q.documents IS NULL OR q.documents < %s)",
-                [campaign_id, *part, limit],
+                f"SELECT f.hash, f.pos, f.version_id, f.reference_id FROM (VALUES {values}) AS h "
+                f"CROSS JOIN {fp} f WHERE f.campaign_id = %s AND f.hash = h.column1 "
+                f"AND NOT EXISTS (SELECT 1 FROM {freq} q WHERE q.campaign_id = %s "
+                "AND q.hash = h.column1 AND q.documents >= %s)",
+                [*part, campaign_id, campaign_id, limit],
             )
             rows.extend(cur.fetchall())
     return rows
@@ -209,7 +212,11 @@ def _find(
         for key in [k for k in postings if k[0] in own]:
             del postings[key]
     # Candidates grouped by how many distinct fingerprints they share; only the best grown.
-    ranked = sorted(postings.items(), key=lambda kv: -len({h for h, _p in kv[1]}))
+    # Ties in the order the texts were indexed (not in the order the database returns rows).
+    ranked = sorted(
+        postings.items(),
+        key=lambda kv: (-len({h for h, _p in kv[1]}), kv[0][0] or 0, kv[0][1] or 0),
+    )
     ranked = ranked[:MAX_CANDIDATES]
     versions = dict(
         DocumentVersion.objects.filter(pk__in=[v for (v, _r), _x in ranked if v]).values_list(
@@ -265,7 +272,7 @@ def _find(
                 other_share,
             )
         )
-    out.sort(key=lambda f: (-f.shared_chars, -f.longest))
+    out.sort(key=lambda f: (-f.shared_chars, -f.longest, f.version_id or 0, f.reference_id or 0))
     return out
 
 
@@ -275,47 +282,91 @@ def _find(
 def _add_frequencies(
     campaign_id: int, hashes: np.ndarray, counts: np.ndarray, *, fresh: bool = False
 ) -> None:
-    """Count ``counts`` more texts for each of the (unique) hashes: one upsert statement, in
-    hash order (so a large batch walks the unique index once instead of jumping around it);
-    safe under concurrent submissions. ``fresh``: the campaign has no counts yet (a plain
-    insert)."""
+    """Count ``counts`` more texts for each of the (unique) hashes, in hash order (so a large
+    batch walks the unique index once instead of jumping around it); safe under concurrent
+    submissions. ``fresh``: the campaign has no counts yet (a plain insert)."""
     if not len(hashes):
         return
     order = np.argsort(hashes, kind="stable")
     table = connection.ops.quote_name(FingerprintFrequency._meta.db_table)
-    sql = f"INSERT INTO {table} (campaign_id, hash, documents) VALUES ({int(campaign_id)}, %s, %s)"
+    conflict = ""
     if not fresh:
-        sql += (
+        conflict = (
             " ON CONFLICT (campaign_id, hash) DO UPDATE "
             f"SET documents = {table}.documents + excluded.documents"
         )
+    _insert_rows(
+        f"INSERT INTO {table} (campaign_id, hash, documents)",
+        int(campaign_id),
+        [hashes, counts],
+        order=order,
+        suffix=conflict,
+    )
+
+
+# Rows per INSERT statement of many rows (the parameters stay far below SQLite's limit of
+# 32,766 and PostgreSQL's of 65,535), and rows turned into Python values at a time.
+ROWS_PER_STATEMENT = 500
+ROWS_PER_BLOCK = 100_000
+# Index entries SQLite's ANALYZE reads after a bulk load (enough for the planner's estimates).
+ANALYSIS_LIMIT = 2000
+
+
+def _insert_rows(
+    head: str,
+    campaign_id: int,
+    columns: list[np.ndarray],
+    *,
+    order: np.ndarray | None = None,
+    suffix: str = "",
+) -> None:
+    """``head`` (``INSERT INTO table (campaign_id, ...)``) for every row of the integer
+    ``columns`` (in ``order`` if given), the campaign first: statements of
+    ``ROWS_PER_STATEMENT`` rows each — binding one statement per row is most of the cost of a
+    bulk load — and Python values made for ``ROWS_PER_BLOCK`` rows at a time, so memory stays
+    bounded however many rows there are."""
+    n = len(columns[0])
+    width = len(columns)
+    row = "(" + ", ".join([str(int(campaign_id))] + ["%s"] * width) + ")"
+    full_sql = f"{head} VALUES {', '.join([row] * ROWS_PER_STATEMENT)}{suffix}"
     with connection.cursor() as cur:
-        cur.executemany(sql, zip(hashes[order].tolist(), counts[order].tolist(), strict=True))
+        for block in range(0, n, ROWS_PER_BLOCK):
+            rows = slice(block, min(n, block + ROWS_PER_BLOCK))
+            picked = order[rows] if order is not None else rows
+            flat = np.column_stack([c[picked].astype(np.int64) for c in columns]).ravel().tolist()
+            count = len(flat) // width
+            step = ROWS_PER_STATEMENT * width
+            whole = count // ROWS_PER_STATEMENT * step
+            for start in range(0, whole, step):
+                cur.execute(full_sql, flat[start : start + step])
+            if whole < len(flat):
+                rest = (len(flat) - whole) // width
+                cur.execute(f"{head} VALUES {', '.join([row] * rest)}{suffix}", flat[whole:])
 
 
 def _write_fingerprints(
     campaign_id: int, column: str, owners: np.ndarray, hashes: np.ndarray, positions: np.ndarray
 ) -> None:
     """Insert fingerprint rows (``column`` is ``version_id`` or ``reference_id``, ``owners`` its
-    value per row): COPY on PostgreSQL, one executemany on SQLite."""
+    value per row): COPY on PostgreSQL, statements of many rows on SQLite."""
     if not len(hashes):
         return
     assert column in ("version_id", "reference_id")
     table = connection.ops.quote_name(PassageFingerprint._meta.db_table)
-    rows = zip(owners.tolist(), hashes.tolist(), positions.tolist(), strict=True)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(
-                f"COPY {table} (campaign_id, {column}, hash, pos) FROM STDIN"
-            ) as copy:
-                for owner, h, p in rows:
-                    copy.write_row((campaign_id, owner, h, p))
-        else:
-            cur.executemany(
-                f"INSERT INTO {table} (campaign_id, {column}, hash, pos) "
-                f"VALUES ({int(campaign_id)}, %s, %s, %s)",
-                rows,
-            )
+    if connection.vendor == "postgresql":
+        rows = zip(owners.tolist(), hashes.tolist(), positions.tolist(), strict=True)
+        with (
+            connection.cursor() as cur,
+            cur.cursor.copy(f"COPY {table} (campaign_id, {column}, hash, pos) FROM STDIN") as copy,
+        ):
+            for owner, h, p in rows:
+                copy.write_row((campaign_id, owner, h, p))
+    else:
+        _insert_rows(
+            f"INSERT INTO {table} (campaign_id, {column}, hash, pos)",
+            int(campaign_id),
+            [owners, hashes, positions],
+        )
 
 
 def _count_texts(campaign_id: int, delta: int) -> None:
@@ -355,13 +406,20 @@ def _index(campaign_id: int, prep: Prepared, **source) -> None:
 class BulkIndexer:
     """Index many web reference texts of a campaign at once (a rebuild, a restore, an import of
     a whole web corpus): the same fingerprints and rows as ``index_reference``, computed for a
-    batch of texts in a few array operations and written with one statement per batch; the
-    text counts are summed in memory and written once, in hash order, at the end.
+    batch of texts in a few array operations and written in statements of many rows (COPY on
+    PostgreSQL); the text counts are summed in memory and written once, in hash order, at the
+    end.
 
     ``rebuild_lookup``: drop the fingerprint lookup index while loading and build it once at
     the end (inserting tens of millions of random hashes into a B-tree that outgrew the cache
     is what is slow). Only for loads nothing checks against meanwhile. Use as a context
     manager; each ``add`` runs in its own transaction."""
+
+    # Pending (text, hash) pairs merged into the counts at a time: bounds the memory.
+    FOLD_EVERY = 20_000_000
+    # SQLite's page cache during the load (KiB; the connection's own is restored after): room
+    # for the sorter that builds the lookup index over tens of millions of rows.
+    SQLITE_CACHE_KIB = 262_144
 
     def __init__(self, campaign_id: int, *, exclude=None, rebuild_lookup: bool = False):
         self.campaign_id = campaign_id
@@ -380,6 +438,12 @@ class BulkIndexer:
 
     def __enter__(self) -> BulkIndexer:
         self._fresh = not FingerprintFrequency.objects.filter(campaign_id=self.campaign_id).exists()
+        self._cache_size = None
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute("PRAGMA cache_size")
+                self._cache_size = int(cur.fetchone()[0])
+                cur.execute(f"PRAGMA cache_size = -{int(self.SQLITE_CACHE_KIB)}")
         if self.rebuild_lookup:
             self._ddl("remove_sql")
         return self
@@ -422,19 +486,24 @@ class BulkIndexer:
         self._pending_size += int(first.sum())
         self.texts += len(np.unique(owner))  # texts with a fingerprint left, as ``_index``
         self.fingerprints += len(hashes)
-        if self._pending_size > 20_000_000:
+        if self._pending_size > self.FOLD_EVERY:
             self._fold()
 
     def _fold(self) -> None:
+        """Merge the pending hashes into the sorted counts: the new ones counted among
+        themselves, added where already counted, inserted in order where not — never a sort of
+        everything counted so far (tens of millions of hashes at city scale)."""
         if not self._pending:
             return
-        values = np.concatenate([self._hashes, *self._pending])
-        weights = np.concatenate(
-            [self._counts, *[np.ones(len(p), dtype=np.int64) for p in self._pending]]
-        )
+        new, new_counts = np.unique(np.concatenate(self._pending), return_counts=True)
         self._pending, self._pending_size = [], 0
-        self._hashes, inverse = np.unique(values, return_inverse=True)
-        self._counts = np.bincount(inverse.ravel(), weights=weights).astype(np.int64)
+        at = np.searchsorted(self._hashes, new)
+        known = at < len(self._hashes)
+        known[known] = self._hashes[at[known]] == new[known]
+        self._counts[at[known]] += new_counts[known]  # ``new`` is unique: so are the places
+        fresh = ~known
+        self._hashes = np.insert(self._hashes, at[fresh], new[fresh])
+        self._counts = np.insert(self._counts, at[fresh], new_counts[fresh].astype(np.int64))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
@@ -455,8 +524,17 @@ class BulkIndexer:
                 self._ddl("create_sql")
                 table = connection.ops.quote_name
                 with connection.cursor() as cur:
+                    if connection.vendor == "sqlite":
+                        # Statistics from a sample of each index, not a scan of tens of millions
+                        # of rows (PostgreSQL's ANALYZE samples already).
+                        cur.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
                     for model in (PassageFingerprint, FingerprintFrequency):
                         cur.execute(f"ANALYZE {table(model._meta.db_table)}")
+                    if connection.vendor == "sqlite":
+                        cur.execute("PRAGMA analysis_limit = 0")
+            if self._cache_size is not None:
+                with connection.cursor() as cur:
+                    cur.execute(f"PRAGMA cache_size = {self._cache_size}")
 
 
 def _passages_json(prep: Prepared, found: Found) -> list[list[int]]:

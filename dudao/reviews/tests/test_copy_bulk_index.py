@@ -100,3 +100,43 @@ def test_a_rebuild_of_the_campaign_keeps_the_index_it_had(cast05):
     assert _index_state(campaign.pk) == before
     assert PassageIndex.objects.get(campaign_id=campaign.pk).documents == 3
     assert np.unique([h for _r, h, _p in before[0]]).size == len(before[1])
+
+
+def test_counts_merged_batch_by_batch_equal_the_counts_of_one_by_one(cast05, monkeypatch):
+    """A city-wide load merges its pending counts into the sorted ones every so often (to
+    bound the memory): merging after every text gives the counts indexing one by one gives,
+    and the connection keeps its own page cache size afterwards."""
+    office, campaign = cast05.user("office"), cast05.campaign
+    common = "深入学习实践科学发展观活动动员大会精神传达到每一个党支部"
+    refs = [
+        actions.add_reference_text(
+            actor=office,
+            campaign=campaign,
+            kind="web",
+            title=f"网文{i}",
+            text=chinese_text(40 + i, 200 + 30 * i)
+            + (common if i % 3 else "")
+            + chinese_text(i, 90),
+        )
+        for i in range(7)
+    ]
+    one_by_one = _index_state(campaign.pk)
+    assert any(documents > 1 for _h, documents in one_by_one[1])
+    detection.clear_campaign(campaign.pk)
+    monkeypatch.setattr(detection.BulkIndexer, "FOLD_EVERY", 0)
+    cache_before = _cache_size()
+    with detection.BulkIndexer(campaign.pk, rebuild_lookup=True) as bulk:
+        for r in reversed(refs):
+            bulk.add([(r.pk, r.text)])
+    assert _index_state(campaign.pk) == one_by_one
+    assert _cache_size() == cache_before
+
+
+def _cache_size():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        return cur.fetchone()[0]

@@ -114,3 +114,46 @@ def test_a_group_leader_sees_a_cross_group_cluster_involving_his_unit(cast05):
     assert members == {a.pk: True, b.pk: False}
     # The second group's own documents only: it sees the cluster from its side too.
     assert copies.copy_clusters(cast05.user("office"), cast05.campaign)
+
+
+def test_the_index_lookup_leaves_out_stock_fingerprints_and_nothing_else(cast05, settings):
+    """The lookup of a text's fingerprints returns every indexed occurrence of them except
+    those of fingerprints in at least the stock limit of texts (counted or not yet counted)."""
+    from django.db.models import Q
+
+    from dudao.reviews import passages as ps
+    from dudao.reviews.models import FingerprintFrequency, PassageFingerprint
+
+    settings.DUDAO_COPY_STOCK_MIN_DOCS = 4
+    stock = "以邓小平理论和三个代表重要思想为指导全面贯彻落实科学发展观"
+    refs = [
+        actions.add_reference_text(
+            actor=cast05.user("office"),
+            campaign=cast05.campaign,
+            kind="web",
+            title=f"网文{i}",
+            text=chinese_text(70 + i, 300) + (stock if i < 5 else SENTENCE_1) + chinese_text(i, 99),
+        )
+        for i in range(7)
+    ]
+    for r in refs:
+        detection.index_reference(r)
+    probe = chinese_text(80, 200) + stock + SENTENCE_1 + chinese_text(70, 300)
+    hashes = sorted(set(ps.fingerprints(probe)[0].tolist()))
+    limit = detection.stock_limit(detection.indexed_count(cast05.campaign.pk))
+    assert limit == 4
+    common = set(
+        FingerprintFrequency.objects.filter(
+            campaign_id=cast05.campaign.pk, hash__in=hashes, documents__gte=limit
+        ).values_list("hash", flat=True)
+    )
+    assert common  # the stock phrase's fingerprints
+    expected = sorted(
+        PassageFingerprint.objects.filter(campaign_id=cast05.campaign.pk, hash__in=hashes)
+        .exclude(Q(hash__in=common))
+        .values_list("hash", "pos", "version_id", "reference_id")
+    )
+    got = sorted(detection._hits(cast05.campaign.pk, hashes, limit))
+    assert got == expected
+    assert {r for *_x, r in got} >= {refs[0].pk, refs[5].pk, refs[6].pk}
+    assert not common & {h for h, *_x in got}
