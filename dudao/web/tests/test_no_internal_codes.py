@@ -140,3 +140,25 @@ def test_it_has_a_chinese_label_for_every_audit_action_in_the_code():
     assert "document.submit" in codes and "survey.round.open" in codes
     missing = sorted(c for c in codes if c not in ACTION_LABELS)
     assert not missing, missing
+
+
+def test_action_codes_built_at_run_time_have_chinese_labels():
+    """Codes the literal scan above cannot see (f-strings: one per record kind imported, per
+    review decision, per document milestone) get a Chinese label, never "其他操作" or a code."""
+    from dudao.records import definitions
+    from dudao.reviews.models import ReviewDecision
+    from dudao.web.templatetags.dudao_web import label_action
+
+    kinds = [
+        getattr(definitions, name).code
+        for name in dir(definitions)
+        if name.isupper() and hasattr(getattr(definitions, name), "code")
+    ]
+    assert "meeting" in kinds and "talk" in kinds
+    codes = [f"records.import.{k}" for k in kinds + ["attendance"]]
+    codes += [f"document.{d}" for d in ReviewDecision.values]
+    codes += ["document.publicity", "document.endorsement"]
+    codes += [f"supervision.{v}_inspection_report" for v in ("submit", "edit")]
+    for code in codes:
+        label = label_action(code)
+        assert label != "其他操作" and not re.search(r"[A-Za-z_]", label), (code, label)
