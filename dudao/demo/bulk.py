@@ -35,12 +35,10 @@ def _prep(field) -> Callable | None:
         return None  # psycopg's COPY adapts dates, times, decimals and booleans itself
     if internal == "DateTimeField":
         return _sqlite_datetime
-    if internal == "DateField":
-        return ops.adapt_datefield_value
     if internal == "TimeField":
         return ops.adapt_timefield_value
-    if internal == "DecimalField":
-        return lambda v: None if v is None else str(v)
+    # Dates and decimals need nothing: the SQLite backend's adapters write what
+    # adapt_datefield_value and str() would (date.isoformat(), str(Decimal)).
     return None
 
 
@@ -162,7 +160,7 @@ class Rows:
                 self.defaults.append("")
             else:
                 self.defaults.append(_NO_VALUE)
-        self.pairs = list(zip(self.names, self.defaults))
+        self.required = frozenset(n for n, d in zip(self.names, self.defaults) if d is _NO_VALUE)
         self.preps = [(i, p) for i, f in enumerate(self.fields) if (p := _prep(f)) is not None]
         self.rows: list[tuple] = []
         self.total = 0
@@ -177,12 +175,10 @@ class Rows:
         """One row; returns its id (allocated here when not given)."""
         if "id" not in values:
             values["id"] = self.next_id()
-        get = values.get
-        row = tuple([get(name, default) for name, default in self.pairs])
-        if _NO_VALUE in row:
-            name = self.names[[v is _NO_VALUE for v in row].index(True)]
+        if not self.required <= values.keys():
+            name = sorted(self.required - values.keys())[0]
             raise ValueError(f"{self.model.__name__}.{name} needs a value")
-        self.rows.append(row)
+        self.rows.append(tuple(map(values.get, self.names, self.defaults)))
         return values["id"]
 
     def add_row(self, *values) -> None:
@@ -193,13 +189,11 @@ class Rows:
             return
         rows = self.rows
         if self.preps:
-            converted = []
-            for row in rows:
-                row = list(row)
-                for i, prep in self.preps:
-                    row[i] = prep(row[i])
-                converted.append(row)
-            rows = converted
+            # Column by column: only the columns that need it are converted.
+            columns = list(zip(*rows))
+            for i, prep in self.preps:
+                columns[i] = list(map(prep, columns[i]))
+            rows = list(zip(*columns))
         table = connection.ops.quote_name(self.model._meta.db_table)
         cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
         with connection.cursor() as cur:
