@@ -208,6 +208,74 @@ class Rows:
         self.rows = []
 
 
+class Rosters:
+    """Attendance of the sessions a whole unit attends (millions of rows in a city), written by
+    the database: every party member of the unit, less those absent, with the session's phase,
+    kind and hours. The seed gives the session and who was absent; one ``INSERT … SELECT``
+    from the member table writes the rows, after the rows given one by one (``rows``)."""
+
+    def __init__(self, rows: Rows, members) -> None:
+        self.rows = rows  # the attendance table's Rows
+        self.members = members  # the member model (unit, is_party_member)
+        self.sessions: list[tuple] = []  # (session, unit, participation, phase, kind, hours)
+        self.absent: list[tuple[int, int]] = []  # (session, person)
+
+    def attend(self, session_id, unit_id, participation_id, phase, kind, hours, absent) -> None:
+        self.sessions.append((session_id, unit_id, participation_id, phase, kind, hours))
+        self.absent.extend((session_id, pid) for pid in absent)
+
+    def write(self) -> int:
+        """Write the rows (inside the seed's transaction); returns how many."""
+        if not self.sessions:
+            return 0
+        # Ids the seed allocated come first; PostgreSQL's sequence moves past them.
+        self.rows.flush()
+        reset_sequences([self.rows.model])
+        qn = connection.ops.quote_name
+        att = {f.name: qn(f.column) for f in self.rows.model._meta.concrete_fields}
+        person = self.members._meta
+        unit_col = qn(person.get_field("unit").column)
+        member_col = qn(person.get_field("is_party_member").column)
+        with connection.cursor() as cur:
+            cur.execute(
+                "CREATE TEMPORARY TABLE demo_roster (session_id bigint NOT NULL, unit_id bigint"
+                " NOT NULL, participation_id bigint NOT NULL, phase varchar(64) NOT NULL,"
+                " kind varchar(64) NOT NULL, hours numeric(4, 1) NOT NULL)"
+            )
+            cur.execute(
+                "CREATE TEMPORARY TABLE demo_absent (session_id bigint NOT NULL, person_id bigint"
+                " NOT NULL, PRIMARY KEY (session_id, person_id))"
+            )
+            _write(cur, "demo_roster", self.sessions,
+                   ["session_id", "unit_id", "participation_id", "phase", "kind", "hours"])  # fmt: skip
+            _write(cur, "demo_absent", sorted(set(self.absent)), ["session_id", "person_id"])
+            cur.execute(
+                f"INSERT INTO {qn(self.rows.model._meta.db_table)} ({att['session']},"
+                f" {att['person']}, {att['participation']}, {att['phase']}, {att['kind']},"
+                f" {att['hours']}) SELECT r.session_id, p.{qn(person.pk.column)},"
+                " r.participation_id, r.phase, r.kind, r.hours FROM demo_roster r"
+                f" JOIN {qn(person.db_table)} p ON p.{unit_col} = r.unit_id"
+                f" WHERE p.{member_col} AND NOT EXISTS (SELECT 1 FROM demo_absent a"
+                f" WHERE a.session_id = r.session_id AND a.person_id = p.{qn(person.pk.column)})"
+            )
+            written = cur.rowcount
+            cur.execute("DROP TABLE demo_roster")
+            cur.execute("DROP TABLE demo_absent")
+        self.rows.total += written
+        self.sessions, self.absent = [], []
+        return written
+
+
+def _write(cur, table: str, rows: list[tuple], columns: list[str]) -> None:
+    if connection.vendor == "postgresql":
+        with cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
 class Tables:
     """The demo's tables in the order they are written (parents first)."""
 
