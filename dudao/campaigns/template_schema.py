@@ -12,6 +12,7 @@ one requirement does not hide a dangling reference in another phase.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import typing
 from dataclasses import dataclass, field
@@ -95,15 +96,25 @@ def parse_fraction(value: Any) -> Fraction:
     Floats are refused: 0.67 is not two-thirds, and the seeds' thresholds are exact
     ("满意度不到三分之二的，要进行补课": exactly 2/3 passes). Raises ValueError in Chinese.
     """
-    bad = f'应为 0 到 1 之间的分数，写成带引号的文本（如 "2/3"），实际为 {value!r}'
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(bad)
+        raise ValueError(_fraction_error(value))
+    return _parse_fraction(value)
+
+
+def _fraction_error(value: Any) -> str:
+    return f'应为 0 到 1 之间的分数，写成带引号的文本（如 "2/3"），实际为 {value!r}'
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _parse_fraction(value: str | int) -> Fraction:
+    # Cached: a survey's threshold is parsed for every round decided (tens of thousands when
+    # the requirements engine judges a city's members' rounds). Fractions are immutable.
     try:
         frac = Fraction(str(value).strip())
     except (ValueError, ZeroDivisionError):
-        raise ValueError(bad) from None
+        raise ValueError(_fraction_error(value)) from None
     if not 0 < frac <= 1:
-        raise ValueError(bad)
+        raise ValueError(_fraction_error(value))
     return frac
 
 

@@ -74,7 +74,7 @@ from dudao.transitions.models import (
 )
 
 from . import texts
-from .bulk import AuditChain, Tables, clock, defer_indexes
+from .bulk import AuditChain, Rosters, Tables, clock, defer_indexes
 from .reports import seed_reports
 from .supervision import seed_supervision
 
@@ -223,6 +223,9 @@ class Writer:
         self.attendance = tb.table(
             Attendance, ["id", "session", "person", "participation", "phase", "kind", "hours"]
         )
+        # Sessions the whole unit attends: their attendance is written by the database from
+        # the member table, less who was absent (bulk.Rosters).
+        self.rosters = Rosters(self.attendance, Person)
         self.meeting = tb.table(Meeting)
         self.meeting_branches = tb.table(Meeting.branches.through)
         self.test = tb.table(KnowledgeTest)
@@ -692,8 +695,12 @@ class Writer:
                 note="",
             )
             self.stats["session"] += 1
-            people = u.leaders if leaders_only else u.members
-            for m in people:
+            if not leaders_only:
+                absent = {m for m, missed in missing.items() if i in missed}
+                self.rosters.attend(sid, u.unit_id, u.part_id, span.code, kind, hours,
+                                    absent | u.away | u.frail)  # fmt: skip
+                continue
+            for m in u.leaders:
                 if m.id in u.away or m.id in u.frail or i in missing.get(m.id, ()):
                     continue
                 self.attendance.add_row(
@@ -1070,11 +1077,13 @@ class Writer:
             off_hours=is_off_hours(d, start, end),
         )
         self.stats["session"] += 1
-        for m in u.members:
-            if m.id not in u.away and m.id not in u.frail and self.rnd.random() < 0.95:
-                self.attendance.add_row(
-                    self.attendance.next_id(), sid, m.id, u.part_id, span.code, kind, Decimal(hours)
-                )
+        absent = {
+            m.id
+            for m in u.members
+            if m.id not in u.away and m.id not in u.frail and self.rnd.random() >= 0.95
+        }
+        self.rosters.attend(sid, u.unit_id, u.part_id, span.code, kind, Decimal(hours),
+                            absent | u.away | u.frail)  # fmt: skip
 
     def consolidate(self, u: U, span: Span, short: bool) -> None:
         rnd = self.rnd
@@ -1661,6 +1670,7 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
             out.write(f"  工作记录 {i}/{len(units)} 个单位{clock.lap()}\n")
             out.flush()
     w.tables.flush(force=True)
+    w.rosters.write()
     w.audit.rows.flush()
     deferred.restore()
     out.write(f"  索引已建立{clock.lap()}\n")

@@ -35,12 +35,10 @@ def _prep(field) -> Callable | None:
         return None  # psycopg's COPY adapts dates, times, decimals and booleans itself
     if internal == "DateTimeField":
         return _sqlite_datetime
-    if internal == "DateField":
-        return ops.adapt_datefield_value
     if internal == "TimeField":
         return ops.adapt_timefield_value
-    if internal == "DecimalField":
-        return lambda v: None if v is None else str(v)
+    # Dates and decimals need nothing: the SQLite backend's adapters write what
+    # adapt_datefield_value and str() would (date.isoformat(), str(Decimal)).
     return None
 
 
@@ -162,7 +160,7 @@ class Rows:
                 self.defaults.append("")
             else:
                 self.defaults.append(_NO_VALUE)
-        self.pairs = list(zip(self.names, self.defaults))
+        self.required = frozenset(n for n, d in zip(self.names, self.defaults) if d is _NO_VALUE)
         self.preps = [(i, p) for i, f in enumerate(self.fields) if (p := _prep(f)) is not None]
         self.rows: list[tuple] = []
         self.total = 0
@@ -177,12 +175,10 @@ class Rows:
         """One row; returns its id (allocated here when not given)."""
         if "id" not in values:
             values["id"] = self.next_id()
-        get = values.get
-        row = tuple([get(name, default) for name, default in self.pairs])
-        if _NO_VALUE in row:
-            name = self.names[[v is _NO_VALUE for v in row].index(True)]
+        if not self.required <= values.keys():
+            name = sorted(self.required - values.keys())[0]
             raise ValueError(f"{self.model.__name__}.{name} needs a value")
-        self.rows.append(row)
+        self.rows.append(tuple(map(values.get, self.names, self.defaults)))
         return values["id"]
 
     def add_row(self, *values) -> None:
@@ -193,13 +189,11 @@ class Rows:
             return
         rows = self.rows
         if self.preps:
-            converted = []
-            for row in rows:
-                row = list(row)
-                for i, prep in self.preps:
-                    row[i] = prep(row[i])
-                converted.append(row)
-            rows = converted
+            # Column by column: only the columns that need it are converted.
+            columns = list(zip(*rows))
+            for i, prep in self.preps:
+                columns[i] = list(map(prep, columns[i]))
+            rows = list(zip(*columns))
         table = connection.ops.quote_name(self.model._meta.db_table)
         cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
         with connection.cursor() as cur:
@@ -212,6 +206,74 @@ class Rows:
                 cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
         self.total += len(self.rows)
         self.rows = []
+
+
+class Rosters:
+    """Attendance of the sessions a whole unit attends (millions of rows in a city), written by
+    the database: every party member of the unit, less those absent, with the session's phase,
+    kind and hours. The seed gives the session and who was absent; one ``INSERT … SELECT``
+    from the member table writes the rows, after the rows given one by one (``rows``)."""
+
+    def __init__(self, rows: Rows, members) -> None:
+        self.rows = rows  # the attendance table's Rows
+        self.members = members  # the member model (unit, is_party_member)
+        self.sessions: list[tuple] = []  # (session, unit, participation, phase, kind, hours)
+        self.absent: list[tuple[int, int]] = []  # (session, person)
+
+    def attend(self, session_id, unit_id, participation_id, phase, kind, hours, absent) -> None:
+        self.sessions.append((session_id, unit_id, participation_id, phase, kind, hours))
+        self.absent.extend((session_id, pid) for pid in absent)
+
+    def write(self) -> int:
+        """Write the rows (inside the seed's transaction); returns how many."""
+        if not self.sessions:
+            return 0
+        # Ids the seed allocated come first; PostgreSQL's sequence moves past them.
+        self.rows.flush()
+        reset_sequences([self.rows.model])
+        qn = connection.ops.quote_name
+        att = {f.name: qn(f.column) for f in self.rows.model._meta.concrete_fields}
+        person = self.members._meta
+        unit_col = qn(person.get_field("unit").column)
+        member_col = qn(person.get_field("is_party_member").column)
+        with connection.cursor() as cur:
+            cur.execute(
+                "CREATE TEMPORARY TABLE demo_roster (session_id bigint NOT NULL, unit_id bigint"
+                " NOT NULL, participation_id bigint NOT NULL, phase varchar(64) NOT NULL,"
+                " kind varchar(64) NOT NULL, hours numeric(4, 1) NOT NULL)"
+            )
+            cur.execute(
+                "CREATE TEMPORARY TABLE demo_absent (session_id bigint NOT NULL, person_id bigint"
+                " NOT NULL, PRIMARY KEY (session_id, person_id))"
+            )
+            _write(cur, "demo_roster", self.sessions,
+                   ["session_id", "unit_id", "participation_id", "phase", "kind", "hours"])  # fmt: skip
+            _write(cur, "demo_absent", sorted(set(self.absent)), ["session_id", "person_id"])
+            cur.execute(
+                f"INSERT INTO {qn(self.rows.model._meta.db_table)} ({att['session']},"
+                f" {att['person']}, {att['participation']}, {att['phase']}, {att['kind']},"
+                f" {att['hours']}) SELECT r.session_id, p.{qn(person.pk.column)},"
+                " r.participation_id, r.phase, r.kind, r.hours FROM demo_roster r"
+                f" JOIN {qn(person.db_table)} p ON p.{unit_col} = r.unit_id"
+                f" WHERE p.{member_col} AND NOT EXISTS (SELECT 1 FROM demo_absent a"
+                f" WHERE a.session_id = r.session_id AND a.person_id = p.{qn(person.pk.column)})"
+            )
+            written = cur.rowcount
+            cur.execute("DROP TABLE demo_roster")
+            cur.execute("DROP TABLE demo_absent")
+        self.rows.total += written
+        self.sessions, self.absent = [], []
+        return written
+
+
+def _write(cur, table: str, rows: list[tuple], columns: list[str]) -> None:
+    if connection.vendor == "postgresql":
+        with cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 class Tables:

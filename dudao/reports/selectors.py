@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from dudao.campaigns.access import visible_participations
 from dudao.campaigns.models import Campaign
@@ -120,11 +121,42 @@ def source_queryset(
     if filters.date_from or filters.date_to:
         if source.date is None:
             return None
-        if filters.date_from:
-            q &= Q(**{f"{source.date}__gte": filters.date_from})
-        if filters.date_to:
-            q &= Q(**{f"{source.date}__lte": filters.date_to})
+        q &= date_range_q(source.model, source.date, filters.date_from, filters.date_to)
     return source.queryset.filter(q).order_by()
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _moment_path(model, path: str) -> str | None:
+    """The moment's path when ``path`` is a moment's day (``…_at__date`` on a DateTimeField),
+    else None (a DateField, even one named ``date``: ``session__date``)."""
+    *parts, last = path.split("__")
+    if last != "date" or not parts:
+        return None
+    opts = model._meta
+    for part in parts[:-1]:
+        opts = opts.get_field(part).related_model._meta
+    found = opts.get_field(parts[-1])
+    return "__".join(parts) if found.get_internal_type() == "DateTimeField" else None
+
+
+def date_range_q(model, path: str, date_from: dt.date | None, date_to: dt.date | None) -> Q:
+    """``path`` between two days, both included. A moment's day (``…_at__date``) is compared as
+    the moment from the first day's midnight to before the midnight after the last, in the
+    current time zone as ``__date`` casts it: the same rows, without casting every row (on
+    SQLite a Python call per row) and with the column's index usable."""
+    moment = _moment_path(model, path)
+    q = Q()
+    if date_from:
+        q &= Q(
+            **{f"{moment}__gte": _day_start(date_from)} if moment else {f"{path}__gte": date_from}
+        )
+    if date_to:
+        after = date_to + dt.timedelta(days=1)
+        q &= Q(**{f"{moment}__lt": _day_start(after)} if moment else {f"{path}__lte": date_to})
+    return q
 
 
 def context_for(campaign: Campaign, today: dt.date | None = None) -> Context:

@@ -440,7 +440,8 @@ def _closed_rounds(params) -> Q:
 
 
 def _passed_only(qs, ctx: Context):
-    rounds = list(qs.only("pk", "instrument", "round_number", "status"))
+    # Rows, not model instances: a week of a city's closed rounds is tens of thousands.
+    rounds = list(qs.values_list("pk", "instrument", "round_number", "status", named=True))
     outcomes = outcomes_for_rounds(rounds, ctx.template)
     return qs.filter(pk__in=[pk for pk, o in outcomes.items() if o.status == "passed"])
 

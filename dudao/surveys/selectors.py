@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
 
@@ -147,27 +148,34 @@ def paper_state(round_: SurveyRound, user, inst: dict) -> dict:
 
 def counts_for_rounds(round_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
     """{round id: {question: {option: count}}}: online counters (all shards) plus confirmed
-    paper ballots. Two queries whatever the number of rounds."""
+    paper ballots. Two queries whatever the number of rounds. An option nobody chose may be
+    absent (read counts with ``.get(option, 0)``, as :func:`instruments.question_results`
+    does): the zero counters every round starts with are not read back."""
     out: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     if not round_ids:
         return {}
+    # Only counters above zero, and tuples rather than dicts: the requirements engine asks
+    # this for every member's round of a city (a million counter rows, nine in ten at zero:
+    # a paper round keeps its zero counters).
     online = (
-        Tally.objects.filter(round_id__in=round_ids)
+        Tally.objects.filter(round_id__in=round_ids, count__gt=0)
         .values("round_id", "question", "option")
         .annotate(n=Sum("count"))
+        .values_list("round_id", "question", "option", "n")
     )
-    for row in online:
-        out[row["round_id"]][row["question"]][row["option"]] = row["n"] or 0
+    for rid, question, option, n in online:
+        out[rid][question][option] = n or 0
     paper = (
         PaperCount.objects.filter(
-            sheet__round_id__in=round_ids, sheet__status=PaperStatus.CONFIRMED
+            sheet__round_id__in=round_ids, sheet__status=PaperStatus.CONFIRMED, count__gt=0
         )
         .values("sheet__round_id", "question", "option")
         .annotate(n=Sum("count"))
+        .values_list("sheet__round_id", "question", "option", "n")
     )
-    for row in paper:
-        per = out[row["sheet__round_id"]][row["question"]]
-        per[row["option"]] = per.get(row["option"], 0) + (row["n"] or 0)
+    for rid, question, option, n in paper:
+        per = out[rid][question]
+        per[option] = per.get(option, 0) + (n or 0)
     return out
 
 
@@ -221,6 +229,33 @@ def latest_rounds(
     return list(latest.values())
 
 
+class _RoundRow(NamedTuple):
+    pk: int
+    participation_id: int
+    subject_person_id: int | None
+    instrument: str
+    round_number: int
+    status: str
+
+
+def _latest_round_rows(
+    *, campaign_id: int, instrument: str, participation_ids: list[int], member: bool
+) -> list[_RoundRow]:
+    """:func:`latest_rounds` as plain rows, for the engine's port: what
+    :func:`outcomes_for_rounds` reads, without a model instance per round (a city's members
+    have hundreds of thousands)."""
+    qs = SurveyRound.objects.filter(
+        campaign_id=campaign_id, instrument=instrument, participation_id__in=participation_ids
+    ).filter(subject_person__isnull=not member)
+    latest: dict[tuple, _RoundRow] = {}
+    for row in qs.order_by("round_number").values_list(
+        "pk", "participation_id", "subject_person_id", "instrument", "round_number", "status"
+    ):
+        r = _RoundRow(*row)
+        latest[(r.participation_id, r.subject_person_id)] = r
+    return list(latest.values())
+
+
 class SurveyResults:
     """The surveys app's answer to the requirements engine (``campaigns.requirements.ports``):
     a few queries whatever the number of units — the template, the rounds, the counters and
@@ -232,7 +267,7 @@ class SurveyResults:
     def unit_outcomes(
         self, *, campaign_id: int, instrument: str, participation_ids: list[int]
     ) -> dict[int, SurveyOutcome]:
-        rounds = latest_rounds(
+        rounds = _latest_round_rows(
             campaign_id=campaign_id,
             instrument=instrument,
             participation_ids=list(participation_ids),
@@ -246,7 +281,7 @@ class SurveyResults:
     def member_outcomes(
         self, *, campaign_id: int, instrument: str, participation_ids: list[int]
     ) -> dict[int, dict[int, SurveyOutcome]]:
-        rounds = latest_rounds(
+        rounds = _latest_round_rows(
             campaign_id=campaign_id,
             instrument=instrument,
             participation_ids=list(participation_ids),
