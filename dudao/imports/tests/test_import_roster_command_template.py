@@ -5,6 +5,7 @@ roster template (the one the import page offers, with its example rows), and
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -28,6 +29,17 @@ def test_it_writes_the_template_and_imports_its_example_rows(tmp_path):
         stdout=out,
         stderr=io.StringIO(),
     )
-    assert "导入完成" in out.getvalue()
+    said = out.getvalue()
+    assert "导入完成" in said and "新增人员 1" in said, said
+    assert not re.search(r"[a-z]_[a-z]|=", said), said  # Chinese words, not the summary's keys
+    again = io.StringIO()
+    call_command(
+        "import_roster",
+        str(path),
+        actor=cast.user("office").username,
+        stdout=again,
+        stderr=io.StringIO(),
+    )
+    assert "没有改动" in again.getvalue(), again.getvalue()
     assert Organisation.objects.filter(code="SZ-U001").exists()
     assert Person.objects.filter(code="P0001", name="王建国").exists()

@@ -72,8 +72,30 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from None
         sys.stderr.write("\n")
-        self.stdout.write(
-            self.style.SUCCESS(
-                "导入完成：" + "，".join(f"{k}={v}" for k, v in sorted(summary.items()))
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(summary_text(summary)))
+
+
+# The figures of an import in the order and words of the import page (_job_status.html).
+SUMMARY_LABELS = (
+    ("orgs_created", "新增组织"),
+    ("orgs_updated", "更新组织"),
+    ("orgs_unchanged", "组织未变"),
+    ("people_created", "新增人员"),
+    ("people_updated", "更新人员"),
+    ("people_unchanged", "人员未变"),
+    ("accounts_created", "新建账号"),
+    ("roles_created", "新授角色"),
+    ("batches_created", "新增批次"),
+    ("groups_created", "新增督导组"),
+    ("units_enrolled", "新增参加单位"),
+    ("units_reassigned", "调整督导组"),
+    ("skipped", "跳过（有错误）"),
+)
+
+
+def summary_text(summary: dict) -> str:
+    """"导入完成：新增组织 4，新增人员 1……" — only figures above zero, in Chinese."""
+    parts = [f"{label} {summary[key]}" for key, label in SUMMARY_LABELS if summary.get(key)]
+    if not summary.get("changed"):
+        return "导入完成：内容与系统中一致，没有改动。"
+    return "导入完成：" + "，".join(parts) + "。"
