@@ -94,7 +94,7 @@ SUMMARY_LABELS = (
 
 
 def summary_text(summary: dict) -> str:
-    """"导入完成：新增组织 4，新增人员 1……" — only figures above zero, in Chinese."""
+    """The figures above zero in Chinese: 导入完成：新增组织 4，新增人员 1……"""
     parts = [f"{label} {summary[key]}" for key, label in SUMMARY_LABELS if summary.get(key)]
     if not summary.get("changed"):
         return "导入完成：内容与系统中一致，没有改动。"
