@@ -18,7 +18,7 @@ from dudao.rectification.actions import _attachment_kind as check_attachment
 from .access import experience_permits, may_nominate, visible_experiences
 from .actions import _clean_token, _required
 from .models import ExperienceAttachment, ExperienceStatus, NoticeEvent, TypicalExperience
-from .notify import group_staff, notify, office_staff, unit_staff
+from .notify import group_staff, notify, office_staff, quoted, unit_staff
 
 MAX_ATTACHMENTS = 9
 
@@ -58,7 +58,7 @@ def _to_office(actor, exp: TypicalExperience, again: bool = False) -> None:
         exp,
         NoticeEvent.EXPERIENCE_NOMINATED,
         office_staff(exp.campaign_id),
-        f"{group}{what}典型经验“{exp.title[:60]}”（{exp.participation.unit_name}），请审核。",
+        f"{group}{what}典型经验{quoted(exp.title)}（{exp.participation.unit_name}），请审核。",
     )
 
 
@@ -215,7 +215,7 @@ def approve_experience(
         locked,
         NoticeEvent.EXPERIENCE_APPROVED,
         group_staff(locked.group_id),
-        f"典型经验“{locked.title[:60]}”（{locked.participation.unit_name}）已由活动办审定。",
+        f"典型经验{quoted(locked.title)}（{locked.participation.unit_name}）已由活动办审定。",
     )
     return locked
 
@@ -242,7 +242,7 @@ def return_experience(
         locked,
         NoticeEvent.EXPERIENCE_RETURNED,
         group_staff(locked.group_id),
-        f"典型经验“{locked.title[:60]}”（{locked.participation.unit_name}）被活动办退回修改："
+        f"典型经验{quoted(locked.title)}（{locked.participation.unit_name}）被活动办退回修改："
         f"{reason[:120]}",
     )
     return locked
@@ -268,6 +268,6 @@ def publish_experience(
         locked,
         NoticeEvent.EXPERIENCE_PUBLISHED,
         group_staff(locked.group_id) + unit_staff(locked.participation),
-        f"典型经验“{locked.title[:60]}”（{locked.participation.unit_name}）已由活动办发布。",
+        f"典型经验{quoted(locked.title)}（{locked.participation.unit_name}）已由活动办发布。",
     )
     return locked

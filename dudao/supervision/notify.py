@@ -21,6 +21,13 @@ UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_LIAISON)
 GROUP_ROLES = (Role.GROUP_LEADER, Role.GROUP_MEMBER)
 
 
+def quoted(title: str, limit: int = 60) -> str:
+    """A title in a notice, in double quotes; quotes inside it become single ones, as Chinese
+    typography nests them: 典型经验“党员‘一岗一责’承诺公示” (not ““…””)."""
+    inner = (title or "")[:limit].replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
 def unit_staff(participation) -> list:
     ids = RoleAssignment.objects.filter(
         organisation_id=participation.unit_id, role__in=UNIT_ROLES

@@ -12,7 +12,7 @@ from dudao.reviews.models import CommentReply, ReviewDecision, ReviewRound
 from dudao.transitions.models import ApplicationStatus, RemedialOrder, TransitionApplication
 
 from .models import NoticeEvent
-from .notify import notify, unit_staff
+from .notify import notify, quoted, unit_staff
 
 
 def _sees_participation(participation_id):
@@ -63,7 +63,7 @@ def on_round(sender, instance: ReviewRound, created: bool, **kwargs):
     notify(
         event=NoticeEvent.DOCUMENT_RETURNED,
         recipients=recipients,
-        text=f"文书“{doc.title or '文书'}”被退回修改：{(instance.reason or '')[:150]}",
+        text=f"文书{quoted(doc.title or '文书', 200)}被退回修改：{(instance.reason or '')[:150]}",
         can_see=lambda u: visible_documents(u).filter(pk=doc.pk).exists(),
         url_name="reviews:detail",
         url_arg=doc.pk,
@@ -84,7 +84,7 @@ def on_reply(sender, instance: CommentReply, created: bool, **kwargs):
         recipients = unit_staff(doc.participation)
         if doc.author_id and doc.author.user_id:
             recipients.append(doc.author.user)
-        text = f"审核人答复了文书“{doc.title or '文书'}”的批注：{instance.body[:150]}"
+        text = f"审核人答复了文书{quoted(doc.title or '文书', 200)}的批注：{instance.body[:150]}"
     else:
         recipients = [comment.author]
         text = (

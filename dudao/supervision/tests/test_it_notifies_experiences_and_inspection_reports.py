@@ -231,3 +231,11 @@ def test_each_new_kind_may_be_mailed(cast, django_capture_on_commit_callbacks, c
     assert [m.to for m in mail.outbox] == [["clerk@example.org"], ["leader@example.org"]]
     assert mail.outbox[0].subject == "督导通：督导组推荐典型经验"
     assert "请补充成效" in mail.outbox[1].body
+
+
+def test_a_title_with_quotes_is_quoted_as_chinese_typography_nests_them():
+    from dudao.supervision.notify import quoted
+
+    assert quoted("党员“一岗一责”承诺公示") == "“党员‘一岗一责’承诺公示”"
+    assert quoted("三会一课") == "“三会一课”"
+    assert quoted("长" * 80) == "“" + "长" * 60 + "”"
