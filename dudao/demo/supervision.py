@@ -251,6 +251,26 @@ def _inspection_story(campaign, *, today, stats) -> None:
     # Last week's report went to the leading group (its members and the office are told).
     last_week = week_start_of(today) - dt.timedelta(days=7)
     if last_week >= campaign.start_date - dt.timedelta(days=6):
+        # What the report of last week rests on: a first visit to the same unit that week.
+        first = actions.log_visit(
+            actor=inspector,
+            participation=p,
+            kind="inspection",
+            happened_on=max(last_week + dt.timedelta(days=2), campaign.start_date),
+            people_count=5,
+            people_kinds="班子成员、机关干部",
+            notes="了解建章立制情况，商定检查计划。",
+            client_token=f"demo-inspection-first-{group.pk}",
+        )[0]
+        inspection.check_in_force(
+            actor=inspector,
+            participation=p,
+            mechanism="“三会一课”制度",
+            in_force=True,
+            method="查阅会议记录 12 份",
+            checked_on=first.happened_on,
+            visit=first,
+        )
         last, _ = inspection.compile_inspection_report(
             actor=inspector,
             inspection_group=group,
@@ -260,7 +280,7 @@ def _inspection_story(campaign, *, today, stats) -> None:
         inspection.save_inspection_report(
             actor=inspector,
             report=last,
-            narrative="上周了解各部门建章立制情况，制定检查计划。",
+            narrative=f"上周到{p.unit_name}了解建章立制情况，“三会一课”制度落实，商定本阶段检查计划。",
             submit=True,
         )
     stats["inspection_visits"] += 1
