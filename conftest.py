@@ -29,6 +29,14 @@ def _imports_run_inline(settings, tmp_path):
 
 
 @pytest.fixture
+def client():
+    """Django's test client, dispatching as config/wsgi.py does (dudao/testing/client.py)."""
+    from dudao.testing.client import ProductionClient
+
+    return ProductionClient()
+
+
+@pytest.fixture
 def cast(db):
     from dudao.testing import build_cast
 

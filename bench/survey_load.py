@@ -17,6 +17,7 @@ requests alternate between them (nothing one app process needs lives in another'
 
 Last line: {"servers", "submissions_per_s", "bare_insert_per_s", "ratio" (target ≥ 0.7),
 "respondents_per_s" (GET + POST; target ≥ 0.5 × bare_insert_per_s),
+"respondents_per_bare" (the two divided),
 "server_cpu_ms_per_respondent", "load_avg", "double_submit_stored" (must be 20),
 "errors" (must be 0)}.
 """
@@ -69,10 +70,12 @@ def __getattr__(name):
     if name == "urlpatterns":
         return _urlpatterns()
     if name == "application":
+        # The product's own WSGI application (config/wsgi.py: the answering pages on their short
+        # middleware stack, the bare view on the full one), on this URLconf.
         from django.conf import settings
-        from django.core.wsgi import get_wsgi_application
 
-        app = get_wsgi_application()
+        from config.wsgi import application as app
+
         settings.ROOT_URLCONF = "bench.survey_load"
         return app
     raise AttributeError(name)
@@ -259,6 +262,35 @@ def _cpu_seconds(masters: list[subprocess.Popen]) -> float:
     return total
 
 
+def _database_cpu_seconds(db_name: str) -> float:
+    """User + system CPU of the PostgreSQL backends serving ``db_name`` (Linux /proc), in
+    seconds; the backends live as long as the app's persistent connections."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmdline = open(f"/proc/{pid}/cmdline", "rb").read()  # noqa: SIM115
+            if not cmdline.startswith(b"postgres: ") or f" {db_name} ".encode() not in cmdline:
+                continue
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _cpu_split(masters: list[subprocess.Popen], db_name: str) -> dict[str, float]:
+    """CPU seconds so far of the app servers, the database backends and this client."""
+    times = os.times()
+    return {
+        "server_cpu": _cpu_seconds(masters),
+        "database_cpu": _database_cpu_seconds(db_name),
+        "client_cpu": times.user + times.system,
+    }
+
+
 def _double_submit(ports: list[int], codes: list[str]) -> dict:
     """Each code submitted twice at the same moment (a barrier releases both requests)."""
     barrier = threading.Barrier(2 * len(codes))
@@ -340,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     workers = args.workers or max(2, (2 * (os.cpu_count() or 1) + 1) // servers)
     ports = [_free_port() for _ in range(servers)]
     procs = []
-    cpu_s = 0.0
+    db_name = connection.settings_dict["NAME"]
     try:
         for port in ports:
             procs.append(_start_gunicorn(port, workers))
@@ -360,12 +392,13 @@ def main(argv: list[str] | None = None) -> int:
                 (resp, "/s/submit/", "谢谢参与", people[i::slices], True),
             ):
                 bodies = [{"code": c, **GOOD} for c in part]
-                before = _cpu_seconds(procs) if page else 0.0
+                before = _cpu_split(procs, db_name)
                 got = _drive(ports, path, bodies, args.threads, ok_text, open_page=page)
-                if page:
-                    cpu_s += _cpu_seconds(procs) - before
+                after = _cpu_split(procs, db_name)
                 for key in ("ok", "errors", "seconds", "acknowledged"):
                     total[key] += got[key]
+                for key in after:
+                    total[key] = total.get(key, 0.0) + after[key] - before[key]
         for total in (bare, subs, resp):
             total["per_s"] = round(total["ok"] / total["seconds"], 1) if total["seconds"] else 0.0
         load_avg = round(os.getloadavg()[0], 2)
@@ -396,35 +429,41 @@ def main(argv: list[str] | None = None) -> int:
         problems.append(f"{duplicates} 个测评码被确认了不止一次")
     errors = subs["errors"] + bare["errors"] + resp["errors"] + double["errors"] + len(problems)
     ratio = round(subs["per_s"] / bare["per_s"], 3) if bare["per_s"] else 0.0
-    cpu_ms = round(1000 * cpu_s / resp["ok"], 2) if resp["ok"] else 0.0
+    cpu_ms = round(1000 * resp["server_cpu"] / resp["ok"], 2) if resp["ok"] else 0.0
+
+    def per_item(total: dict, key: str) -> str:
+        return f"{1000 * total[key] / total['ok']:.2f}" if total["ok"] else "—"
+
     table(
         [
             (
-                "测评码提交 POST /s/submit/",
-                len(codes),
-                subs["ok"],
-                subs["errors"],
-                f"{subs['seconds']:.1f}",
-                subs["per_s"],
-            ),
-            (
-                "完整答卷 GET 答题页 + POST",
-                len(people),
-                resp["ok"],
-                resp["errors"],
-                f"{resp['seconds']:.1f}",
-                resp["per_s"],
-            ),
-            (
-                "裸视图插入一行",
-                len(codes),
-                bare["ok"],
-                bare["errors"],
-                f"{bare['seconds']:.1f}",
-                bare["per_s"],
-            ),
+                label,
+                n,
+                total["ok"],
+                total["errors"],
+                f"{total['seconds']:.1f}",
+                total["per_s"],
+                per_item(total, "server_cpu"),
+                per_item(total, "database_cpu"),
+                per_item(total, "client_cpu"),
+            )
+            for label, n, total in (
+                ("测评码提交 POST /s/submit/", len(codes), subs),
+                ("完整答卷 GET 答题页 + POST", len(people), resp),
+                ("裸视图插入一行", len(codes), bare),
+            )
         ],
-        ("路径", "请求", "成功", "错误", "用时(秒)", "每秒"),
+        (
+            "路径",
+            "请求",
+            "成功",
+            "错误",
+            "用时(秒)",
+            "每秒",
+            "应用CPU毫秒/份",
+            "数据库CPU毫秒/份",
+            "压测端CPU毫秒/份",
+        ),
     )
     print(
         f"{servers} 个 gunicorn 实例 × {workers} 个进程，{args.threads} 个并发线程，PostgreSQL；"
@@ -445,6 +484,9 @@ def main(argv: list[str] | None = None) -> int:
             "bare_insert_per_s": bare["per_s"],
             "ratio": ratio,
             "respondents_per_s": resp["per_s"],
+            "respondents_per_bare": (
+                round(resp["per_s"] / bare["per_s"], 3) if bare["per_s"] else 0.0
+            ),
             "server_cpu_ms_per_respondent": cpu_ms,
             "load_avg": load_avg,
             "double_submit_stored": double_stored,

@@ -121,6 +121,18 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The login-free pages under /s/ (survey answering, the opinion box) need no session, CSRF
+# cookie, login or messages; they run on this shorter stack (dudao/web/wsgi.py), which keeps
+# every header that protects a page. Tests compare their headers with the full stack's.
+PUBLIC_PAGES_PREFIX = "/s/"
+PUBLIC_PAGES_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "dudao.web.middleware.ChineseErrorPagesMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
 ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [

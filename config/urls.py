@@ -10,6 +10,11 @@ admin.site.site_header = "督导通 数据维护"
 admin.site.site_title = "督导通"
 
 urlpatterns = [
+    # The login-free pages first: a QR scan is resolved in two steps, not after every staff
+    # prefix (nothing else starts with s/). The opinion box sits under /s/ so that its paths
+    # are kept out of the logs as the answering pages are (surveys/logfilter.py).
+    path("s/box/", include("dudao.opinions.public_urls")),
+    path("s/", include("dudao.surveys.public_urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path(
@@ -28,10 +33,6 @@ urlpatterns = [
     path("records/", include("dudao.records.urls")),
     path("reviews/", include("dudao.reviews.urls")),
     path("surveys/", include("dudao.surveys.urls")),
-    # The opinion box sits under /s/ so that its paths are kept out of the logs as the
-    # answering pages are (surveys/logfilter.py).
-    path("s/box/", include("dudao.opinions.public_urls")),
-    path("s/", include("dudao.surveys.public_urls")),
     path("transitions/", include("dudao.transitions.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("r/", include("dudao.rectification.public_urls")),

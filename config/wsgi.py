@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+
+from dudao.web.wsgi import Application  # noqa: E402  (after the settings module is named)
+
+application = Application()

@@ -574,7 +574,11 @@ def lookup_code(text: str) -> tuple[dict | None, str]:
     if not code_rules.looks_valid(code):
         return None, "unknown"
     with connection.cursor() as cur:
-        cur.execute(_sql("lookup"), [code])
+        if connection.vendor == "postgresql":
+            # The same statement, planned once per connection (surveys migration 0007).
+            cur.execute("SELECT * FROM surveys_lookup_code(%s)", [code])
+        else:
+            cur.execute(_sql("lookup"), [code])
         found = cur.fetchone()
     if found is None:
         return None, "unknown"
