@@ -74,7 +74,7 @@ from dudao.transitions.models import (
 )
 
 from . import texts
-from .bulk import AuditChain, Rosters, Tables, clock, defer_indexes
+from .bulk import AuditChain, Rosters, Tables, analyze, clock, defer_indexes
 from .reports import seed_reports
 from .supervision import seed_supervision
 
@@ -1673,7 +1673,9 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
     w.rosters.write()
     w.audit.rows.flush()
     deferred.restore()
-    out.write(f"  索引已建立{clock.lap()}\n")
+    # Statistics before the stages below read what was loaded (bulletins, the engine's reports).
+    analyze([t.model for t in w.tables.order] + [AuditEvent, Participation, Person, RoleAssignment])
+    out.write(f"  索引已建立，统计信息已更新{clock.lap()}\n")
     _MOMENTS.clear()
 
     # What the group and the office saw: the engine's report on each decided application.

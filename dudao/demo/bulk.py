@@ -135,6 +135,16 @@ def defer_indexes(models) -> DeferredIndexes:
     return DeferredIndexes(models)
 
 
+def analyze(models) -> None:
+    """Planner statistics for freshly loaded tables (``ANALYZE``, allowed inside the seed's
+    transaction on SQLite and PostgreSQL). Without them the planner guesses a handful of rows
+    in tables of millions and picks an index that reads them all: measured at city scale on
+    SQLite, the three bulletins' week figures took 224 s before and 15 s after."""
+    with connection.cursor() as cur:
+        for table in dict.fromkeys(m._meta.db_table for m in models):
+            cur.execute(f'ANALYZE "{table}"')
+
+
 class Rows:
     """Rows of one table. ``add(**values)`` with every field's default for what is not given;
     ``fields=`` gives a positional fast path (``add_row(*values)``) for the large tables."""
