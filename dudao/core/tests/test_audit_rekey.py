@@ -66,3 +66,16 @@ def test_it_rotates_to_a_new_key(settings, monkeypatch):
     assert event.hash == compute_hash(
         prev_hash=event.prev_hash, key=b"the-new-key", **_fields(event)
     )
+
+
+def test_run_with_the_chains_own_key_it_says_published_heads_still_hold(capsys):
+    for i in range(3):
+        with transaction.atomic():
+            record_event(actor=None, action="test.event", target_type="thing", target_id=i)
+    head = AuditChainHead.objects.get(pk=1).last_hash
+    call_command("rekey_audit")
+    out = capsys.readouterr().out
+    assert "密钥未变" in out and "继续有效" in out and "已失效" not in out
+    assert head in out
+    assert [e.hash for e in AuditEvent.objects.filter(seq__lte=3).order_by("seq")][-1] == head
+    assert verify_chain()[1] is None

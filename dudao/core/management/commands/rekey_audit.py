@@ -31,6 +31,15 @@ class Command(BaseCommand):
             count, old_head, new_head = rekey_chain(old_key=old_key)
         except ValueError as exc:
             raise CommandError(f"原审计链未通过校验，未做任何改动：{exc}") from exc
+        if old_head == new_head:
+            # Run with the key the chain already had: nothing changed, published heads hold.
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已核对 {count} 条审计事件：密钥未变，链头仍为 {new_head}，"
+                    "此前发布的链头继续有效。"
+                )
+            )
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"已用新密钥重算 {count} 条审计事件。原链头 {old_head}，新链头 {new_head}。"
