@@ -125,8 +125,10 @@ class Attendance(models.Model):
     left early). ``participation``, ``phase`` and ``date`` are copied from the session so that
     per-member study hours of every unit are one GROUP BY on one table."""
 
-    # session and participation lead attendance_once and the (participation, phase, person)
-    # index: no index of their own (records 0005).
+    # session leads attendance_once: no index of its own (records 0005). participation keeps
+    # its own although it leads the (participation, phase, person) index: the bulletins' week
+    # figures scan attendance in participation order, and on SQLite the narrow index makes
+    # that scan 2.5 times cheaper (0.5 s instead of 1.3 s per figure at city scale).
     session = models.ForeignKey(
         StudySession,
         verbose_name="学习记录",
@@ -138,11 +140,7 @@ class Attendance(models.Model):
         "orgs.Person", verbose_name="党员", on_delete=models.PROTECT, related_name="+"
     )
     participation = models.ForeignKey(
-        "campaigns.Participation",
-        on_delete=models.CASCADE,
-        related_name="+",
-        editable=False,
-        db_index=False,
+        "campaigns.Participation", on_delete=models.CASCADE, related_name="+", editable=False
     )
     phase = models.CharField(max_length=64, editable=False)
     kind = models.CharField(max_length=64, editable=False)

@@ -23,11 +23,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='attendance',
-            name='participation',
-            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.participation'),
-        ),
-        migrations.AlterField(
-            model_name='attendance',
             name='session',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='records.studysession', verbose_name='学习记录'),
         ),
