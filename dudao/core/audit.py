@@ -51,8 +51,14 @@ CHECK_LABELS = {
 }
 
 
+# One encoder for every event: json.dumps with these options builds a new one per call.
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+).encode
+
+
 def _canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return _CANONICAL(value)
 
 
 def audit_key() -> bytes:

@@ -714,6 +714,9 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
     total = sum(p.size for p in plans)
     # Rows, not model instances: a city has 400,000 (ids allocated here, as for organisations).
     people = bulk.Rows(Person)
+    # Nothing reads the members before they are all written: their secondary indexes (the name
+    # index is filled in random order) are built once after them.
+    deferred = bulk.defer_indexes([Person])
     seq = written = 0
     for unit, plan in units:
         work_branches, old_branches = working[unit.id], retired[unit.id]
@@ -764,6 +767,7 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
         with transaction.atomic():
             people.flush()
         _progress(out, "党员", written, total)
+    deferred.restore()
     bulk.reset_sequences([Person])
 
     # --- campaign, groups, enrolment -----------------------------------------------------------

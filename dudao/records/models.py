@@ -28,11 +28,14 @@ class SpeakerRole(models.TextChoices):
 class Record(models.Model):
     """Fields every unit record shares."""
 
+    # No index of its own: every record table has a composite index led by participation
+    # (records 0005), which serves the same lookups.
     participation = models.ForeignKey(
         "campaigns.Participation",
         verbose_name="参加单位",
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,
     )
     phase = models.CharField("阶段", max_length=64)
     version = models.PositiveIntegerField("版本", default=1)
@@ -122,8 +125,16 @@ class Attendance(models.Model):
     left early). ``participation``, ``phase`` and ``date`` are copied from the session so that
     per-member study hours of every unit are one GROUP BY on one table."""
 
+    # session leads attendance_once: no index of its own (records 0005). participation keeps
+    # its own although it leads the (participation, phase, person) index: the bulletins' week
+    # figures scan attendance in participation order, and on SQLite the narrow index makes
+    # that scan 2.5 times cheaper (0.5 s instead of 1.3 s per figure at city scale).
     session = models.ForeignKey(
-        StudySession, verbose_name="学习记录", on_delete=models.CASCADE, related_name="attendances"
+        StudySession,
+        verbose_name="学习记录",
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        db_index=False,
     )
     person = models.ForeignKey(
         "orgs.Person", verbose_name="党员", on_delete=models.PROTECT, related_name="+"

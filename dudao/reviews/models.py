@@ -28,17 +28,21 @@ class Document(models.Model):
     and a form that was rendered with an older value is refused (someone else acted first).
     """
 
+    # campaign and participation lead the composite indexes below: no index of their own
+    # (reviews 0005).
     campaign = models.ForeignKey(
         "campaigns.Campaign",
         verbose_name="活动",
         on_delete=models.CASCADE,
         related_name="documents",
+        db_index=False,
     )
     participation = models.ForeignKey(
         "campaigns.Participation",
         verbose_name="参加单位",
         on_delete=models.CASCADE,
         related_name="documents",
+        db_index=False,
     )
     kind = models.CharField("文书类型", max_length=64)
     phase = models.CharField("阶段", max_length=64)
@@ -83,8 +87,13 @@ class Document(models.Model):
 class DocumentVersion(models.Model):
     """A submitted text. Versions are never edited; a revision is a new row."""
 
+    # Led by document_version_number: no index of its own (reviews 0005).
     document = models.ForeignKey(
-        Document, verbose_name="文书", on_delete=models.CASCADE, related_name="versions"
+        Document,
+        verbose_name="文书",
+        on_delete=models.CASCADE,
+        related_name="versions",
+        db_index=False,
     )
     number = models.PositiveIntegerField("版本号")
     text = models.TextField("正文", blank=True)
@@ -120,8 +129,13 @@ class ReviewDecision(models.TextChoices):
 class ReviewRound(models.Model):
     """One reviewer decision on one version. Appended, never overwritten."""
 
+    # Led by review_round_number: no index of its own (reviews 0005).
     document = models.ForeignKey(
-        Document, verbose_name="文书", on_delete=models.CASCADE, related_name="rounds"
+        Document,
+        verbose_name="文书",
+        on_delete=models.CASCADE,
+        related_name="rounds",
+        db_index=False,
     )
     version = models.ForeignKey(
         DocumentVersion, verbose_name="审核版本", on_delete=models.PROTECT, related_name="rounds"

@@ -32,8 +32,13 @@ class SurveyRound(models.Model):
     member). A re-survey after a failing round is a new round linked to the previous one; both
     are kept."""
 
+    # Leads the (campaign, instrument, participation) index: no index of its own (surveys 0008).
     campaign = models.ForeignKey(
-        "campaigns.Campaign", verbose_name="活动", on_delete=models.CASCADE, related_name="+"
+        "campaigns.Campaign",
+        verbose_name="活动",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     participation = models.ForeignKey(
         "campaigns.Participation",
@@ -177,8 +182,13 @@ class Tally(models.Model):
     """How many ballots chose an option of a question (online answers only; paper ballots are
     entered as ``PaperCount``). No timestamp, no link to a code: a counter."""
 
+    # Leads tally_cell_unique: no index of its own (surveys 0008).
     round = models.ForeignKey(
-        SurveyRound, verbose_name="测评轮次", on_delete=models.CASCADE, related_name="tallies"
+        SurveyRound,
+        verbose_name="测评轮次",
+        on_delete=models.CASCADE,
+        related_name="tallies",
+        db_index=False,
     )
     question = models.CharField("题目", max_length=64)
     option = models.CharField("选项", max_length=64)
@@ -254,8 +264,13 @@ class PaperBallotSheet(models.Model):
 
 
 class PaperCount(models.Model):
+    # Leads paper_count_unique: no index of its own (surveys 0008).
     sheet = models.ForeignKey(
-        PaperBallotSheet, verbose_name="纸质票", on_delete=models.CASCADE, related_name="counts"
+        PaperBallotSheet,
+        verbose_name="纸质票",
+        on_delete=models.CASCADE,
+        related_name="counts",
+        db_index=False,
     )
     question = models.CharField("题目", max_length=64)
     option = models.CharField("选项", max_length=64)

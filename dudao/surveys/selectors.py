@@ -189,7 +189,11 @@ def outcomes_for_rounds(rounds: list[SurveyRound], template_data: dict) -> dict[
     closed = [r.pk for r in rounds if r.status == RoundStatus.CLOSED]
     counts = counts_for_rounds(closed)
     out = {}
-    instruments: dict[str, dict] = {}
+    # Per instrument: the instrument, its (question, options) cells, and the decisions made so
+    # far by the cells' counts. A decision depends on nothing else (not the round number, not
+    # the address), and a city's hundreds of thousands of member rounds have a few thousand
+    # distinct counts: each is decided once.
+    plans: dict[str, tuple[dict, list[tuple[str, list]], dict]] = {}
     for r in rounds:
         if r.status != RoundStatus.CLOSED:
             out[r.pk] = SurveyOutcome(
@@ -201,11 +205,27 @@ def outcomes_for_rounds(rounds: list[SurveyRound], template_data: dict) -> dict[
                 url=round_url(r.pk),
             )
             continue
-        inst = instruments.get(r.instrument)
-        if inst is None:
-            inst = instruments[r.instrument] = get_instrument(template_data, r.instrument)
-        out[r.pk] = decide(
-            inst, counts.get(r.pk, {}), round_number=r.round_number, url=round_url(r.pk)
+        plan = plans.get(r.instrument)
+        if plan is None:
+            inst = get_instrument(template_data, r.instrument)
+            cells = [(q["code"], q["options"]) for q in inst["questions"]]
+            plan = plans[r.instrument] = (inst, cells, {})
+        inst, cells, decided = plan
+        per = counts.get(r.pk, {})
+        key = tuple(
+            tuple(int(got.get(opt, 0)) for opt in options)
+            for got, options in ((per.get(code, {}), options) for code, options in cells)
+        )
+        d = decided.get(key)
+        if d is None:
+            d = decided[key] = decide(inst, per)
+        out[r.pk] = SurveyOutcome(
+            status=d.status,
+            answers=d.answers,
+            share=d.share,
+            round_number=r.round_number,
+            detail=d.detail,
+            url=round_url(r.pk),
         )
     return out
 
