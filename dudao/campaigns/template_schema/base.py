@@ -1,4 +1,5 @@
-"""The template's vocabulary and value types: codes, scopes, roles, fractions, dates, the error record and the strict base models."""
+"""The template's vocabulary and value types: codes, scopes, roles, fractions, dates, the error
+record and the strict base models."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The cross-checks of validation: references, header, archive, reports, batches, documents, instruments, phases."""
+"""The cross-checks of validation: references, header, archive, reports, batches, documents,
+instruments, phases."""
 
 from __future__ import annotations
 

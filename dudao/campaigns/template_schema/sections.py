@@ -1,4 +1,5 @@
-"""The sections that other apps read: rectification, evaluation, supervision, archive, opinions, reports."""
+"""The sections that other apps read: rectification, evaluation, supervision, archive, opinions,
+reports."""
 
 from __future__ import annotations
 

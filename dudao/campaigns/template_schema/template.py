@@ -1,4 +1,5 @@
-"""The template itself: names, batches, checklists, document kinds, survey instruments, requirements, phases and the header."""
+"""The template itself: names, batches, checklists, document kinds, survey instruments,
+requirements, phases and the header."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Turning pydantic errors into Chinese messages with field paths, and the small parsing helpers validation uses."""
+"""Turning pydantic errors into Chinese messages with field paths, and the small parsing helpers
+validation uses."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Validating a roster plan against itself and the database, and the checks that skip dependent rows."""
+"""Validating a roster plan against itself and the database, and the checks that skip dependent
+rows."""
 
 from __future__ import annotations
 
