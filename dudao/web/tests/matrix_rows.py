@@ -1,4 +1,4 @@
-"""Access-matrix rows of the pages in dudao.web and of the JSON API (dudao/api.py)."""
+"""Access-matrix rows of the pages in dudao.web and of the JSON API (dudao/api/)."""
 
 from __future__ import annotations
 
