@@ -62,7 +62,7 @@ def _answer_page(request, code: str, *, answers=None, errors=None, status=200):
 # round but for the code itself: the page is rendered once per process for the round's
 # instrument, unit and subject with a placeholder where the code goes, and each request fills
 # in its code. Nothing about anyone is kept (the code is not stored; instruments of a template
-# never change, see actions._instrument_for), so any process may serve any code.
+# never change, see actions.ballots._instrument_for), so any process may serve any code.
 _CODE_MARK, _SHOWN_MARK = "@@code@@", "@@shown-code@@"
 _PAGES: dict[tuple, tuple[str, str]] = {}
 _PAGES_MAX = 256
