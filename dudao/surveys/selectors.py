@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 
 from dudao.campaigns.models import Campaign
 from dudao.campaigns.requirements.ports import SurveyOutcome
+from dudao.core.idlists import in_ids
 from dudao.orgs.models import OrgKind, Person, Role, RoleAssignment
 
 from .instruments import decide, get_instrument
@@ -157,8 +158,9 @@ def counts_for_rounds(round_ids: list[int]) -> dict[int, dict[str, dict[str, int
     # Only counters above zero, and tuples rather than dicts: the requirements engine asks
     # this for every member's round of a city (a million counter rows, nine in ten at zero:
     # a paper round keeps its zero counters).
+    ids = in_ids(round_ids)
     online = (
-        Tally.objects.filter(round_id__in=round_ids, count__gt=0)
+        Tally.objects.filter(round_id__in=ids, count__gt=0)
         .values("round_id", "question", "option")
         .annotate(n=Sum("count"))
         .values_list("round_id", "question", "option", "n")
@@ -167,7 +169,7 @@ def counts_for_rounds(round_ids: list[int]) -> dict[int, dict[str, dict[str, int
         out[rid][question][option] = n or 0
     paper = (
         PaperCount.objects.filter(
-            sheet__round_id__in=round_ids, sheet__status=PaperStatus.CONFIRMED, count__gt=0
+            sheet__round_id__in=ids, sheet__status=PaperStatus.CONFIRMED, count__gt=0
         )
         .values("sheet__round_id", "question", "option")
         .annotate(n=Sum("count"))
