@@ -136,17 +136,29 @@ def _phase_plan(template_data: dict) -> list[tuple[str, int]]:
 
 
 def seed(
-    *, scale_name: str, seed_value: int = 2005, out=sys.stdout, with_records: bool = True
+    *,
+    scale_name: str,
+    seed_value: int = 2005,
+    out=sys.stdout,
+    with_records: bool = True,
+    parts: int | None = None,
+    parallel: bool | None = None,
 ) -> dict:
     """Generate the demo. Returns the demo accounts {key: (username, role label, where)}.
 
     All or nothing: one outer transaction (the chunks inside are savepoints), so an interrupted
-    run leaves no half demo behind that a second run would take for a finished one."""
+    run leaves no half demo behind that a second run would take for a finished one.
+    ``parts`` and ``parallel``: how the units' records are written (``activity.parts``); the
+    demo is the same either way."""
     bulk.clock.start()
     with bulk.seed_connection():
         with transaction.atomic():
             accounts = _seed(
-                scale_name=scale_name, seed_value=seed_value, out=out, with_records=with_records
+                scale_name=scale_name,
+                seed_value=seed_value,
+                out=out,
+                with_records=with_records,
+                how={"parts": parts, "parallel": parallel},
             )
         out.write(f"  已写入{bulk.clock.lap()}\n")
     _update_statistics()
@@ -165,7 +177,9 @@ def _update_statistics() -> None:
     bulk.analyze(models + activity.written_tables())
 
 
-def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -> dict:
+def _seed(
+    *, scale_name: str, seed_value: int, out, with_records: bool = True, how: dict | None = None
+) -> dict:
     from dudao.campaigns.template_loader import load_builtin_template
 
     scale = SCALES[scale_name]
@@ -585,6 +599,7 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
                 password_hash=password_hash,
                 today=today,
                 out=out,
+                **(how or {}),
             )
         )
         if with_records:
