@@ -1,7 +1,7 @@
 """The unit loop, and a large campaign written in parts.
 
-A city's units are written in two parts (``plan_parts``): contiguous runs of units of about
-equal numbers of members. Each part after the first starts from a state of its own, fixed by
+A city's units are written in two parts (``plan_parts``): contiguous runs of units, cut by
+their work (members times phases). Each part after the first starts from a state of its own, fixed by
 the seed alone: its random stream (``"<seed>:activity:<k>"``), its ids (each table's first id
 at the split plus ``k × PART_ID_STRIDE``) and the writer's one-per-part choices. So a part
 does not depend on what the parts before it wrote, and the demo is the same whether the parts
@@ -12,7 +12,8 @@ the first are written by forked processes, each into a database file of its own 
 tables, while this process writes the first; then their rows are copied into the seed's
 database with one ``INSERT … SELECT`` per table, inside the seed's transaction (so the
 foreign keys are checked at its commit as for every other row), and what they kept in memory
-(audit events in order, attendance rosters, open applications, counts) is taken over here.
+(audit events in order, open applications, counts) is taken over here. Each part writes
+the attendance of its whole-unit sessions itself (``bulk.Rosters``), after its own rows.
 The audit chain stays one chain: the events of every part are chained here, part after part,
 unit after unit, as one process would have chained them.
 """
@@ -32,9 +33,10 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from dudao.orgs.models import Person
 from dudao.surveys.models import SurveyCode
 
-from ..bulk import clock
+from ..bulk import PreparedEvent, clock
 from .units import SHORT_SHARE, U
 
 PHASE_WORK = {
@@ -157,6 +159,8 @@ def write_parts(w, runs: list[list[U]], *, seed_value: int, today, parallel: boo
             if k:
                 split.begin(w, k)
             write_units(w, run, first=firsts[k], total=total, today=today)
+            # Each part's attendance of whole units follows its own rows (ids in its range).
+            w.rosters.write()
         w.rnd = main_rnd
         return
     scratch = tempfile.mkdtemp(prefix="dudao-seed-")
@@ -171,6 +175,7 @@ def write_parts(w, runs: list[list[U]], *, seed_value: int, today, parallel: boo
         children.append((k, pid, path))
     try:
         write_units(w, runs[0], first=1, total=total, today=today)
+        w.rosters.write()
     except BaseException:
         for _k, pid, _path in children:
             _reap(pid, kill=True)
@@ -220,14 +225,14 @@ def _schema(w) -> list[str]:
 
 
 class _Events:
-    """A part's audit events in the order its units chained them, to be chained by the first
-    process (the chain is one)."""
+    """A part's audit events in the order its units chained them, prepared for the chain the
+    first process continues (the chain is one)."""
 
     def __init__(self) -> None:
-        self.kept: list[dict] = []
+        self.kept: list[PreparedEvent] = []
 
     def add(self, **event) -> None:
-        self.kept.append(event)
+        self.kept.append(PreparedEvent(**event))
 
 
 class _UnitsByRef(pickle.Pickler):
@@ -269,13 +274,13 @@ def _child(w, split: Split, k: int, run: list[U], path: str, schema: list[str], 
         for t in w.tables.order:
             t.total = 0
         write_units(w, run, first=first, total=total, today=today)
+        _members_table(raw, run)
+        w.rosters.write()
         w.tables.flush(force=True)
         raw.execute("COMMIT")
         raw.close()
         kept = {
             "events": w.audit.kept,
-            "sessions": w.rosters.sessions,
-            "absent": w.rosters.absent,
             "apps": w.apps,
             "orders": w.orders,
             "periods": w.periods,
@@ -300,6 +305,23 @@ def _child(w, split: Split, k: int, run: list[U], path: str, schema: list[str], 
             w.out.flush()
         finally:
             os._exit(status)
+
+
+def _members_table(raw, run: list[U]) -> None:  # pragma: no cover - runs in the child
+    """The part's party members, as much of the member table as the attendance of whole
+    units reads (``bulk.Rosters``)."""
+    meta = Person._meta
+    qn = connection.ops.quote_name
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    unit = qn(meta.get_field("unit").column)
+    member = qn(meta.get_field("is_party_member").column)
+    raw.execute(f"CREATE TABLE {table} ({pk} integer PRIMARY KEY, {unit} bigint NOT NULL,"
+                f" {member} bool NOT NULL)")  # fmt: skip
+    raw.executemany(
+        f"INSERT INTO {table} ({pk}, {unit}, {member}) VALUES (?, ?, 1)",
+        sorted((m.id, u.unit_id) for u in run for m in u.members),
+    )
+    raw.execute(f"CREATE INDEX demo_part_member_unit ON {table} ({unit})")
 
 
 def _reap(pid: int, kill: bool = False) -> bool:
@@ -350,9 +372,7 @@ def _take_over(w, k: int, path: str) -> str:
         finally:
             cur.close()
     for event in kept["events"]:
-        w.audit.add(**event)
-    w.rosters.sessions.extend(kept["sessions"])
-    w.rosters.absent.extend(kept["absent"])
+        w.audit.add_prepared(event)
     w.apps.extend(kept["apps"])
     w.orders.extend(kept["orders"])
     w.periods.extend(kept["periods"])
