@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import os
 
 import pytest
@@ -119,3 +120,27 @@ def test_a_part_that_fails_fails_the_whole_seed(monkeypatch):
     with pytest.raises(RuntimeError, match="第 2 部分写入失败(.|\n)*磁盘已满"):
         demo.seed(scale_name="tiny", seed_value=23, out=io.StringIO(), parts=2, parallel=True)
     assert not demo.demo_exists() and not StudySession.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_one_time_code_both_parts_drew_is_drawn_again(monkeypatch):
+    if connection.vendor != "sqlite" or not hasattr(os, "fork"):
+        pytest.skip("parts side by side: SQLite and fork only")
+    from dudao.demo.activity.surveys import SurveysMixin
+
+    drawn = itertools.count(1)
+
+    def same_codes_in_both_parts(self):
+        # Both processes count from the same number: every code of the second part is one the
+        # first part drew too.
+        while True:
+            code = f"{next(drawn):08d}"
+            if code not in self.codes_seen:
+                self.codes_seen.add(code)
+                return code
+
+    monkeypatch.setattr(SurveysMixin, "new_code", same_codes_in_both_parts)
+    demo.seed(scale_name="tiny", seed_value=23, out=io.StringIO(), parts=2, parallel=True)
+    second = SurveyCode.objects.filter(pk__gt=parts.PART_ID_STRIDE)
+    assert second.exists()
+    assert SurveyCode.objects.values("code").distinct().count() == SurveyCode.objects.count()
