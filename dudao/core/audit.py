@@ -112,6 +112,33 @@ def compute_hash(*, prev_hash: str, key: bytes | None = None, **fields: Any) -> 
     return hmac.new(audit_key() if key is None else key, message, hashlib.sha256).hexdigest()
 
 
+# A sequence number no event has: where it stands in a payload is where the number goes.
+_SEQ_MARK = 7340192615283049117
+
+
+class PreparedPayload:
+    """An event's canonical content with its sequence number left open, for events prepared
+    in bulk before their place in the chain is known (``hash`` equals :func:`compute_hash`
+    for the same fields at any ``seq``)."""
+
+    __slots__ = ("head", "tail", "fields")
+
+    def __init__(self, **fields: Any) -> None:
+        parts = _payload(seq=_SEQ_MARK, **fields).split(str(_SEQ_MARK))
+        if len(parts) == 2:
+            self.head, self.tail = parts
+            self.fields = None
+        else:  # the mark's digits occur in the content too: render at hashing time
+            self.head = self.tail = ""
+            self.fields = fields
+
+    def hash(self, *, prev_hash: str, seq: int, key: bytes | None = None) -> str:
+        if self.fields is not None:
+            return compute_hash(prev_hash=prev_hash, key=key, seq=seq, **self.fields)
+        message = (prev_hash + self.head + str(seq) + self.tail).encode("utf-8")
+        return hmac.new(audit_key() if key is None else key, message, hashlib.sha256).hexdigest()
+
+
 def legacy_hash(*, prev_hash: str, **fields: Any) -> str:
     """The unkeyed SHA-256 used before the chain was keyed (only ``rekey_audit`` accepts it)."""
     return hashlib.sha256((prev_hash + _payload(**fields)).encode("utf-8")).hexdigest()

@@ -22,7 +22,7 @@ from itertools import chain
 from django.db import connection
 from django.db.models import Max
 
-from dudao.core.audit import GENESIS, compute_hash
+from dudao.core.audit import GENESIS, PreparedPayload, audit_key, compute_hash
 from dudao.core.models import AuditChainHead, AuditEvent
 
 FLUSH_ROWS = 20000
@@ -255,6 +255,7 @@ class Rosters:
         person = self.members._meta
         unit_col = qn(person.get_field("unit").column)
         member_col = qn(person.get_field("is_party_member").column)
+        sqlite = connection.vendor == "sqlite"
         with connection.cursor() as cur:
             cur.execute(
                 "CREATE TEMPORARY TABLE demo_roster (session_id bigint NOT NULL, unit_id bigint"
@@ -276,6 +277,9 @@ class Rosters:
                 f" JOIN {qn(person.db_table)} p ON p.{unit_col} = r.unit_id"
                 f" WHERE p.{member_col} AND NOT EXISTS (SELECT 1 FROM demo_absent a"
                 f" WHERE a.session_id = r.session_id AND a.person_id = p.{qn(person.pk.column)})"
+                # SQLite: the rows in session and member order, whatever plan it picks (this
+                # order is the plan through the member table's unit index, so nothing sorts).
+                + (f" ORDER BY r.rowid, p.{qn(person.pk.column)}" if sqlite else "")
             )
             written = cur.rowcount
             cur.execute("DROP TABLE demo_roster")
@@ -376,6 +380,7 @@ class AuditChain:
         self.last_hash = head.last_hash or GENESIS
         self.rows = Rows(AuditEvent)
         self.count = 0
+        self.key: bytes | None = None
 
     def add(
         self,
@@ -434,10 +439,49 @@ class AuditChain:
         if len(self.rows.rows) >= FLUSH_ROWS:
             self.rows.flush()
 
+    def add_prepared(self, event: PreparedEvent) -> None:
+        """An event prepared elsewhere (``prepare_event``), chained here."""
+        self.seq += 1
+        if self.key is None:
+            self.key = audit_key()
+        digest = event.payload.hash(prev_hash=self.last_hash, seq=self.seq, key=self.key)
+        self.rows.add(seq=self.seq, prev_hash=self.last_hash, hash=digest, **event.values)
+        self.last_hash = digest
+        self.count += 1
+        if len(self.rows.rows) >= FLUSH_ROWS:
+            self.rows.flush()
+
     def close(self) -> None:
         self.rows.flush()
         AuditChainHead.objects.filter(pk=1).update(last_seq=self.seq, last_hash=self.last_hash)
         reset_sequences([AuditEvent])
+
+
+class PreparedEvent:
+    """An audit event's columns and canonical content, its place in the chain still open: a
+    part of the demo written by another process prepares its events, and the chain they join
+    is continued here (``AuditChain.add_prepared``)."""
+
+    __slots__ = ("values", "payload")
+
+    def __init__(self, *, at, actor_id, actor_label: str, action: str, target_type: str,
+                 target_id, target_label: str, campaign_id, organisation_id, reason: str = "",
+                 data: dict | None = None) -> None:  # fmt: skip
+        # As AuditChain.add stores and hashes them.
+        self.values = {
+            "created_at": at.astimezone(dt.UTC),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "target_type": target_type,
+            "target_id": str(target_id),
+            "target_label": target_label[:255],
+            "campaign_id": campaign_id,
+            "organisation_id": organisation_id,
+            "reason": reason,
+            "data": data or {},
+        }
+        self.payload = PreparedPayload(**self.values)
 
 
 def stable_hex(*parts) -> str:

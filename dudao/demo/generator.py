@@ -15,12 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sys
-from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
 
 from dudao.campaigns import actions as campaign_actions
 from dudao.campaigns.models import (
@@ -33,7 +31,7 @@ from dudao.campaigns.models import (
 from dudao.core.audit import record_event
 from dudao.core.models import AuditEvent
 from dudao.orgs import actions as org_actions
-from dudao.orgs.models import PATH_WIDTH, Organisation, Person, Role, RoleAssignment
+from dudao.orgs.models import Organisation, Person, Role, RoleAssignment
 from dudao.records.models import Attendance
 from dudao.testing import PASSWORD
 
@@ -45,21 +43,18 @@ from .accounts import demo_accounts as demo_accounts
 from .accounts import print_accounts as print_accounts
 from .city import (
     DEMO_ROOT_CODE,
-    DEPARTMENTS,
-    DISTRICTS,
-    GROUP_WORKS,
-    HEAD_LEVEL,
-    INDUSTRIAL_GROUP_BRANCHES,
-    NO_CADRES,
     SCALES,
     NameMaker,
-    UnitPlan,
     _apportion,
-    cn_number,
-    plan_units,
 )
+
+# The city's shape, read from here by the tests and the benchmarks.
+from .city import DEPARTMENTS as DEPARTMENTS
+from .city import DISTRICTS as DISTRICTS
 from .city import Scale as Scale
+from .city import plan_units as plan_units
 from .evaluation import seed_evaluation
+from .people import _progress, write_members, write_organisations
 
 # The demo campaign is under way today (the 2005 rules run again): it started with its first
 # batch some four months ago, so that phase dates, overdue flags and waiting times on the pages
@@ -69,14 +64,6 @@ CAMPAIGN_AGE_DAYS = activity.BATCH_START_DAYS_AGO[1]
 
 def campaign_start() -> dt.date:
     return dt.date.today() - dt.timedelta(days=CAMPAIGN_AGE_DAYS)
-
-
-def _progress(out, label: str, done: int, total: int) -> None:
-    pct = int(done * 100 / total) if total else 100
-    out.write(
-        f"  {label} {done}/{total} ({pct}%)" + (bulk.clock.lap() if done == total else "") + "\n"
-    )
-    out.flush()
 
 
 def demo_exists() -> bool:
@@ -112,23 +99,6 @@ def seed_figures() -> dict:
     }
 
 
-def _next_id(model) -> int:
-    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-
-
-def _reset_sequences(models) -> None:
-    # Ids were allocated here; PostgreSQL's sequences must move past them.
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cur:
-        for model in models:
-            table = model._meta.db_table
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
-            )
-
-
 def _phase_plan(template_data: dict) -> list[tuple[str, int]]:
     """The template's phases in order, each with its planned days."""
     phases = sorted(template_data["phases"], key=lambda p: p.get("order", 0))
@@ -136,17 +106,29 @@ def _phase_plan(template_data: dict) -> list[tuple[str, int]]:
 
 
 def seed(
-    *, scale_name: str, seed_value: int = 2005, out=sys.stdout, with_records: bool = True
+    *,
+    scale_name: str,
+    seed_value: int = 2005,
+    out=sys.stdout,
+    with_records: bool = True,
+    parts: int | None = None,
+    parallel: bool | None = None,
 ) -> dict:
     """Generate the demo. Returns the demo accounts {key: (username, role label, where)}.
 
     All or nothing: one outer transaction (the chunks inside are savepoints), so an interrupted
-    run leaves no half demo behind that a second run would take for a finished one."""
+    run leaves no half demo behind that a second run would take for a finished one.
+    ``parts`` and ``parallel``: how the units' records are written (``activity.parts``); the
+    demo is the same either way."""
     bulk.clock.start()
     with bulk.seed_connection():
         with transaction.atomic():
             accounts = _seed(
-                scale_name=scale_name, seed_value=seed_value, out=out, with_records=with_records
+                scale_name=scale_name,
+                seed_value=seed_value,
+                out=out,
+                with_records=with_records,
+                how={"parts": parts, "parallel": parallel},
             )
         out.write(f"  已写入{bulk.clock.lap()}\n")
     _update_statistics()
@@ -165,7 +147,9 @@ def _update_statistics() -> None:
     bulk.analyze(models + activity.written_tables())
 
 
-def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -> dict:
+def _seed(
+    *, scale_name: str, seed_value: int, out, with_records: bool = True, how: dict | None = None
+) -> dict:
     from dudao.campaigns.template_loader import load_builtin_template
 
     scale = SCALES[scale_name]
@@ -180,172 +164,9 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
     timeline_rnd = random.Random(f"{seed_value}:timeline")
     out.write(f"生成演示数据：规模 {scale_name}，随机种子 {seed_value}\n")
 
-    # --- organisations (ids allocated here so paths are known before insert) ---------------
-    org_id = _next_id(Organisation)
-    orgs: list[Organisation] = []
-
-    def add_org(code, name, kind, parent):
-        nonlocal org_id
-        o = Organisation(
-            id=org_id, code=code, name=name, kind=kind, parent_id=parent.id if parent else None
-        )
-        o.path = (parent.path if parent else "") + f"{org_id:0{PATH_WIDTH}d}/"
-        o.depth = parent.depth + 1 if parent else 0
-        o.unit_id = org_id if kind == "unit" else (parent.unit_id if parent else None)
-        org_id += 1
-        orgs.append(o)
-        return o
-
-    city = add_org(DEMO_ROOT_CODE, "示范市委", "city_committee", None)
-    districts = [
-        add_org(f"DEMO-D{i + 1:02d}", DISTRICTS[i % len(DISTRICTS)] + "委", "district", city)
-        for i in range(scale.districts)
-    ]
-    departments = [
-        add_org(f"DEMO-P{i + 1:02d}", DEPARTMENTS[i % len(DEPARTMENTS)], "department", city)
-        for i in range(scale.departments)
-    ]
-    plans = plan_units(scale, rnd, names, districts, departments)
-    per_batch_units = Counter(p.batch for p in plans)
-    out.write(
-        f"  单位 {len(plans)} 个（"
-        + "、".join(f"第{cn_number(n)}批 {per_batch_units[n]}" for n in sorted(per_batch_units))
-        + f"），党员 {sum(p.size for p in plans)} 名\n"
-    )
-
-    # Units and their party organisations. working[u] takes serving members, retired[u] the
-    # retired ones where the unit has its own 离退休党支部 (common in organs and enterprises).
-    units: list[tuple[Organisation, UnitPlan]] = []
-    working: dict[int, list[Organisation]] = {}
-    retired: dict[int, list[Organisation]] = {}
-    secretary_title: dict[int, str] = {}
-    for i, plan in enumerate(plans):
-        unit = add_org(f"DEMO-U{i + 1:05d}", plan.name, "unit", plan.parent)
-        units.append((unit, plan))
-        code, name = unit.code, unit.name
-        if plan.kind == "industrial_group":
-            pc = add_org(code + "-PC", name + "党委", "party_committee", unit)
-            per_work = _apportion(INDUSTRIAL_GROUP_BRANCHES, [1.0] * len(GROUP_WORKS))
-            branches, old = [], []
-            for w, (work, count) in enumerate(zip(GROUP_WORKS, per_work)):
-                gb = add_org(f"{code}-G{w + 1:02d}", f"{name}{work}党总支", "general_branch", pc)
-                for b in range(count):
-                    br = add_org(
-                        f"{code}-G{w + 1:02d}-B{b + 1:02d}",
-                        f"{name}{work}第{cn_number(b + 1)}党支部",
-                        "branch",
-                        gb,
-                    )
-                    (old if work == "离退休管理处" else branches).append(br)
-            working[unit.id], retired[unit.id] = branches, old
-            secretary_title[unit.id] = "党委书记"
-            continue
-        count = max(1, plan.size // 28)
-        if plan.size > 100:
-            holder = add_org(code + "-PC", name + "党委", "party_committee", unit)
-            secretary_title[unit.id] = "党委书记"
-        elif count > 1:
-            holder = add_org(code + "-GB", name + "党总支", "general_branch", unit)
-            secretary_title[unit.id] = "党总支书记"
-        else:
-            holder = unit
-            secretary_title[unit.id] = "党支部书记"
-        # Large party committees group their branches under general branches, six at most each.
-        parents = [holder]
-        if count > 8:
-            parents = [
-                add_org(
-                    f"{code}-G{g + 1:02d}",
-                    f"{name}第{cn_number(g + 1)}党总支",
-                    "general_branch",
-                    holder,
-                )
-                for g in range(-(-count // 6))
-            ]
-        has_retired = count > 1 and plan.kind not in NO_CADRES
-        branches = []
-        for b in range(count):
-            last = b == count - 1
-            if has_retired and last:
-                label = "离退休党支部"
-            else:
-                label = f"第{cn_number(b + 1)}党支部" if count > 1 else "党支部"
-            branches.append(
-                add_org(
-                    f"{code}-B{b + 1:02d}",
-                    name + label,
-                    "branch",
-                    parents[b * len(parents) // count],
-                )
-            )
-        working[unit.id] = branches[:-1] if has_retired else branches
-        retired[unit.id] = branches[-1:] if has_retired else []
-
-    with transaction.atomic():
-        for start in range(0, len(orgs), 2000):
-            Organisation.objects.bulk_create(orgs[start : start + 2000], batch_size=500)
-            _progress(out, "组织", min(start + 2000, len(orgs)), len(orgs))
-        _reset_sequences([Organisation])
-
-    # --- people -----------------------------------------------------------------------------
-    total = sum(p.size for p in plans)
-    # Rows, not model instances: a city has 400,000 (ids allocated here, as for organisations).
-    people = bulk.Rows(Person)
-    # Nothing reads the members before they are all written: their secondary indexes (the name
-    # index is filled in random order) are built once after them.
-    deferred = bulk.defer_indexes([Person])
-    seq = written = 0
-    for unit, plan in units:
-        work_branches, old_branches = working[unit.id], retired[unit.id]
-        lead_n = min(plan.size, rnd.randint(5, 9))
-        cadres = plan.kind not in NO_CADRES
-        for k in range(plan.size):
-            seq += 1
-            is_lead = k < lead_n
-            # Categories (DOMAIN §2): mostly serving, ~15% retired, ~3% away, ~2% laid off
-            # overall; the leadership team (~1 in 6) is serving by definition, so the others
-            # are drawn with a little more weight on the rest.
-            r = rnd.random()
-            if is_lead or r < 0.76:
-                category = "serving"
-            elif r < 0.94:
-                category = "retired"
-            elif r < 0.976:
-                category = "away"
-            else:
-                category = "laid_off"
-            if is_lead:
-                position = (
-                    secretary_title[unit.id] if k == 0 else ("副书记" if k == 1 else "班子成员")
-                )
-                level = HEAD_LEVEL.get(plan.kind, "section") if cadres else "none"
-            else:
-                position = ""
-                level = "section" if cadres and plan.batch == 1 and r < 0.12 else "none"
-            if category == "retired" and old_branches:
-                branch = old_branches[k % len(old_branches)]
-            else:
-                branch = work_branches[k % len(work_branches)]
-            gender = "男" if rnd.random() < 0.7 else "女"
-            born = 1930 + rnd.randint(0, 25) if category == "retired" else 1945 + rnd.randint(0, 40)
-            birth = dt.date(born, rnd.randint(1, 12), rnd.randint(1, 28))
-            name = names.person(gender)
-            joined = dt.date(min(2004, born + rnd.randint(18, 40)), rnd.randint(1, 12), 1)
-            people.add(code=f"DEMO-M{seq:07d}", name=name, gender=gender, birth_date=birth,
-                       joined_on=joined, position=position, category=category, cadre_level=level,
-                       is_leadership=is_lead, branch_id=branch.id, unit_id=unit.id)  # fmt: skip
-            if len(people.rows) >= 5000:
-                written += len(people.rows)
-                with transaction.atomic():
-                    people.flush()
-                _progress(out, "党员", written, total)
-    if people.rows:
-        written += len(people.rows)
-        with transaction.atomic():
-            people.flush()
-        _progress(out, "党员", written, total)
-    deferred.restore()
-    bulk.reset_sequences([Person])
+    built = write_organisations(scale, rnd, names, out)
+    city, departments, units, orgs = built.city, built.departments, built.units, built.orgs
+    total = write_members(built, rnd, names, out)
 
     # --- campaign, groups, enrolment -----------------------------------------------------------
     with transaction.atomic():
@@ -486,7 +307,7 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
             )
             ig.departments.add(*departments[i :: scale.inspection_groups])
             inspections.append(ig)
-        _reset_sequences([SupervisionGroup, Participation, get_user_model(), RoleAssignment])
+        bulk.reset_sequences([SupervisionGroup, Participation, get_user_model(), RoleAssignment])
 
         # --- one demo account per role, through the ordinary actions ---------------------------
         group = groups[0]
@@ -585,6 +406,7 @@ def _seed(*, scale_name: str, seed_value: int, out, with_records: bool = True) -
                 password_hash=password_hash,
                 today=today,
                 out=out,
+                **(how or {}),
             )
         )
         if with_records:
