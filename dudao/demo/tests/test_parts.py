@@ -144,3 +144,15 @@ def test_a_one_time_code_both_parts_drew_is_drawn_again(monkeypatch):
     second = SurveyCode.objects.filter(pk__gt=parts.PART_ID_STRIDE)
     assert second.exists()
     assert SurveyCode.objects.values("code").distinct().count() == SurveyCode.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_parts_one_after_the_other_on_any_database():
+    """PostgreSQL (and a one-core machine) write the parts in one process: the second part's
+    ids and attendance, one unbroken chain."""
+    demo.seed(scale_name="tiny", seed_value=23, out=io.StringIO(), parts=2, parallel=False)
+    second = StudySession.objects.filter(pk__gt=parts.PART_ID_STRIDE)
+    first = StudySession.objects.filter(pk__lt=parts.PART_ID_STRIDE)
+    assert second.exists() and first.exists()
+    assert Attendance.objects.filter(session__in=second).exists()
+    assert verify_chain()[1] is None
