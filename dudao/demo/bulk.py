@@ -382,65 +382,19 @@ class AuditChain:
         self.count = 0
         self.key: bytes | None = None
 
-    def add(
-        self,
-        *,
-        at,
-        actor_id,
-        actor_label: str,
-        action: str,
-        target_type: str,
-        target_id,
-        target_label: str,
-        campaign_id,
-        organisation_id,
-        reason: str = "",
-        data: dict | None = None,
-    ) -> None:
+    def add(self, **event) -> None:
+        """One event (``event_values`` names its fields), chained after the last."""
         self.seq += 1
-        # What is hashed is what the column gives back: UTC, as timezone.now() is.
-        at = at.astimezone(dt.UTC)
-        # The demo's data hold only strings, numbers and lists of them: already what the
-        # JSON column returns, so no round trip is needed to hash them.
-        data = data or {}
-        digest = compute_hash(
-            prev_hash=self.last_hash,
-            seq=self.seq,
-            created_at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            target_label=target_label[:255],
-            campaign_id=campaign_id,
-            organisation_id=organisation_id,
-            reason=reason,
-            data=data,
-        )
-        self.rows.add(
-            seq=self.seq,
-            created_at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            target_label=target_label[:255],
-            campaign_id=campaign_id,
-            organisation_id=organisation_id,
-            reason=reason,
-            data=data,
-            prev_hash=self.last_hash,
-            hash=digest,
-        )
+        values = event_values(**event)
+        digest = compute_hash(prev_hash=self.last_hash, seq=self.seq, **values)
+        self.rows.add(seq=self.seq, prev_hash=self.last_hash, hash=digest, **values)
         self.last_hash = digest
         self.count += 1
         if len(self.rows.rows) >= FLUSH_ROWS:
             self.rows.flush()
 
     def add_prepared(self, event: PreparedEvent) -> None:
-        """An event prepared elsewhere (``prepare_event``), chained here."""
+        """An event prepared elsewhere (``PreparedEvent``), chained here."""
         self.seq += 1
         if self.key is None:
             self.key = audit_key()
@@ -457,6 +411,28 @@ class AuditChain:
         reset_sequences([AuditEvent])
 
 
+def event_values(*, at, actor_id, actor_label: str, action: str, target_type: str, target_id,
+                 target_label: str, campaign_id, organisation_id, reason: str = "",
+                 data: dict | None = None) -> dict:  # fmt: skip
+    """An event's columns as stored and hashed: the time in UTC (as timezone.now() gives it and
+    the column gives it back), the target as text, the label within its column. The demo's
+    data hold only strings, numbers and lists of them: already what the JSON column returns,
+    so no round trip is needed to hash them."""
+    return {
+        "created_at": at.astimezone(dt.UTC),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "target_type": target_type,
+        "target_id": str(target_id),
+        "target_label": target_label[:255],
+        "campaign_id": campaign_id,
+        "organisation_id": organisation_id,
+        "reason": reason,
+        "data": data or {},
+    }
+
+
 class PreparedEvent:
     """An audit event's columns and canonical content, its place in the chain still open: a
     part of the demo written by another process prepares its events, and the chain they join
@@ -464,23 +440,8 @@ class PreparedEvent:
 
     __slots__ = ("values", "payload")
 
-    def __init__(self, *, at, actor_id, actor_label: str, action: str, target_type: str,
-                 target_id, target_label: str, campaign_id, organisation_id, reason: str = "",
-                 data: dict | None = None) -> None:  # fmt: skip
-        # As AuditChain.add stores and hashes them.
-        self.values = {
-            "created_at": at.astimezone(dt.UTC),
-            "actor_id": actor_id,
-            "actor_label": actor_label,
-            "action": action,
-            "target_type": target_type,
-            "target_id": str(target_id),
-            "target_label": target_label[:255],
-            "campaign_id": campaign_id,
-            "organisation_id": organisation_id,
-            "reason": reason,
-            "data": data or {},
-        }
+    def __init__(self, **event) -> None:
+        self.values = event_values(**event)
         self.payload = PreparedPayload(**self.values)
 
 
