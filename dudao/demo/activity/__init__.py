@@ -63,7 +63,6 @@ from ..reports import seed_reports
 from ..supervision import seed_supervision
 from .base import WriterBase
 from .documents import DocumentsMixin
-from .parts import PHASE_WORK as PHASE_WORK
 from .parts import parallel_possible, part_count, plan_parts, write_parts
 from .phases import PhasesMixin
 from .records import RecordsMixin
@@ -104,15 +103,12 @@ def _accounts(units: list[U], codes: dict[int, str], password_hash: str) -> None
     # Rows, not model instances: a city adds about 25,000 accounts (ORM bulk_create: 5 s).
     users, roles = Rows(User), Rows(RoleAssignment)
     made_at = timezone.now()
-    grants: list[tuple[str, str, int]] = []
-    made = {}
 
     def add(name: str, who: M, role: str, organisation_id: int) -> None:
         uid = users.add(username=name, first_name=who.name, password=password_hash,
                         date_joined=made_at)  # fmt: skip
         roles.add(user_id=uid, role=role, organisation_id=organisation_id, created_at=made_at)
-        made[name] = (uid, who.name)
-        grants.append((name, role, organisation_id))
+        (liaisons if role == Role.UNIT_LIAISON else secretaries)[organisation_id] = (uid, who.name)
 
     for u in units:
         short = codes[u.unit_id].removeprefix("DEMO-").lower()
@@ -128,8 +124,6 @@ def _accounts(units: list[U], codes: dict[int, str], password_hash: str) -> None
     users.flush()
     roles.flush()
     reset_sequences([User, RoleAssignment])
-    for n, r, o in grants:
-        (liaisons if r == Role.UNIT_LIAISON else secretaries)[o] = made[n]
     for u in units:
         u.liaison = liaisons[u.unit_id]
         u.secretaries = {b: secretaries[b] for b in u.branches}
