@@ -52,6 +52,7 @@ from dudao.surveys.models import (
     Tally,
 )
 from dudao.transitions.models import (
+    ParticipationEnd,
     PhaseExtension,
     PhasePeriod,
     RemedialOrder,
@@ -244,6 +245,8 @@ def seed_activity(*, campaign, timelines: dict[int, Timeline], seed_value: int, 
             data=data,
         )
     w.tables.flush(force=True)
+    # The applications and what hangs on them were written after the ANALYZE above.
+    analyze([TransitionApplication, RemedialOrder, PhasePeriod, ParticipationEnd])
     w.audit.close()
     w.tables.reset_sequences()
     w.stats.update(seed_reports(campaign=campaign, office=clerk, today=today, out=out))
