@@ -74,9 +74,11 @@ def _figure_rows(report) -> list[dict]:
 
 
 def week_facts(*, user, campaign, start: dt.date, end: dt.date) -> list[BulletinItem]:
-    """The week's facts: every non-zero figure of the week, one sentence per section."""
+    """The week's facts: every non-zero figure of the week, one sentence per section. Totals
+    only (counted grouped by group and batch, as the campaign page counts them): a city's
+    bulletin needs no row per unit."""
     report = tally_report(
-        user=user, campaign=campaign, filters=Filters(date_from=start, date_to=end)
+        user=user, campaign=campaign, filters=Filters(date_from=start, date_to=end), per_unit=False
     )
     by_section: dict[str, list[str]] = {}
     for f in report.figures:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from dudao.campaigns.report_tallies import TallyParam
+from dudao.core.idlists import in_ids
 from dudao.surveys.models import RoundStatus, SurveyRound
 from dudao.surveys.selectors import outcomes_for_rounds
 from dudao.transitions.models import ApplicationStatus, RemedialOrder, TransitionApplication
@@ -30,7 +31,11 @@ def _passed_only(qs, ctx: Context):
     # Rows, not model instances: a week of a city's closed rounds is tens of thousands.
     rounds = list(qs.values_list("pk", "instrument", "round_number", "status", named=True))
     outcomes = outcomes_for_rounds(rounds, ctx.template)
-    return qs.filter(pk__in=[pk for pk, o in outcomes.items() if o.status == "passed"])
+    passed = [pk for pk, o in outcomes.items() if o.status == "passed"]
+    # The passed rounds by their ids alone: they were chosen from ``qs``, so its conditions
+    # hold for them. Kept on ``qs``, the campaign's condition on the units led SQLite's planner
+    # to look every id up once per unit (33.6 s for a week's totals at city scale; 1.2 s so).
+    return SurveyRound.objects.filter(pk__in=in_ids(passed))
 
 
 register_tally(

@@ -67,3 +67,24 @@ def test_the_totals_only_report_counts_the_same_per_group_and_campaign(cast2005,
     assert report.by_group[code].get(cast2005.group1.pk, 0) == want_a
     assert report.by_group[code].get(cast2005.group2.pk, 0) == want_b + want_c
     assert report.values[code] == want_a + want_b + want_c
+
+
+@pytest.mark.parametrize("who", ["office", "group_leader"])
+def test_a_week_s_totals_only_report_counts_what_the_per_unit_report_counts(
+    cast2005, records2005, who
+):
+    """The bulletin's week facts are counted totals only: for every figure, in ranges with
+    records and in one with none, as the office and as a group, the same as unit by unit."""
+    user = cast2005.user(who)
+    counted = []
+    for start, end in (
+        (dt.date(2005, 2, 2), dt.date(2005, 2, 28)),
+        (dt.date(2005, 1, 1), dt.date(2005, 12, 31)),
+        (dt.date(2004, 1, 1), dt.date(2004, 1, 7)),
+    ):
+        week = Filters(date_from=start, date_to=end)
+        per_unit = tally_report(user=user, campaign=cast2005.campaign, filters=week)
+        totals = tally_report(user=user, campaign=cast2005.campaign, filters=week, per_unit=False)
+        assert totals.values == per_unit.values
+        counted.append(sum(1 for v in per_unit.values.values() if v))
+    assert counted[1] > 0 and counted[1] >= counted[0] and counted[2] == 0
