@@ -76,12 +76,16 @@ _SQLITE_TIMES: dict[dt.datetime, str] = {}
 # a page cache large enough for the city's indexes, temporary b-trees in memory, the sorts of
 # the index builds on up to four threads (measured on the seeded city's largest tables: 15.3 s
 # on one, 12.4 s on several), and on a rollback-journal database the journal in memory.
-# Restored afterwards.
+# Foreign keys are not looked up row by row (a city's 3.4 million attendance rows name three
+# parents each) but checked once for the whole database before the seed commits
+# (``check_foreign_keys``): measured at city scale, 122.0 s with the lookups, 113.8 s without
+# them and with the one check (2.0 s). Restored afterwards.
 SQLITE_SEED_PRAGMAS = {
     "synchronous": "OFF",
     "cache_size": "-1048576",
     "temp_store": "MEMORY",
     "threads": str(min(4, os.cpu_count() or 1)),
+    "foreign_keys": "OFF",
 }
 
 
@@ -109,6 +113,25 @@ def seed_connection():
         with connection.cursor() as cur:
             for name in wanted:
                 cur.execute(f"PRAGMA {name}={saved[name]}")
+
+
+def check_foreign_keys() -> None:
+    """Every reference the seed wrote names a row that exists, or the seed fails (inside its
+    transaction, so nothing is left behind). SQLite: ``PRAGMA foreign_key_check`` over the
+    whole database, the one check that replaces the row-by-row lookups the seed switched off
+    (``SQLITE_SEED_PRAGMAS``). PostgreSQL checks its deferred constraints at the commit."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA foreign_key_check")
+        found = cur.fetchmany(6)
+    if found:
+        shown = "；".join(
+            f"{table} 第 {rowid} 行指向 {parent} 中不存在的记录"
+            for table, rowid, parent, _fk in found[:5]
+        )
+        more = "等" if len(found) > 5 else ""
+        raise RuntimeError(f"演示数据的引用不完整，未写入：{shown}{more}")
 
 
 class DeferredIndexes:

@@ -130,6 +130,7 @@ def seed(
                 with_records=with_records,
                 how={"parts": parts, "parallel": parallel},
             )
+            bulk.check_foreign_keys()
         out.write(f"  已写入{bulk.clock.lap()}\n")
     _update_statistics(with_records)
     out.write(f"  统计信息已更新（ANALYZE）{bulk.clock.lap()}\n")

@@ -10,8 +10,9 @@ are written one after the other (PostgreSQL, a one-core machine) or side by side
 Side by side (SQLite on a machine with several cores, ``parallel_possible``): the parts after
 the first are written by forked processes, each into a database file of its own with the same
 tables, while this process writes the first; then their rows are copied into the seed's
-database with one ``INSERT … SELECT`` per table, inside the seed's transaction (so the
-foreign keys are checked at its commit as for every other row), and what they kept in memory
+database with one ``INSERT … SELECT`` per table, inside the seed's transaction (so their
+references are checked with every other row's, by ``bulk.check_foreign_keys`` before the
+seed commits), and what they kept in memory
 (audit events in order, open applications, counts) is taken over here. Each part writes
 the attendance of its whole-unit sessions itself (``bulk.Rosters``), after its own rows.
 The audit chain stays one chain: the events of every part are chained here, part after part,

@@ -325,3 +325,36 @@ def test_it_builds_the_deferred_indexes_again_and_restores_the_connection(monkey
     assert figures["units"] == demo.SCALES["tiny"].units
     assert figures["attendance_rows"] == Attendance.objects.count() > 0
     assert {"seconds", "load_avg"} <= set(figures)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dangling_reference_fails_the_seed_and_leaves_nothing(monkeypatch):
+    """The seed looks no foreign key up row by row on SQLite: one check over the whole database
+    before it commits stands in for them (PostgreSQL checks its deferred constraints then)."""
+    seen = {}
+    original = demo.record_event
+
+    def dangling(**kwargs):
+        original(**kwargs)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute("PRAGMA foreign_keys")
+                seen["foreign_keys"] = cur.fetchone()[0]
+        first = Attendance.objects.order_by("pk").values_list("pk", flat=True)[0]
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {Attendance._meta.db_table} SET person_id = %s WHERE id = %s",
+                [999_999_999, first],
+            )
+
+    monkeypatch.setattr(demo, "record_event", dangling)  # the very last write of a seed
+    with pytest.raises(Exception) as failed:
+        demo.seed(scale_name="tiny", seed_value=7, out=io.StringIO())
+    if connection.vendor == "sqlite":
+        assert seen["foreign_keys"] == 0
+        assert "records_attendance" in str(failed.value) and "orgs_person" in str(failed.value)
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA foreign_keys")
+            assert cur.fetchone()[0] == 1
+    assert not demo.demo_exists()
+    assert Organisation.objects.count() == 0 and not Attendance.objects.exists()
