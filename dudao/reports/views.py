@@ -79,7 +79,12 @@ def _sections(report):
             {
                 "fig": fig,
                 "value": report.values.get(fig.code),
-                "batches": [report.by_batch.get(fig.code, {}).get(b, 0) for b in report.batches],
+                # (batch name, value): the name labels the cell on a phone, where the table
+                # becomes one card per figure.
+                "batches": [
+                    (name, report.by_batch.get(fig.code, {}).get(b, 0))
+                    for b, name in report.batches.items()
+                ],
             }
         )
     return list(out.items())

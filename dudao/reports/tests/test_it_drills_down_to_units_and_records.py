@@ -61,3 +61,18 @@ def test_the_unit_rows_export_reads_back_with_every_figure(client, cast2005, rec
     assert by_unit == {"东城区财政局": 1, "东城区教育局": 2, "东城区卫生局": 1, "合计": 4} or (
         by_unit["合计"] == 4
     )
+
+
+def test_on_a_phone_each_batch_cell_is_labelled_with_its_batch(client, cast2005, records2005):
+    """The table becomes one card per figure on a phone, each cell labelled by its column:
+    the batch's own name, never a bare "批次" three times over."""
+    import re
+
+    page = _client(client, cast2005).get(f"/reports/campaigns/{cast2005.campaign.pk}/")
+    html = page.content.decode()
+    names = list(cast2005.campaign.batches.order_by("number").values_list("name", flat=True))
+    assert names
+    row = html.split('<td data-label="统计项">', 2)[1]
+    labels = re.findall(r'<td class="rep-num" data-label="([^"]*)">', row.split("</tr>", 1)[0])
+    assert labels == names
+    assert 'data-label="批次"' not in html
