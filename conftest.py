@@ -100,10 +100,21 @@ def browser_page(chromium_browser, live_server):
         context.close()
 
 
+def submit(page, selector: str) -> None:
+    """Click a button or link that loads another page, and return once that page has loaded.
+
+    A bare click returns as soon as the navigation has started: a check made right after it can
+    read the page being left (and pass on its text), and a screenshot taken while the new page
+    replaces the old one fails with "Unable to capture screenshot"."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/screenshots/ for a person to look at."""
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
+    page.wait_for_load_state("load")
     page.screenshot(path=str(path), full_page=True)
     return path

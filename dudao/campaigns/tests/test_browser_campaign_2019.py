@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, submit
 from dudao.campaigns.models import Participation
 from dudao.campaigns.requirements.ports_rectification import (
     ProblemListFacts,
@@ -150,14 +150,14 @@ def test_a_unit_runs_the_2019_campaign_from_enrolment_to_its_end_review(browser_
     office.goto("/campaigns/templates/")
     path = next(p for p in builtin_template_paths() if p.stem == "buwang-chuxin-2019")
     office.set_input_files("input[name=file]", str(path))
-    office.click("button:has-text('校验并预览')")
+    submit(office, "button:has-text('校验并预览')")
     visit(office, "1-preview", "并行措施：学习教育", "并行措施：整改落实", "这个版本已经载入")
     office.goto(f"/campaigns/{campaign.pk}/setup/")
     visit(office, "2-setup", "守初心、担使命，找差距、抓落实", "新建指导组", "2019年8月31日")
     office.goto(f"/campaigns/{campaign.pk}/units/")
     office.check(f"#u{cast2019.unit_a.pk}")
     office.select_option("form[method=post].card select[name=group]", str(cast2019.group1.pk))
-    office.click("button:has-text('列入所选单位')")
+    submit(office, "button:has-text('列入所选单位')")
     visit(office, "3-enrolled", "东城区财政局", "第一指导组")
     p = Participation.objects.select_related("batch").get(campaign=campaign, unit=cast2019.unit_a)
     assert p.current_phase == "theme_education" and p.group_id == cast2019.group1.pk
@@ -171,7 +171,7 @@ def test_a_unit_runs_the_2019_campaign_from_enrolment_to_its_end_review(browser_
     unit.select_option("select[name=kind]", "research_exchange")
     unit.fill("input[name=date]", "2019-07-20")
     unit.fill("input[name=title]", "调研成果交流会")
-    unit.click("button:has-text('保存')")
+    submit(unit, "button:has-text('保存')")
     visit(unit, "5-meeting", "调研成果交流会")
     with use_rectification_source(Rectified()):
         unit.goto(f"/transitions/report/{p.pk}/")
@@ -189,25 +189,25 @@ def test_a_unit_runs_the_2019_campaign_from_enrolment_to_its_end_review(browser_
         unit.goto(f"/transitions/units/{p.pk}/")
         visit(unit, "7-unit-apply", "提出总结评估申请", "指导组")
         unit.fill("textarea[name=summary]", "四项重点措施贯穿始终，问题清单12条已全部整改。")
-        unit.click("button:has-text('提交总结评估申请')")
+        submit(unit, "button:has-text('提交总结评估申请')")
         visit(unit, "8-applied", "总结评估申请已提交（第1次）", "待指导组审核")
 
         # 3. The guiding group checks and forwards.
         group = _login(browser_page, "group_leader")
         group.goto(f"/transitions/groups/{cast2019.group1.pk}/")
         visit(group, "9-group", "待审核的总结评估申请", "东城区财政局", "学习教育 2/2")
-        group.click("table >> text=东城区财政局 >> nth=0")
+        submit(group, "table >> text=东城区财政局 >> nth=0")
         visit(group, "10-group-application", "第1次总结评估申请")
         group.fill("form[action$='/forward/'] textarea[name=comment]", "经审核，各项要求均已达到。")
-        group.click("button:has-text('转报主题教育办')")
+        submit(group, "button:has-text('转报主题教育办')")
         visit(group, "11-forwarded", "已转报主题教育办")
 
         # 4. The office approves the end review; the unit's participation ends.
         office.goto(f"/transitions/campaigns/{campaign.pk}/")
         visit(office, "12-office-dashboard", "待审批的总结评估申请", "东城区财政局")
-        office.click("table >> text=东城区财政局 >> nth=0")
+        submit(office, "table >> text=东城区财政局 >> nth=0")
         visit(office, "13-office-application", "批准结束主题教育")
-        office.click("button:has-text('批准')")
+        submit(office, "button:has-text('批准')")
         visit(office, "14-approved", "已批准")
     assert hasattr(Participation.objects.get(pk=p.pk), "transition_end")
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, submit
 from dudao.testing import PASSWORD
 
 from .helpers import part
@@ -33,11 +33,6 @@ def _login(browser_page, username: str):
     return page
 
 
-def _submit(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
-
-
 def _check(page, name: str, *texts: str) -> None:
     body = page.inner_text("body")
     for marker in ERROR_MARKERS:
@@ -57,7 +52,7 @@ def test_an_opinion_from_the_box_is_merged_classified_and_fed_back(browser_page,
     # 1. The unit opens its opinion box and gets the QR code to post up.
     unit = _login(browser_page, "liaison")
     unit.goto(f"/opinions/units/{p.pk}/box/")
-    _submit(unit, "button:has-text('开设意见箱')")
+    submit(unit, "button:has-text('开设意见箱')")
     _check(unit, "1-box-opened", "意见箱已开设", "群众扫描二维码即可提意见")
     assert unit.locator(".qr svg").count() == 1
     token = OpinionBox.objects.get(participation=p).token
@@ -72,7 +67,7 @@ def test_an_opinion_from_the_box_is_merged_classified_and_fed_back(browser_page,
         visitor.fill("textarea[name=text]", text)
         visitor.check("input[name=target_kind][value=team]")
         visitor.select_option("select[name=giver_kind]", "service")
-        _submit(visitor, "button:has-text('提交意见')")
+        submit(visitor, "button:has-text('提交意见')")
         _check(visitor, f"3-public-thanks-{n}", "您的意见已收到")
     assert Opinion.objects.filter(origin="box").count() == 2
 
@@ -80,16 +75,16 @@ def test_an_opinion_from_the_box_is_merged_classified_and_fed_back(browser_page,
     group = _login(browser_page, "group_leader")
     group.goto(f"/opinions/units/{p.pk}/duplicates/")
     _check(group, "4-duplicates", "第 1 组（2 条）", FIRST)
-    _submit(group, "button:has-text('合并')")
+    submit(group, "button:has-text('合并')")
     _check(group, "5-merged", "已合并：同类意见 2 条")
     group.goto(f"/opinions/units/{p.pk}/")
     _check(group, "6-register", "同类意见 2 条", "未归类", "未反馈")
 
     # 4. ... opens it, sees the suggested category (形式主义: 会多, 文山会海 …) and confirms it.
-    _submit(group, f"text={FIRST[:20]}")
+    submit(group, f"text={FIRST[:20]}")
     _check(group, "7-suggested", "系统建议", "形式主义")
     group.check("input[name=codes][value=formalism]")
-    _submit(group, "button:has-text('确认类别')")
+    submit(group, "button:has-text('确认类别')")
     _check(group, "8-classified", "已确认类别", "形式主义")
 
     # 5. The unit feeds it back to the team collectively.
@@ -100,6 +95,6 @@ def test_an_opinion_from_the_box_is_merged_classified_and_fed_back(browser_page,
     form.locator("select[name=form]").select_option("meeting")
     form.locator("select[name=outcome]").select_option("adopted")
     form.locator("textarea[name=text]").fill("班子专题研究，本月起会议文件压减三成")
-    _submit(head, "form#team button:has-text('集体反馈')")
+    submit(head, "form#team button:has-text('集体反馈')")
     _check(head, "10-fed-back", "已集体反馈 1 条意见", "已反馈（已采纳）", "同类意见 2 条")
     assert Opinion.objects.filter(feedback__isnull=False).count() == 2

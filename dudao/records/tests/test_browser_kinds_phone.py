@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, submit
 from dudao.records import actions
 from dudao.testing import PASSWORD
 
@@ -54,11 +54,11 @@ def test_the_record_pages_fit_a_phone(browser_page, cast, pa):
     pa.save(update_fields=["current_phase"])
     page.goto(f"/records/{pa.pk}/meetings/{meeting.pk}/")
     assert "转段已经批准" in _fits(page, "records-meeting-frozen-phone")
-    page.click("a.button:has-text('提交更正')")
+    submit(page, "a.button:has-text('提交更正')")
     page.fill("input[name=title]", "先进性教育动员大会")
     page.fill("input[name=correction_reason]", "会议名称录错")
     _fits(page, "records-meeting-correct-phone")
-    page.click("form.card button.primary")
+    submit(page, "form.card button.primary")
     page.wait_for_load_state()
     screenshot(page, "records-meeting-corrected-phone")
     page.wait_for_url("**/meetings/?phase=study")

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, submit
 from dudao.testing import PASSWORD
 
 from .helpers import PNG, part
@@ -28,11 +28,6 @@ def _login(browser_page, username: str):
     page.click("button[type=submit]")
     page.wait_for_url("**/")
     return page
-
-
-def _submit(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def _check(page, name: str, *texts: str) -> None:
@@ -60,7 +55,7 @@ def test_an_item_goes_from_order_to_green_and_public(browser_page, cast, tmp_pat
     group.select_option("select[name=lead_person]", label="陈𠮷")
     group.fill("input[name=lead_post]", "窗口负责人")
     _check(group, "1-order", "登记整改事项")
-    _submit(group, "button:has-text('登记')")
+    submit(group, "button:has-text('登记')")
     _check(group, "2-ordered", "已登记第 1 项整改事项", "整改中")
     item_url = group.url
 
@@ -68,36 +63,36 @@ def test_an_item_goes_from_order_to_green_and_public(browser_page, cast, tmp_pat
     owner = _login(browser_page, "member")
     owner.goto("/rectification/todo/")
     _check(owner, "3-todo", "我负责的整改事项", "办事窗口午休无人值守")
-    _submit(owner, "text=办事窗口午休无人值守")
+    submit(owner, "text=办事窗口午休无人值守")
     photo = tmp_path / "值班表.png"
     photo.write_bytes(PNG)
     owner.fill("textarea[name=text]", "已排出午间值班表并在窗口公示")
     owner.set_input_files("input[name=files]", str(photo))
-    _submit(owner, "button:has-text('提交进展')")
+    submit(owner, "button:has-text('提交进展')")
     _check(owner, "4-progress", "已记录整改进展", "已排出午间值班表")
     assert owner.locator(".thumbs img").count() == 1
     owner.click("summary:has-text('申请办结')")
     owner.fill("textarea[name=evidence]", "值班制度已执行两周，见值班表照片")
-    _submit(owner, "button:has-text('申请办结')")
+    submit(owner, "button:has-text('申请办结')")
     _check(owner, "5-applied", "已申请办结", "待单位主要负责人审批")
 
     # 3. The unit head signs off, then the group.
     head = _login(browser_page, "unit_head")
     head.goto(item_url)
     head.check("input[name=decision][value=accept]")
-    _submit(head, "button:has-text('提交审批意见')")
+    submit(head, "button:has-text('提交审批意见')")
     _check(head, "6-head-signed", "审批意见已记录", "待督导组审批")
     group.goto(item_url)
     _check(group, "7-group-sign", "审批办结申请（督导组）")
     group.check("input[name=decision][value=accept]")
-    _submit(group, "button:has-text('提交审批意见')")
+    submit(group, "button:has-text('提交审批意见')")
     _check(group, "8-closed", "已办结")
     assert group.locator("h1 .light-green").count() == 1
 
     # 4. The unit publishes its list; the public page (no login) shows the item, no names.
     liaison = _login(browser_page, "liaison")
     liaison.goto(f"/rectification/units/{p.pk}/")
-    _submit(liaison, "button:has-text('公示整改清单')")
+    submit(liaison, "button:has-text('公示整改清单')")
     _check(liaison, "9-published", "已公示")
     public_url = liaison.locator("section.card a[href*='/r/']").get_attribute("href")
     public = browser_page(phone=True)

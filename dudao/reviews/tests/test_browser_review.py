@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, submit
 from dudao.reviews.models import Document
 from dudao.testing import PASSWORD
 
@@ -40,12 +40,12 @@ def test_return_with_comment_resubmit_diff_address_approve(browser_page, cast05,
     page.goto(f"/reviews/{doc.pk}/")
     page.fill("#comment-form textarea[name=quote]", QUOTE)
     page.fill("#comment-form textarea[name=body]", "请写明各阶段的起止时间。")
-    page.click("#comment-form button[type=submit]")
+    submit(page, "#comment-form button[type=submit]")
     assert "1 条批注未解决" in page.inner_text("body")
     assert page.inner_text("#doc-text mark").startswith(QUOTE)
     page.check("#decide-form input[name=decision][value=returned]")
     page.fill("#decide-form textarea[name=reason]", "阶段时间不明确，见批注。")
-    page.click("#decide-form button[type=submit]")
+    submit(page, "#decide-form button[type=submit]")
     assert page.inner_text("#doc-status") == "退回修改"
     screenshot(page, f"reviews-returned-{size}")
     _logout(page)
@@ -53,9 +53,9 @@ def test_return_with_comment_resubmit_diff_address_approve(browser_page, cast05,
     _login(page, "liaison")
     page.goto(f"/reviews/{doc.pk}/")
     page.fill("#resubmit textarea[name=text]", PLAN_V1.replace(QUOTE, NEW))
-    page.click("#resubmit button[type=submit]")
+    submit(page, "#resubmit button[type=submit]")
     assert page.inner_text("#doc-status") == "已提交待审核"
-    page.click("#diff-link")
+    submit(page, "#diff-link")
     changed = page.locator("table.diff tr.changed")
     assert NEW in changed.locator("td").nth(1).inner_text()
     assert QUOTE in changed.locator("td").nth(0).inner_text()
@@ -69,12 +69,12 @@ def test_return_with_comment_resubmit_diff_address_approve(browser_page, cast05,
     page.goto(f"/reviews/{doc.pk}/")
     assert "原文已改动" in page.inner_text("#comments ~ div, .comment")
     page.check(".comment input[name=addressed][value='1']")
-    page.click(".comment form button[type=submit]")
+    submit(page, ".comment form button[type=submit]")
     assert page.inner_text(".comment .comment-status") == "已修改"
     for code in ("leaders_lead", "problems_found", "guarantees"):
         page.select_option(f"#decide-form select[name=score_{code}]", "2")
     page.check("#decide-form input[name=decision][value=approved]")
-    page.click("#decide-form button[type=submit]")
+    submit(page, "#decide-form button[type=submit]")
     assert page.inner_text("#doc-status") == "审核通过"
     screenshot(page, f"reviews-approved-{size}")
     doc = Document.objects.get(pk=doc.pk)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, submit
 from dudao.testing import PASSWORD
 
 from .helpers import PNG, part
@@ -29,11 +29,6 @@ def _login(browser_page, username: str):
     page.click("button[type=submit]")
     page.wait_for_url("**/")
     return page
-
-
-def _submit(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def _check(page, name: str, *texts: str) -> None:
@@ -65,30 +60,30 @@ def test_a_visit_and_its_problem_go_to_the_weekly_report_and_word(browser_page, 
     photo.write_bytes(PNG)
     member.set_input_files("input[name=photos]", str(photo))
     _check(member, "1-visit-form", "记录督导工作")
-    _submit(member, "button:has-text('发送')")
+    submit(member, "button:has-text('发送')")
     _check(member, "2-visit-sent", "已记录", "与窗口科室干部群众座谈")
     assert member.locator(".thumbs img").count() == 1
     assert member.evaluate(f"localStorage.getItem('dudao-draft-visit-{p.pk}')") is None
 
     # 2. The member records a problem from the visit; the leader signs it off (the template's
     #    default: the leader, or a member with the leader's sign-off).
-    _submit(member, "text=登记发现的问题")
+    submit(member, "text=登记发现的问题")
     member.fill("textarea[name=description]", "集中学习签到表与实际参加人数不符")
-    _submit(member, "button:has-text('登记')")
+    submit(member, "button:has-text('登记')")
     _check(member, "3-problem-draft", "待组长签发")
     problem_url = member.url
     leader = _login(browser_page, "group_leader")
     leader.goto(problem_url)
-    _submit(leader, "button:has-text('签发给单位')")
+    submit(leader, "button:has-text('签发给单位')")
     _check(leader, "4-problem-sent", "待单位答复")
 
     # 3. The unit finds it on its to-do list and answers.
     head = _login(browser_page, "unit_head")
     head.goto("/supervision/todo/")
     _check(head, "5-unit-todo", "我的待办", "集中学习签到表与实际参加人数不符")
-    _submit(head, "text=集中学习签到表与实际参加人数不符")
+    submit(head, "text=集中学习签到表与实际参加人数不符")
     head.fill("textarea[name=answer]", "已逐一核对签到，补签人员已按实际更正并通报")
-    _submit(head, "button:has-text('提交答复')")
+    submit(head, "button:has-text('提交答复')")
     _check(head, "6-answered", "答复已送督导组核实", "待督导组核实")
 
     # 4. The member verifies it solved.
@@ -96,7 +91,7 @@ def test_a_visit_and_its_problem_go_to_the_weekly_report_and_word(browser_page, 
     _check(member, "7-member-todo", "单位已答复，请核实")
     member.goto(problem_url)
     member.check("input[name=decision][value=solved]")
-    _submit(member, "button:has-text('提交核实结论')")
+    submit(member, "button:has-text('提交核实结论')")
     _check(member, "8-solved", "已核实解决", "已解决")
 
     # 5. The weekly report (compiled by the job) shows it; the leader writes and submits.
@@ -104,13 +99,13 @@ def test_a_visit_and_its_problem_go_to_the_weekly_report_and_word(browser_page, 
 
     compile_current_week()
     leader.goto(f"/supervision/groups/{cast.group1.pk}/reports/")
-    _submit(leader, "ul a >> nth=0")
+    submit(leader, "ul a >> nth=0")
     body = leader.inner_text("table.figures")
     assert re.search(r"督导调研（次）\s+1", body) and re.search(r"督促解决问题（个）\s+1", body)
     leader.fill(
         "textarea[name=narrative]", "本周在东城区财政局召开座谈会，发现签到问题已督促解决。"
     )
-    _submit(leader, "button:has-text('报送活动办')")
+    submit(leader, "button:has-text('报送活动办')")
     _check(leader, "9-report-submitted", "周报已报送活动办", "已报活动办")
 
     # 6. The office sees it side by side and exports it to Word.

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, submit
 from dudao.testing import PASSWORD
 
 from .helpers import complete_study_phase_except_mobilisation, part
@@ -49,7 +49,7 @@ def test_a_unit_goes_through_remedial_work_to_the_next_phase(browser_page, cast2
     unit.goto(unit_url)
     _check(unit, "1-unit-before", "提出转段申请", "单位主要负责同志亲自作动员报告")
     unit.fill("textarea[name=summary]", "本阶段组织学习10场次，党员撰写学习心得6篇，参加测试5人。")
-    unit.click("button:has-text('提交转段申请')")
+    submit(unit, "button:has-text('提交转段申请')")
     _check(unit, "2-unit-applied", "转段申请已提交（第1次）", "待督导组审核")
     assert unit.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 
@@ -57,14 +57,14 @@ def test_a_unit_goes_through_remedial_work_to_the_next_phase(browser_page, cast2
     group = _login(browser_page, "group_leader")
     group.goto(f"/transitions/groups/{cast2005.group1.pk}/")
     _check(group, "3-group-queue", "待审核的转段申请", "东城区财政局", "尚欠缺")
-    group.click("table >> text=东城区财政局 >> nth=0")
+    submit(group, "table >> text=东城区财政局 >> nth=0")
     _check(group, "4-group-application", "要求核查", "记录总览", "责令补课")
     assert group.is_checked("input[name=requirements][value=mobilisation_meeting]")
     group.fill("form[action$='/remedial/'] textarea[name=reason]", "单位主要负责同志未作动员报告")
     group.fill(
         "form[action$='/remedial/'] textarea[name=work]", "由局长亲自召开动员大会并作动员报告"
     )
-    group.click("button:has-text('责令补课')")
+    submit(group, "button:has-text('责令补课')")
     _check(group, "5-group-remedial", "已责令补课", "责令补课")
 
     # 3. The unit records the mobilisation meeting on the records app's page and applies again.
@@ -76,30 +76,30 @@ def test_a_unit_goes_through_remedial_work_to_the_next_phase(browser_page, cast2
     unit.fill("input[name=title]", "先进性教育活动动员大会")
     unit.fill("input[name=speaker]", "王建国")
     unit.select_option("select[name=speaker_role]", "unit_head")
-    unit.click("button:has-text('保存')")
+    submit(unit, "button:has-text('保存')")
     _check(unit, "7-unit-meeting", "动员大会")
     unit.goto(unit_url)
     unit.fill("textarea[name=summary]", "已按督导组要求补开动员大会，局长亲自作动员报告。")
-    unit.click("button:has-text('提交转段申请')")
+    submit(unit, "button:has-text('提交转段申请')")
     _check(unit, "8-unit-applied-again", "转段申请已提交（第2次）")
 
     # 4. The group forwards.
     group.goto(f"/transitions/groups/{cast2005.group1.pk}/")
-    group.click("table >> text=东城区财政局 >> nth=0")
+    submit(group, "table >> text=东城区财政局 >> nth=0")
     _check(group, "9-group-second", "第2次转段申请", "可以转段")
     group.fill(
         "form[action$='/forward/'] textarea[name=comment]",
         "经审核，学习动员阶段各项要求均已达到，同意转段。",
     )
-    group.click("button:has-text('转报活动办')")
+    submit(group, "button:has-text('转报活动办')")
     _check(group, "10-group-forwarded", "已转报活动办")
 
     # 5. The office approves from its queue.
     office = _login(browser_page, "clerk")
     office.goto(f"/transitions/campaigns/{cast2005.campaign.pk}/")
     _check(office, "11-office-dashboard", "各阶段单位数", "待审批的转段申请", "东城区财政局")
-    office.click("table >> text=东城区财政局 >> nth=0")
-    office.click("button:has-text('批准')")
+    submit(office, "table >> text=东城区财政局 >> nth=0")
+    submit(office, "button:has-text('批准')")
     _check(office, "12-office-approved", "已批准转段")
 
     # 6. The next phase is open.

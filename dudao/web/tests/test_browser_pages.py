@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, submit
 from dudao.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,14 +40,14 @@ def test_the_office_clerk_walks_through_home_overview_unit_and_group(browser_pag
     _login(page, "clerk")
     _check(page, "测试活动", "参加单位", "单位总览")
     screenshot(page, f"home-office-{size}")
-    page.click("text=单位总览")
+    submit(page, "text=单位总览")
     _check(page, "单位总览", "东城区财政局", "东城区教育局", "学习动员")
     screenshot(page, f"overview-{size}")
     page.fill("input[name=q]", "教育")
-    page.click("button:has-text('筛选')")
+    submit(page, "button:has-text('筛选')")
     _check(page, "东城区教育局")
     assert "东城区财政局" not in page.inner_text("table")
-    page.click("text=东城区教育局")
+    submit(page, "text=东城区教育局")
     _check(page, "东城区教育局", "党员名单", "活动档案")
     screenshot(page, f"unit-{size}")
     page.goto(f"/groups/{cast.group1.pk}/")
@@ -82,7 +82,7 @@ def test_a_wrong_password_gets_a_chinese_message(browser_page, cast):
     page.goto("/login/")
     page.fill("input[name=username]", "clerk")
     page.fill("input[name=password]", "wrong")
-    page.click("button[type=submit]")
+    submit(page, "button[type=submit]")
     _check(page, "账号或密码不正确")
 
 
