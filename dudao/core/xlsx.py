@@ -24,12 +24,13 @@ import itertools
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 # First characters a spreadsheet program may read as the start of a formula or command.
@@ -76,11 +77,21 @@ def append_row(ws, values: Sequence[Any]) -> None:
 # Every sheet written here prints: a title row (what, for whom, when), the header row frozen and
 # repeated on every printed page, column widths from the content (a CJK character counts two),
 # landscape A4 fitted to one page wide, dates with a date format in a column wide enough that
-# they never print as ###.
+# they never print as ###. A long column name wraps onto up to three lines instead of widening
+# its column: a table of thirty counts, each under a name of ten characters, would otherwise be
+# shrunk to a quarter of its size to fit the page.
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MIN_WIDTH, MAX_WIDTH = 6, 60
+HEADER_LINES = 3  # a column name wraps onto at most this many lines
+HEADER_MIN = 8  # and never below this width (four CJK characters a line)
+LINE_HEIGHT = 15  # points per line of an 11-point header row
+TITLE_SIZE, TITLE_LINE_HEIGHT = 14, 20  # the title row's font and line height, in points
+# What one landscape A4 page holds at full size, in Excel's character units, as LibreOffice
+# prints it (its default font is wider than Calibri: Excel fits a little more).
+PAGE_WIDTH = 112
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 SAMPLE_ROWS = 500  # rows read ahead to size the columns; later rows stream through
 
 
@@ -102,8 +113,26 @@ def text_width(value: Any) -> int:
     return longest
 
 
+def header_width(value: Any) -> int:
+    """The width a column name asks for once it may wrap onto :data:`HEADER_LINES` lines."""
+    width = text_width(value)
+    if width <= HEADER_MIN:
+        return width
+    wrapped = -(-width // HEADER_LINES)
+    return max(HEADER_MIN, wrapped + wrapped % 2)  # even: a CJK character is never split
+
+
+def header_lines(header: Sequence[Any], widths: Sequence[int]) -> int:
+    """How many lines the tallest wrapped column name takes in columns of ``widths``."""
+    lines = 1
+    for text, width in zip(header, widths, strict=False):
+        room = max(2, (width - 2) // 2 * 2)
+        lines = max(lines, -(-text_width(text) // room))
+    return lines
+
+
 def column_widths(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[int]:
-    widths = [text_width(h) for h in header]
+    widths = [header_width(h) for h in header]
     for row in rows:
         for i, value in enumerate(row):
             if i >= len(widths):
@@ -152,6 +181,18 @@ def _row_cells(ws, row) -> list:
     return out
 
 
+@dataclass
+class Sheet:
+    """One worksheet of a streamed workbook: ``title`` heads it (row 1), ``name`` is its tab
+    (``title`` cut to Excel's 31 characters when not given)."""
+
+    title: str
+    header: list[str]
+    rows: Iterable[tuple]
+    widths: list[int] | None = None
+    name: str = ""
+
+
 def stream_workbook(
     title: str,
     header: list[str],
@@ -161,27 +202,56 @@ def stream_workbook(
     audience: str = "",
     when: dt.datetime | None = None,
 ) -> Iterator[bytes]:
-    """Write rows with openpyxl's write-only mode into a temporary file, then stream it.
+    """One sheet of rows, streamed: :func:`stream_sheets` with a single :class:`Sheet`."""
+    return stream_sheets([Sheet(title, header, rows, widths)], audience=audience, when=when)
 
-    Row 1 is the title (``title``, for whom, when), row 2 the header (frozen, repeated when
-    printed), data from row 3. Columns are as wide as the header and the first
-    :data:`SAMPLE_ROWS` rows need (``widths`` are minimums)."""
-    rows = iter(rows)
+
+def stream_sheets(
+    sheets: Iterable[Sheet], *, audience: str = "", when: dt.datetime | None = None
+) -> Iterator[bytes]:
+    """Write sheets with openpyxl's write-only mode into a temporary file, then stream it.
+
+    On each sheet row 1 is the title (``title``, for whom, when; wrapped within the table's
+    width), row 2 the header (wrapped, frozen, repeated when printed), data from row 3. Columns are as wide as the header and the
+    first :data:`SAMPLE_ROWS` rows need (``widths`` are minimums)."""
+    wb = Workbook(write_only=True)
+    for sheet in sheets:
+        _write_sheet(wb, sheet, audience=audience, when=when)
+    with tempfile.TemporaryFile() as fh:
+        wb.save(fh)
+        fh.seek(0)
+        while chunk := fh.read(64 * 1024):
+            yield chunk
+
+
+def _write_sheet(wb, sheet: Sheet, *, audience: str, when: dt.datetime | None) -> None:
+    header = sheet.header
+    rows = iter(sheet.rows)
     sample = list(itertools.islice(rows, SAMPLE_ROWS))
     sized = column_widths(header, sample)
-    for i, minimum in enumerate(widths or []):
+    for i, minimum in enumerate(sheet.widths or []):
         if i < len(sized):
             sized[i] = max(sized[i], minimum)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_name(title))
+    ws = wb.create_sheet(_sheet_name(sheet.name or sheet.title))
     for i, width in enumerate(sized):
         ws.column_dimensions[get_column_letter(i + 1)].width = width
     ws.freeze_panes = "A3"
     set_print_layout(ws, header_row=2, columns=len(header))
+    lines = header_lines(header, sized)
+    if lines > 1:
+        ws.row_dimensions[2].height = LINE_HEIGHT * lines
 
-    heading = WriteOnlyCell(ws, value=_clean(title_line(title, audience, when)))
+    heading = WriteOnlyCell(ws, value=_clean(title_line(sheet.title, audience, when)))
     _force_text(heading, heading.value)
-    heading.font = Font(bold=True, size=14)
+    heading.font = Font(bold=True, size=TITLE_SIZE)
+    # The title wraps within the table's width: left to run on into empty cells it would widen
+    # what LibreOffice and WPS fit to the page, and print a narrow table at half its size.
+    heading.alignment = Alignment(vertical="center", wrap_text=True)
+    if len(sized) > 1:
+        ws.merged_cells.add(f"A1:{get_column_letter(len(sized))}1")
+    title_lines = -(-text_width(heading.value) * TITLE_SIZE // (11 * max(1, sum(sized) - 2)))
+    if title_lines > 1:
+        ws.row_dimensions[1].height = TITLE_LINE_HEIGHT * title_lines
     ws.append([heading])
     bold = Font(bold=True)
     cells = []
@@ -190,40 +260,17 @@ def stream_workbook(
         if not isinstance(cell, Cell):
             cell = WriteOnlyCell(ws, value=cell)
         cell.font = bold
+        cell.alignment = HEADER_ALIGNMENT
         cells.append(cell)
     ws.append(cells)
     for row in itertools.chain(sample, rows):
         ws.append(_row_cells(ws, row))
-    with tempfile.TemporaryFile() as fh:
-        wb.save(fh)
-        fh.seek(0)
-        while chunk := fh.read(64 * 1024):
-            yield chunk
 
 
 def _sheet_name(title: str) -> str:
     # Excel: at most 31 characters, none of []:*?/\
     cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()
     return (cleaned or "Sheet")[:31]
-
-
-def layout_sheet(ws, *, title: str, audience: str = "", header_row: int = 1) -> None:
-    """The same print layout for an ordinary (in-memory) worksheet already filled: widths
-    from its content, header frozen and repeated, landscape A4 fitted to width. The title goes
-    into the printed page header (an import template's first row must stay its header)."""
-    rows = [[c.value for c in row] for row in ws.iter_rows()]
-    header = rows[header_row - 1] if len(rows) >= header_row else []
-    for i, width in enumerate(column_widths(header, rows[header_row:])):
-        ws.column_dimensions[get_column_letter(i + 1)].width = width
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    set_print_layout(ws, header_row=header_row, columns=len(header))
-    ws.oddHeader.center.text = _clean(title_line(title, audience))
-    for row in ws.iter_rows(min_row=header_row + 1):
-        for cell in row:
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = DATE_FORMAT
 
 
 def workbook_bytes(title: str, header: list[str], rows: Iterable[tuple], **kwargs) -> bytes:

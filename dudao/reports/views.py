@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 
 from dudao.campaigns.access import visible_groups
 from dudao.core.access import NOT_FOUND
-from dudao.core.xlsx import stream_workbook
+from dudao.core.xlsx import Sheet, stream_sheets
 from dudao.imports.excel import XLSX_MIME
 
 from . import cache, selectors
@@ -23,12 +23,13 @@ from .access import (
     reporting_campaigns,
 )
 from .forms import FilterForm
+from .printing import NAME_COLUMNS, name_rows, print_sheets
 from .rules import figure as find_figure
 
 
-def _xlsx(name: str, title: str, header, rows, *, audience: str) -> StreamingHttpResponse:
+def _xlsx(name: str, sheets: list[Sheet], *, audience: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        stream_workbook(title, header, rows, audience=audience), content_type=XLSX_MIME
+        stream_sheets(sheets, audience=audience), content_type=XLSX_MIME
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.xlsx"
     return response
@@ -119,28 +120,28 @@ def campaign_report(request, campaign_id):
 
 @login_required
 def campaign_export(request, campaign_id):
-    """Every figure per unit, one row a unit (the campaign report's table)."""
+    """Every figure per unit, one row a unit (the campaign report's table), on the first sheet;
+    then the same rows with the figures section by section, on sheets that print at full size
+    on landscape A4 (:mod:`dudao.reports.printing`)."""
     campaign, _form, filters = _setup(request, campaign_id)
     report = selectors.tally_report(user=request.user, campaign=campaign, filters=filters)
-    header = ["单位", "批次", "督导组", *[f.label for f in report.figures]]
+    scope = _scope_label(report)
 
-    def rows():
-        for u in report.units:
-            yield (
-                u.name,
-                report.batches.get(u.batch_id, ""),
-                report.groups.get(u.group_id, ""),
-                *[report.unit_value(f.code, u.participation_id) for f in report.figures],
-            )
-        yield ("合计", "", "", *[report.values.get(f.code) for f in report.figures])
+    def sheet(figures, *, title: str, name: str) -> Sheet:
+        def rows():
+            for u, names in zip(report.units, name_rows(report), strict=True):
+                yield (*names, *[report.unit_value(f.code, u.participation_id) for f in figures])
+            yield ("合计", "", "", *[report.values.get(f.code) for f in figures])
 
-    return _xlsx(
-        "tallies",
-        f"{_scope_label(report)} 统计表",
-        header,
-        rows(),
-        audience=f"{_who(request)}（{campaign}）",
-    )
+        return Sheet(title, [*NAME_COLUMNS, *[f.label for f in figures]], rows(), name=name)
+
+    sheets = [sheet(report.figures, title=f"{scope} 统计表", name="全部统计项")]
+    pages = print_sheets(report)
+    if len(pages) > 1:
+        sheets += [
+            sheet(p.figures, title=f"{scope} 统计表（{p.name}）", name=p.name) for p in pages
+        ]
+    return _xlsx("tallies", sheets, audience=f"{_who(request)}（{campaign}）")
 
 
 @login_required
@@ -258,10 +259,9 @@ def figure_unit_export(request, campaign_id, code, participation_id):
                 yield (t.title, *t.columns)
             yield from ((t.title, *r) if header else tuple(r) for r in t.rows)
 
-    return _xlsx(
-        "records",
+    sheet = Sheet(
         f"{participation.unit_name} {fig.label} 明细",
         header or (tables[0].columns if tables else ["（无记录）"]),
         rows(),
-        audience=f"{_who(request)}（{campaign}）",
     )
+    return _xlsx("records", [sheet], audience=f"{_who(request)}（{campaign}）")

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
 from dudao.core.access import NOT_FOUND
+from dudao.core.xlsx import Sheet
 
 from . import charts, documents, selectors
 from .access import get_campaign_for_reader, may_print_office_documents
@@ -57,10 +58,5 @@ def chart_export(request, campaign_id, key):
         raise Http404(NOT_FOUND)
     report = selectors.tally_report(user=request.user, campaign=campaign, filters=filters, codes=[])
     (chart,) = charts.dashboard(request.user, campaign, report, only=key)
-    return _xlsx(
-        key,
-        f"{campaign} {chart['title']}",
-        chart["header"],
-        chart["rows"],
-        audience=f"{_who(request)}（{campaign}）",
-    )
+    sheet = Sheet(f"{campaign} {chart['title']}", chart["header"], chart["rows"])
+    return _xlsx(key, [sheet], audience=f"{_who(request)}（{campaign}）")

@@ -46,7 +46,7 @@ def test_bad_filters_are_named_in_chinese_and_ignored(client, cast2005, records2
         f"/reports/campaigns/{cast2005.campaign.pk}/?from=2005-13-01&to=2005-01-01&phase=nope"
     ).content.decode()
     assert "日期格式应为" in page
-    assert "阶段" in page and "选择一个有效的选项" in page or "有效" in page
+    assert "阶段：选择一个有效的选项。 nope 不在可用的选项中。" in page
 
 
 def test_the_unit_rows_export_reads_back_with_every_figure(client, cast2005, records2005):
@@ -58,9 +58,7 @@ def test_the_unit_rows_export_reads_back_with_every_figure(client, cast2005, rec
     header = rows[1]
     forums = header.index("征求意见座谈会")
     by_unit = {r[0]: r[forums] for r in rows[2:]}
-    assert by_unit == {"东城区财政局": 1, "东城区教育局": 2, "东城区卫生局": 1, "合计": 4} or (
-        by_unit["合计"] == 4
-    )
+    assert by_unit == {"东城区财政局": 1, "东城区教育局": 2, "市档案馆": 1, "合计": 4}
 
 
 def test_on_a_phone_each_batch_cell_is_labelled_with_its_batch(client, cast2005, records2005):
