@@ -70,10 +70,14 @@ def _run(cast, wsgi_app, *, only: str = "", examples: int = EXAMPLES) -> list[tu
     failures: list[str] = []
     seen: list[tuple[str, int]] = []
 
+    # derandomize: the same requests on every run. The assertions below on what the run
+    # reached (some requests answered, some refused) are about a sample; drawn afresh each
+    # run, a sample of 60 now and then held no 200 and failed CI for nothing.
     @settings(
         max_examples=examples,
         deadline=None,
         database=None,
+        derandomize=True,
         suppress_health_check=list(HealthCheck),
     )
     @given(data=st.data())
