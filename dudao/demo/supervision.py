@@ -37,9 +37,69 @@ ANSWERS = [
     "已要求重写心得体会，并组织交流。",
     "已补充召开服务对象座谈会 2 场。",
 ]
+# Each group nominates two of these, the groups taking them in turn (twelve, for six groups):
+# a bulletin that printed one practice six times over would not look like a campaign.
 EXPERIENCES = [
-    ("“三会一课”台账化管理", "各支部每月公示学习台账，党员互查互评，问题当月整改。"),
-    ("党员“一岗一责”承诺公示", "每名党员结合岗位作出承诺，在窗口公示，接受群众监督。"),
+    (
+        "“三会一课”台账化管理",
+        "各支部每月公示学习台账，党员互查互评，问题当月整改。",
+        "查阅支部台账和公示照片，座谈了解，党员反映较好。",
+    ),
+    (
+        "党员“一岗一责”承诺公示",
+        "每名党员结合岗位作出承诺，在窗口公示，接受群众监督。",
+        "现场查看公示栏，随机询问办事群众 6 人，均知晓承诺内容。",
+    ),
+    (
+        "流动党员“网上支部”",
+        "为外出务工党员建立联系群，每周推送学习材料，按月交流心得。",
+        "查阅联系群记录，电话联系流动党员 4 人，均按时参加学习。",
+    ),
+    (
+        "老党员“送学上门”",
+        "支部委员分片包干，为年老体弱党员上门送学、代为记录学习笔记。",
+        "走访老党员 3 户，学习笔记和送学登记一致。",
+    ),
+    (
+        "“民情日记”走访制度",
+        "机关党员每月走访联系户，记民情日记，问题交办限时回复。",
+        "抽查民情日记 12 本，交办问题回复率九成以上。",
+    ),
+    (
+        "整改事项“红黄绿”三色督办",
+        "按期限给整改事项标色，逾期亮红灯，由主要负责人牵头督办。",
+        "查看整改台账和督办记录，逾期事项均已明确责任人和新期限。",
+    ),
+    (
+        "窗口单位“服务承诺+群众评议”",
+        "窗口岗位公开服务承诺，办事群众当场评价，结果与评先挂钩。",
+        "调阅评议记录两个月，满意率逐月上升。",
+    ),
+    (
+        "“党员先锋岗”创建",
+        "在生产一线设立先锋岗，党员挂牌上岗，技术难题由先锋岗牵头攻关。",
+        "现场查看先锋岗 5 个，攻关项目有台账、有成效。",
+    ),
+    (
+        "征求意见“回头看”",
+        "对征求到的意见逐条登记、分类办理，办理结果回访提意见的群众。",
+        "抽查意见台账 20 条，回访记录齐全。",
+    ),
+    (
+        "学习讨论“点题”制",
+        "由群众和服务对象点题，支部围绕所点题目组织专题讨论。",
+        "查阅点题记录和讨论纪要，题目来自基层的占多数。",
+    ),
+    (
+        "村务“明白墙”",
+        "村级财务、项目和惠民资金每月上墙公开，党员分片讲解。",
+        "现场查看公开栏，随机询问村民 8 人，均表示看得明白。",
+    ),
+    (
+        "机关党员“结对帮扶”",
+        "机关支部与困难村结对，党员每人联系一户困难群众，帮办实事。",
+        "查看帮扶台账，走访帮扶户 3 户，所办实事属实。",
+    ),
 ]
 
 
@@ -59,7 +119,7 @@ def _unit_staff(participation):
     )
 
 
-def _group_story(group, *, office, today, rnd, stats) -> None:
+def _group_story(group, *, turn, office, today, rnd, stats) -> None:
     leader = _user(Role.GROUP_LEADER, group=group)
     member = _user(Role.GROUP_MEMBER, group=group) or leader
     parts = list(
@@ -162,13 +222,14 @@ def _group_story(group, *, office, today, rnd, stats) -> None:
             stats["spot_checks"] += 2
             break
 
-    for n, (title, practice) in enumerate(EXPERIENCES):
+    for n in range(2):
+        title, practice, evidence = EXPERIENCES[(2 * turn + n) % len(EXPERIENCES)]
         exp, _ = experiences.nominate_experience(
             actor=member,
             participation=parts[n % len(parts)],
             title=title,
             practice=practice,
-            evidence="查阅台账、座谈了解，群众反映较好。",
+            evidence=evidence,
             visits=[visits[n % len(visits)]],
             client_token=f"{token}-e{n}",
         )
@@ -294,8 +355,8 @@ def seed_supervision(*, campaign, seed_value: int, today: dt.date, out) -> dict:
     )
     office = _user(Role.OFFICE, campaign=campaign)
     groups = list(SupervisionGroup.objects.filter(campaign=campaign).order_by("code"))
-    for group in groups[:STORY_GROUPS]:
-        _group_story(group, office=office, today=today, rnd=rnd, stats=stats)
+    for turn, group in enumerate(groups[:STORY_GROUPS]):
+        _group_story(group, turn=turn, office=office, today=today, rnd=rnd, stats=stats)
     _inspection_story(campaign, today=today, stats=stats)
     this_week = week_start_of(today)
     compile_week(campaign, this_week - dt.timedelta(days=7))

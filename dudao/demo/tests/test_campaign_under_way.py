@@ -289,6 +289,11 @@ def test_the_supervision_groups_have_done_their_own_work(small_demo):
         campaign=campaign, status=ExperienceStatus.NOMINATED
     ).exists()
     assert published_experiences(campaign)
+    # Each group nominated practices of its own: no title repeats (a bulletin lists them).
+    titles = list(
+        TypicalExperience.objects.filter(campaign=campaign).values_list("title", flat=True)
+    )
+    assert len(titles) >= 4 and len(set(titles)) == len(titles), titles
     assert Visit.objects.filter(campaign=campaign, inspection_group__isnull=False).exists()
     assert InspectionCheck.objects.filter(campaign=campaign).exists()
     assert ViewExchange.objects.filter(campaign=campaign).exists()
