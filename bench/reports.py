@@ -5,8 +5,10 @@ PostgreSQL) a campaign of 10,000 units (``--scale city``; ``small``: 30) in 100 
 groups with records of every category the 2005 template reports — per unit four study sessions
 (one a party lecture by the unit head), three meetings (one a forum), two problems found, a
 good deed, a knowledge test, two rectification items, a regulation, a study note, an approved
-transition — with bulk inserts (no actions: this measures the reads). A small campaign
-(3 units) sits beside it. Then measures:
+transition, and a closed 分析评议阶段成效测评 with its counts (one unit in ten voted
+"一般化/走过场" by a majority, so 测评通过 has rounds to weigh and to drop) — with bulk
+inserts (no actions: this measures the reads). A small campaign (3 units) sits beside it.
+Then measures:
 
 - ``tallies_p95_ms``: the office's campaign report page (every figure of the template, per
   batch, and the dashboard's charts), 95th percentile of ``--repeat`` requests (target < 500),
@@ -47,6 +49,7 @@ def _build(units: int, *, code: str, name: str) -> int:
 
     existing = Campaign.objects.filter(name=name).first()
     if existing is not None:
+        _add_surveys(existing.pk)  # a bench database built before the bench had surveys
         return existing.pk
     print(f"生成{name}：{units} 个单位及其记录……", flush=True)
     started = time.perf_counter()
@@ -211,6 +214,7 @@ def _build(units: int, *, code: str, name: str) -> int:
             (TransitionApplication, apps),
         ):
             model.objects.bulk_create(rows, batch_size=5000)
+        _add_surveys(campaign.pk)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
@@ -220,6 +224,59 @@ def _build(units: int, *, code: str, name: str) -> int:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     print(f"  用时 {time.perf_counter() - started:.1f} 秒", flush=True)
     return campaign.pk
+
+
+# (找准抓住了, 基本找准, 一般化, 走过场) and (扎实认真, 比较扎实, 一般化, 走过场): a passing
+# unit's counts, and a failing one's (more than half "一般化" or "走过场": remedial work).
+PASSING = ((9, 6, 3, 1), (8, 7, 3, 1))
+FAILING = ((3, 4, 8, 5), (2, 5, 7, 6))
+ROUND_QUESTIONS = (
+    ("found_problems", ("找准抓住了", "基本找准", "一般化", "走过场")),
+    ("formality", ("扎实认真", "比较扎实", "一般化", "走过场")),
+)
+
+
+def _add_surveys(campaign_id: int) -> None:
+    """Each unit's closed phase-effectiveness round and its counts (one counter shard)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from dudao.campaigns.models import Participation
+    from dudao.surveys.models import RoundStatus, SurveyRound, Tally
+
+    if SurveyRound.objects.filter(campaign_id=campaign_id).exists():
+        return
+    now = timezone.now()
+    pids = list(
+        Participation.objects.filter(campaign_id=campaign_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        SurveyRound.objects.bulk_create(
+            [
+                SurveyRound(
+                    campaign_id=campaign_id,
+                    participation_id=pid,
+                    instrument="phase_effectiveness",
+                    status=RoundStatus.CLOSED,
+                    opened_at=now - dt.timedelta(days=i % 28 + 3),
+                    closed_at=now - dt.timedelta(days=i % 28),
+                )
+                for i, pid in enumerate(pids)
+            ],
+            batch_size=5000,
+        )
+        rounds = SurveyRound.objects.filter(campaign_id=campaign_id).order_by("participation_id")
+        tallies = []
+        for i, rid in enumerate(rounds.values_list("pk", flat=True)):
+            counts = FAILING if i % 10 == 0 else PASSING
+            for (question, options), votes in zip(ROUND_QUESTIONS, counts, strict=True):
+                tallies += [
+                    Tally(round_id=rid, question=question, option=o, count=n)
+                    for o, n in zip(options, votes, strict=True)
+                ]
+        Tally.objects.bulk_create(tallies, batch_size=5000)
 
 
 def _timed(client, url: str, repeat: int, *, cold: bool = False) -> tuple[list[float], int]:
@@ -275,6 +332,14 @@ def main() -> None:
     drill, drill_queries = _timed(
         client, f"/reports/campaigns/{big}/figures/forums/units/?group={group.pk}", args.repeat
     )
+    # The figures the surveys make, read as the API gives them: what was timed also counted.
+    figures = {
+        f["code"]: f["value"]
+        for f in client.get(f"/api/reports/campaigns/{big}/tallies").json()["figures"]
+    }
+    failing = -(-units // 10)
+    assert figures["surveys_run"] == units, figures["surveys_run"]
+    assert figures["surveys_passed"] == units - failing, figures["surveys_passed"]
     client.force_login(User.objects.get(username="REPSMALL-office"))
     _s, queries_small = _timed(client, f"/reports/campaigns/{small}/", 2, cold=True)
     count = Participation.objects.filter(campaign_id=big).count()
@@ -292,6 +357,10 @@ def main() -> None:
             ("统计报表页查询数（全市 / 小活动）", f"{queries} / {queries_small}"),
             ("督导组下钻 p95（毫秒）", f"{drill_p95:.0f}"),
             ("督导组下钻查询数", drill_queries),
+            (
+                "开展测评 / 测评通过",
+                f"{figures['surveys_run']:.0f} / {figures['surveys_passed']:.0f}",
+            ),
         ],
         ("指标", "结果"),
     )
