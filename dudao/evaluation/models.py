@@ -23,17 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-def _user_fk(verbose_name: str, null: bool = True):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=null,
-        blank=null,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
+from dudao.core.fields import user_fk
 
 # --- self-analysis tests (item 6) ---------------------------------------------------------------
 
@@ -73,7 +63,7 @@ class SelfAnalysisResult(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    settled_by = _user_fk("确认人")
+    settled_by = user_fk("确认人")
     settled_at = models.DateTimeField("确认时间", auto_now_add=True)
 
     class Meta:
@@ -113,9 +103,9 @@ class Ballot(models.Model):
     )
     shards = models.PositiveSmallIntegerField("计票分片数", default=4)
     # Paper ballots: counted by hand, entered per member and grade by a clerk (paper_* below).
-    paper_entered_by = _user_fk("纸质票录入人")
+    paper_entered_by = user_fk("纸质票录入人")
     paper_votes = models.PositiveIntegerField("纸质有效票数", default=0)
-    created_by = _user_fk("建立人")
+    created_by = user_fk("建立人")
     created_at = models.DateTimeField("建立时间", auto_now_add=True)
     opened_at = models.DateTimeField("开始时间", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
@@ -266,13 +256,13 @@ class MemberEvaluation(models.Model):
                                related_name="+")  # fmt: skip
     opinion = models.TextField("评议意见")
     proposed_grade = models.CharField("支部建议等次", max_length=32)
-    proposed_by = _user_fk("提出人", null=False)
+    proposed_by = user_fk("提出人", null=False)
     proposed_at = models.DateTimeField("提出时间")
     status = models.CharField(
         "状态", max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.PROPOSED
     )
     decided_grade = models.CharField("确定等次", max_length=32, blank=True)
-    decided_by = _user_fk("确定人")
+    decided_by = user_fk("确定人")
     decided_at = models.DateTimeField("确定时间", null=True, blank=True)
     decision_note = models.TextField("党委意见", blank=True)
     notified_on = models.DateField("书面告知日期", null=True, blank=True)
@@ -328,7 +318,7 @@ class HandlingCase(models.Model):
         "状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
     outcome = models.CharField("结案结果", max_length=64, blank=True)
-    opened_by = _user_fk("立案人", null=False)
+    opened_by = user_fk("立案人", null=False)
     opened_at = models.DateTimeField("立案时间", auto_now_add=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
     # Days before ``deadline`` on which the branch and unit head are reminded (the template's
@@ -367,7 +357,7 @@ class CaseStep(models.Model):
     deadline = models.DateField("改正期限", null=True, blank=True)
     statement = models.TextField("本人意见", blank=True)
     note = models.TextField("情况说明", blank=True)
-    recorded_by = _user_fk("记录人", null=False)
+    recorded_by = user_fk("记录人", null=False)
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -407,7 +397,7 @@ class DisciplineReferral(models.Model):
     body = models.CharField("移送机关", max_length=100)
     referred_on = models.DateField("移送日期")
     note = models.TextField("移送事由")
-    recorded_by = _user_fk("记录人", null=False)
+    recorded_by = user_fk("记录人", null=False)
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:

@@ -17,20 +17,10 @@ from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-def _user_fk(verbose_name: str, related_name: str = "+", null: bool = True):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=null,
-        blank=null,
-        on_delete=models.PROTECT,
-        related_name=related_name,
-    )
+from dudao.core.fields import user_fk
 
 
 class Level(models.TextChoices):
@@ -114,7 +104,7 @@ class Item(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    owner = _user_fk("责任人账号", "rectification_items")
+    owner = user_fk("责任人账号", "rectification_items")
     co_owners = models.CharField("协办", max_length=255, blank=True)
     deadline = models.DateField("完成时限")
     original_deadline = models.DateField("原定完成时限")
@@ -124,7 +114,7 @@ class Item(models.Model):
     closed_on = models.DateField("办结日期", null=True, blank=True)
     explanation = models.TextField("情况说明", blank=True)
     carried_over = models.BooleanField("结转后续阶段", default=False)
-    created_by = _user_fk("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     version = models.PositiveIntegerField("版本", default=1)
@@ -184,7 +174,7 @@ class ProgressUpdate(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="updates")
     happened_on = models.DateField("日期")
     text = models.TextField("进展情况")
-    author = _user_fk("填报人", null=False)
+    author = user_fk("填报人", null=False)
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
 
     class Meta:
@@ -229,7 +219,7 @@ class CloseApplication(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="close_applications")
     evidence = models.TextField("办结佐证")
-    applied_by = _user_fk("申请人", null=False)
+    applied_by = user_fk("申请人", null=False)
     applied_at = models.DateTimeField("申请时间", auto_now_add=True)
     status = models.CharField(
         "状态", max_length=16, choices=CloseStatus.choices, default=CloseStatus.PENDING
@@ -258,7 +248,7 @@ class SignOff(models.Model):
     role = models.CharField("审批角色", max_length=32)
     accepted = models.BooleanField("同意")
     reason = models.TextField("意见", blank=True)
-    decided_by = _user_fk("审批人", null=False)
+    decided_by = user_fk("审批人", null=False)
     decided_at = models.DateTimeField("审批时间", auto_now_add=True)
 
     class Meta:
@@ -281,12 +271,12 @@ class Extension(models.Model):
     reason = models.TextField("延期理由")
     old_deadline = models.DateField("延期前时限")
     new_deadline = models.DateField("申请延至")
-    requested_by = _user_fk("申请人", null=False)
+    requested_by = user_fk("申请人", null=False)
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
     status = models.CharField(
         "状态", max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
-    decided_by = _user_fk("审批人")
+    decided_by = user_fk("审批人")
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_reason = models.TextField("审批意见", blank=True)
 
@@ -361,7 +351,7 @@ class Publication(models.Model):
         related_name="rectification_publication",
     )
     token = models.CharField(max_length=32, unique=True)
-    published_by = _user_fk("发布人", null=False)
+    published_by = user_fk("发布人", null=False)
     published_at = models.DateTimeField("发布时间", auto_now_add=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
 
@@ -395,9 +385,9 @@ class Regulation(models.Model):
         "检查结果", max_length=16, choices=CheckStatus.choices, default=CheckStatus.UNCHECKED
     )
     check_note = models.TextField("检查意见", blank=True)
-    checked_by = _user_fk("检查人")
+    checked_by = user_fk("检查人")
     checked_at = models.DateTimeField("检查时间", null=True, blank=True)
-    created_by = _user_fk("登记人", null=False)
+    created_by = user_fk("登记人", null=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -426,7 +416,7 @@ class SpecialAction(models.Model):
     people = models.PositiveIntegerField("涉及人数", default=0)
     outcome = models.TextField("结果", blank=True)
     resolved = models.BooleanField("已化解/已完成", default=False)
-    created_by = _user_fk("登记人", null=False)
+    created_by = user_fk("登记人", null=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -450,7 +440,7 @@ class LookBackEntry(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="look_backs")
     outcome = models.CharField("结果", max_length=16, choices=LookBackOutcome.choices)
     note = models.TextField("说明")
-    decided_by = _user_fk("登记人", null=False)
+    decided_by = user_fk("登记人", null=False)
     decided_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -482,7 +472,7 @@ class AreaProgress(models.Model):
         "整治进展", max_length=16, choices=AreaStatus.choices, default=AreaStatus.NOT_STARTED
     )
     note = models.TextField("整治情况", blank=True)
-    updated_by = _user_fk("填报人")
+    updated_by = user_fk("填报人")
     updated_at = models.DateTimeField("填报时间", auto_now=True)
     version = models.PositiveIntegerField("版本", default=1)
 

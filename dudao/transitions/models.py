@@ -18,9 +18,10 @@ has ended is kept as a :class:`PhasePeriod` row, so a unit's timeline is a handf
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from dudao.core.fields import user_fk
 
 
 class ApplicationStatus(models.TextChoices):
@@ -33,17 +34,6 @@ class ApplicationStatus(models.TextChoices):
 
 # Open: someone still has to decide. At most one open application per unit (a constraint).
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
-
-
-def _user_fk(verbose_name: str):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
 
 class TransitionApplication(models.Model):
@@ -76,12 +66,12 @@ class TransitionApplication(models.Model):
     # When the application arrived at the desk it waits on now (group, then office).
     waiting_since = models.DateTimeField("当前环节开始")
 
-    submitted_by = _user_fk("申请人")
+    submitted_by = user_fk("申请人")
     submitted_at = models.DateTimeField("申请时间")
-    group_decided_by = _user_fk("督导组审核人")
+    group_decided_by = user_fk("督导组审核人")
     group_decided_at = models.DateTimeField("督导组审核时间", null=True, blank=True)
     group_comment = models.TextField("督导组意见", blank=True)
-    office_decided_by = _user_fk("活动办审批人")
+    office_decided_by = user_fk("活动办审批人")
     office_decided_at = models.DateTimeField("活动办审批时间", null=True, blank=True)
     office_comment = models.TextField("活动办意见", blank=True)
     # District-level unit approved by the office without a group forward (seed 001).
@@ -100,7 +90,7 @@ class TransitionApplication(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    meeting_recorded_by = _user_fk("登记人")
+    meeting_recorded_by = user_fk("登记人")
     meeting_recorded_at = models.DateTimeField("登记时间", null=True, blank=True)
 
     class Meta:
@@ -169,7 +159,7 @@ class RemedialOrder(models.Model):
     reason = models.TextField("理由")
     work = models.TextField("需要补课的内容")
     deadline = models.DateField("补课期限")
-    ordered_by = _user_fk("责令人")
+    ordered_by = user_fk("责令人")
     ordered_at = models.DateTimeField("责令时间")
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     closed_by_application = models.ForeignKey(
@@ -222,9 +212,9 @@ class PhaseExtension(models.Model):
         "状态", max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PROPOSED
     )
     version = models.PositiveIntegerField("版本", default=1)
-    proposed_by = _user_fk("提出人")
+    proposed_by = user_fk("提出人")
     proposed_at = models.DateTimeField("提出时间")
-    decided_by = _user_fk("决定人")
+    decided_by = user_fk("决定人")
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     decision_reason = models.TextField("决定理由", blank=True)
 

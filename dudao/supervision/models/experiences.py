@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from ._common import _user_fk
+from dudao.core.fields import user_fk
+
 from .visits import Visit
 
 
@@ -59,11 +60,11 @@ class TypicalExperience(models.Model):
     )
     return_reason = models.TextField("退回理由", blank=True)
     client_token = models.CharField("提交标识", max_length=64)
-    nominated_by = _user_fk("推荐人", null=False)
+    nominated_by = user_fk("推荐人", null=False)
     nominated_at = models.DateTimeField("推荐时间", auto_now_add=True)
-    approved_by = _user_fk("审定人")
+    approved_by = user_fk("审定人")
     approved_at = models.DateTimeField("审定时间", null=True, blank=True)
-    published_by = _user_fk("发布人")
+    published_by = user_fk("发布人")
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from ._common import _user_fk
+from dudao.core.fields import user_fk
+
 from .visits import Visit
 
 # --- roving inspection (seed 000: 巡回检查组 check the long-term mechanisms) ------------------------
@@ -59,7 +60,7 @@ class InspectionCheck(models.Model):
     method = models.CharField("检查方式", max_length=200)
     note = models.TextField("检查意见", blank=True)
     checked_on = models.DateField("检查日期")
-    checked_by = _user_fk("检查人", null=False)
+    checked_by = user_fk("检查人", null=False)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -101,7 +102,7 @@ class ViewExchange(models.Model):
     attendees = models.CharField("单位参加人员", max_length=300)
     views = models.TextField("检查组反馈的意见")
     response = models.TextField("单位的表态", blank=True)
-    author = _user_fk("记录人", null=False)
+    author = user_fk("记录人", null=False)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -146,11 +147,11 @@ class InspectionReport(models.Model):
         choices=InspectionReportStatus.choices,
         default=InspectionReportStatus.DRAFT,
     )
-    submitted_by = _user_fk("报送人")
+    submitted_by = user_fk("报送人")
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
     # Read by the leading group (or the office on its behalf): the report leaves their to-do
     # lists and the inspection group is told.
-    acknowledged_by = _user_fk("阅示人")
+    acknowledged_by = user_fk("阅示人")
     acknowledged_at = models.DateTimeField("阅示时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
 

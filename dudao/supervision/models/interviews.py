@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from ._common import _user_fk
+from dudao.core.fields import user_fk
+
 from .problems import Problem
 
 
@@ -41,7 +42,7 @@ class Interview(models.Model):
     follow_up_on = models.DateField("跟踪日期")
     outcome = models.TextField("跟踪结果", blank=True)
     outcome_recorded_at = models.DateTimeField("结果记录时间", null=True, blank=True)
-    created_by = _user_fk("记录人", null=False)
+    created_by = user_fk("记录人", null=False)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:

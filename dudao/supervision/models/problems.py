@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from ._common import _user_fk
+from dudao.core.fields import user_fk
+
 from .visits import Visit
 
 
@@ -68,7 +69,7 @@ class Problem(models.Model):
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     solved_at = models.DateTimeField("核实解决时间", null=True, blank=True)
     client_token = models.CharField("提交标识", max_length=64, blank=True)
-    created_by = _user_fk("发现人", null=False)
+    created_by = user_fk("发现人", null=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     version = models.PositiveIntegerField("版本", default=1)
@@ -115,7 +116,7 @@ class ProblemStep(models.Model):
     )
     kind = models.CharField("环节", max_length=16, choices=StepKind.choices)
     text = models.TextField("内容", blank=True)
-    actor = _user_fk("经办人", null=False)
+    actor = user_fk("经办人", null=False)
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -181,9 +182,9 @@ class SpotCheck(models.Model):
         on_delete=models.PROTECT,
         related_name="spot_check",
     )
-    created_by = _user_fk("抽查人", null=False)
+    created_by = user_fk("抽查人", null=False)
     created_at = models.DateTimeField("抽取时间", auto_now_add=True)
-    checked_by = _user_fk("核实人")
+    checked_by = user_fk("核实人")
     checked_at = models.DateTimeField("核实时间", null=True, blank=True)
 
     class Meta:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from ._common import _user_fk
+from dudao.core.fields import user_fk
 
 
 class ReportStatus(models.TextChoices):
@@ -32,7 +32,7 @@ class WeeklyReport(models.Model):
     status = models.CharField(
         "状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    submitted_by = _user_fk("提交人")
+    submitted_by = user_fk("提交人")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from ._common import _user_fk
+from dudao.core.fields import user_fk
 
 
 class VisitKind(models.TextChoices):
@@ -53,7 +53,7 @@ class Visit(models.Model):
     notes = models.TextField("情况记录", blank=True)
     # The browser's token for this form: a resend after a lost connection finds the first send.
     client_token = models.CharField("提交标识", max_length=64)
-    author = _user_fk("记录人", null=False)
+    author = user_fk("记录人", null=False)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
