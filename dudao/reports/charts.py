@@ -50,6 +50,17 @@ def _by_group(grouped: dict | None) -> dict:
     return out
 
 
+def _counted_by_report(report: Report, key: str) -> dict | None:
+    """{group: n} of the tally ``key`` as the report already counted it (a figure of the
+    template that is the tally with no parameters), or None. 测评通过 weighs every closed
+    round's counts: a city's page counted it twice, once for the table and once for the chart
+    (0.5 s each at 10,000 units)."""
+    for fig in report.figures:
+        if fig.tally.key == key and not fig.params and fig.code in report.by_group:
+            return report.by_group[fig.code]
+    return None
+
+
 def _group_names(report: Report) -> list[tuple]:
     present = {u.group_id for u in report.units}
     ordered = [(gid, name) for gid, name in sorted(report.groups.items(), key=lambda g: g[1])]
@@ -141,16 +152,17 @@ def dashboard(user, campaign, report: Report, only: str | None = None) -> list[d
         names = _group_names(report)
         series = []
         for key, label in (("surveys_run", "开展测评"), ("surveys_passed", "测评通过")):
-            tally = get_tally(key)
-            per_unit = count_figure(
-                Figure(key, label, tally, {}),
-                campaign=campaign,
-                filters=filters,
-                units=restrict,
-                ctx=ctx,
-                by_group=True,
-            )
-            grouped = _by_group(per_unit)
+            grouped = _counted_by_report(report, key)
+            if grouped is None:
+                per_unit = count_figure(
+                    Figure(key, label, get_tally(key), {}),
+                    campaign=campaign,
+                    filters=filters,
+                    units=restrict,
+                    ctx=ctx,
+                    by_group=True,
+                )
+                grouped = _by_group(per_unit)
             series.append((label, [grouped.get(gid, 0) for gid, _ in names]))
         out.append(_chart("surveys", "bar", [n for _, n in names], series, "督导组"))
 

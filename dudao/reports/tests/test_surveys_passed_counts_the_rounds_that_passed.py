@@ -59,3 +59,43 @@ def test_it_counts_the_passed_rounds_per_unit_in_the_totals_and_in_a_week(cast20
         assert in_week.values["surveys_passed"] == 1 and in_week.values["surveys_run"] == 2
     mine = tally_report(user=leader, campaign=campaign, filters=week, per_unit=False)
     assert mine.values["surveys_passed"] == 1
+
+
+def _series(chart, name):
+    return next(s["data"] for s in chart["series"] if s["name"] == name)
+
+
+def test_the_campaign_page_weighs_the_rounds_once_and_its_chart_agrees(cast2005, monkeypatch):
+    """The surveys chart takes 测评通过 per group from the table the page already counted:
+    the rounds' outcomes are weighed once per page, and chart and table give the same groups."""
+    from dudao.reports import cache, charts
+    from dudao.reports.tallies import surveys_transitions
+
+    a, b, c = (part(cast2005, u) for u in (cast2005.unit_a, cast2005.unit_b, cast2005.unit_c))
+    leader = cast2005.user("group_leader")
+    for p, ok in ((a, 25), (b, 10), (c, 28)):
+        _round(p, actor=leader, closed_on=dt.date(2005, 3, 1), satisfied=ok, not_satisfied=30 - ok)
+    weighed = []
+    real = surveys_transitions.outcomes_for_rounds
+    monkeypatch.setattr(
+        surveys_transitions,
+        "outcomes_for_rounds",
+        lambda rounds, template: weighed.append(len(rounds)) or real(rounds, template),
+    )
+    office = cast2005.user("office")
+    report, drawn = cache.campaign_page(office, cast2005.campaign, Filters())
+    assert weighed == [3]
+    (chart,) = [ch for ch in drawn if ch["key"] == "surveys"]
+    names = [name for _gid, name in charts._group_names(report)]
+    passed = dict(zip(names, _series(chart, "测评通过"), strict=True))
+    by_group = report.by_group["surveys_passed"]
+    assert passed == {name: by_group.get(gid, 0) for gid, name in charts._group_names(report)}
+    assert sum(passed.values()) == 2
+    # Without the figure in the table (another template), the chart counts it itself.
+    (alone,) = charts.dashboard(
+        office,
+        cast2005.campaign,
+        tally_report(user=office, campaign=cast2005.campaign, codes=[]),
+        only="surveys",
+    )
+    assert sum(_series(alone, "测评通过")) == 2
