@@ -89,7 +89,7 @@ HEADER_MIN = 8  # and never below this width (four CJK characters a line)
 LINE_HEIGHT = 15  # points per line of an 11-point header row
 TITLE_SIZE, TITLE_LINE_HEIGHT = 14, 20  # the title row's font and line height, in points
 # What one landscape A4 page holds at full size, in Excel's character units, as LibreOffice
-# prints it (its default font is wider than Calibri: Excel fits a little more).
+# prints it (measured; Excel, whose units are Calibri's, should fit a little more).
 PAGE_WIDTH = 112
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 SAMPLE_ROWS = 500  # rows read ahead to size the columns; later rows stream through
@@ -212,8 +212,9 @@ def stream_sheets(
     """Write sheets with openpyxl's write-only mode into a temporary file, then stream it.
 
     On each sheet row 1 is the title (``title``, for whom, when; wrapped within the table's
-    width), row 2 the header (wrapped, frozen, repeated when printed), data from row 3. Columns are as wide as the header and the
-    first :data:`SAMPLE_ROWS` rows need (``widths`` are minimums)."""
+    width), row 2 the header (wrapped, frozen, repeated when printed), data from row 3.
+    Columns are as wide as the header and the first :data:`SAMPLE_ROWS` rows need (``widths``
+    are minimums)."""
     wb = Workbook(write_only=True)
     for sheet in sheets:
         _write_sheet(wb, sheet, audience=audience, when=when)
@@ -245,7 +246,7 @@ def _write_sheet(wb, sheet: Sheet, *, audience: str, when: dt.datetime | None) -
     _force_text(heading, heading.value)
     heading.font = Font(bold=True, size=TITLE_SIZE)
     # The title wraps within the table's width: left to run on into empty cells it would widen
-    # what LibreOffice and WPS fit to the page, and print a narrow table at half its size.
+    # what LibreOffice fits to the page, and print a narrow table at four fifths of its size.
     heading.alignment = Alignment(vertical="center", wrap_text=True)
     if len(sized) > 1:
         ws.merged_cells.add(f"A1:{get_column_letter(len(sized))}1")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dudao.core.xlsx import PAGE_WIDTH, SAMPLE_ROWS, column_widths
+from dudao.core.xlsx import PAGE_WIDTH, SAMPLE_ROWS, Sheet, column_widths
 
 NAME_COLUMNS = ["单位", "批次", "督导组"]
 
@@ -66,4 +66,23 @@ def print_sheets(report) -> list[PrintSheet]:
             suffix = "" if k == 0 else "（续）" if len(chunks) == 2 else f"（续{k}）"
             chunk.sections = [section + suffix]
         sheets += chunks
+    return sheets
+
+
+def tally_sheets(report, *, title: str) -> list[Sheet]:
+    """The export's sheets: every figure (全部统计项), then :func:`print_sheets`' pages, each
+    with a row per unit and the totals row."""
+
+    def sheet(figures, *, heading: str, name: str) -> Sheet:
+        def rows():
+            for u, names in zip(report.units, name_rows(report), strict=True):
+                yield (*names, *[report.unit_value(f.code, u.participation_id) for f in figures])
+            yield ("合计", "", "", *[report.values.get(f.code) for f in figures])
+
+        return Sheet(heading, [*NAME_COLUMNS, *[f.label for f in figures]], rows(), name=name)
+
+    sheets = [sheet(report.figures, heading=title, name="全部统计项")]
+    pages = print_sheets(report)
+    if len(pages) > 1:
+        sheets += [sheet(p.figures, heading=f"{title}（{p.name}）", name=p.name) for p in pages]
     return sheets

@@ -23,7 +23,7 @@ from .access import (
     reporting_campaigns,
 )
 from .forms import FilterForm
-from .printing import NAME_COLUMNS, name_rows, print_sheets
+from .printing import tally_sheets
 from .rules import figure as find_figure
 
 
@@ -125,22 +125,7 @@ def campaign_export(request, campaign_id):
     on landscape A4 (:mod:`dudao.reports.printing`)."""
     campaign, _form, filters = _setup(request, campaign_id)
     report = selectors.tally_report(user=request.user, campaign=campaign, filters=filters)
-    scope = _scope_label(report)
-
-    def sheet(figures, *, title: str, name: str) -> Sheet:
-        def rows():
-            for u, names in zip(report.units, name_rows(report), strict=True):
-                yield (*names, *[report.unit_value(f.code, u.participation_id) for f in figures])
-            yield ("合计", "", "", *[report.values.get(f.code) for f in figures])
-
-        return Sheet(title, [*NAME_COLUMNS, *[f.label for f in figures]], rows(), name=name)
-
-    sheets = [sheet(report.figures, title=f"{scope} 统计表", name="全部统计项")]
-    pages = print_sheets(report)
-    if len(pages) > 1:
-        sheets += [
-            sheet(p.figures, title=f"{scope} 统计表（{p.name}）", name=p.name) for p in pages
-        ]
+    sheets = tally_sheets(report, title=f"{_scope_label(report)} 统计表")
     return _xlsx("tallies", sheets, audience=f"{_who(request)}（{campaign}）")
 
 
