@@ -126,6 +126,8 @@ def test_the_list_filters_and_is_scoped(client, cast):
     client.force_login(cast.user("office"))
     body = client.get(url + "?status=approved").content.decode()
     assert "党员积分制" in body and "台账化管理" not in body
+    # On a phone each row is a card whose cells say what they are.
+    assert '<table class="list responsive">' in body and 'data-label="推荐督导组"' in body
     body = client.get(url + "?q=积分").content.decode()
     assert "党员积分制" in body and "台账化管理" not in body
     body = client.get(url + f"?group={cast.group2.pk}").content.decode()
