@@ -124,3 +124,39 @@ def test_saving_a_record_unchanged_makes_no_new_version(cast, pa):
     )
     assert same.version == 1
     assert not AuditEvent.objects.filter(action="records.meeting.edit").exists()
+
+
+def test_every_kind_s_export_carries_the_unit_phase_and_date_of_every_row(client, cast, pa):
+    """Issue 9, item 4: an export sheet, pasted into another, still says whose row it is."""
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from dudao.records.registry import KINDS
+
+    from .conftest import SATURDAY
+
+    liaison = cast.user("liaison")
+    actions.record_session(
+        actor=liaison, participation=pa, kind="concentrated", date=SATURDAY, hours=4,
+        topic="学习党章", attendance=[cast.people["member"].pk],
+    )  # fmt: skip
+    actions.record_exemption(
+        actor=liaison, participation=pa, person=cast.people["away"], requirement="knowledge_test",
+        reason="away", explanation="外出务工，在广州",
+    )  # fmt: skip
+    slugs = ["sessions", "exemptions", *(slug for slug, *_ in _cases(cast, pa))]
+    assert set(slugs) == set(KINDS)  # every kind of the registry
+    client.force_login(liaison)
+    for slug in slugs:
+        response = client.get(f"/records/{pa.pk}/{slug}/export.xlsx?phase=study")
+        assert response.status_code == 200, slug
+        ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        assert rows[0][:3] == ("单位", "阶段", "日期"), (slug, rows[0])
+        data = rows[1:]
+        assert data, slug
+        for row in data:
+            assert row[0] == "东城区财政局" and row[1] == "学习动员", (slug, row)
+            assert isinstance(row[2], dt.date | dt.datetime), (slug, row)
