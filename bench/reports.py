@@ -35,7 +35,7 @@ SCALES = {"city": 10_000, "small": 30}
 
 def _build(units: int, *, code: str, name: str) -> int:
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.db.models import Max
     from django.utils import timezone
 
@@ -49,7 +49,8 @@ def _build(units: int, *, code: str, name: str) -> int:
 
     existing = Campaign.objects.filter(name=name).first()
     if existing is not None:
-        _add_surveys(existing.pk)  # a bench database built before the bench had surveys
+        if _add_surveys(existing.pk):  # a bench database built before the bench had surveys
+            _settle()
         return existing.pk
     print(f"生成{name}：{units} 个单位及其记录……", flush=True)
     started = time.perf_counter()
@@ -215,6 +216,14 @@ def _build(units: int, *, code: str, name: str) -> int:
         ):
             model.objects.bulk_create(rows, batch_size=5000)
         _add_surveys(campaign.pk)
+    _settle()
+    print(f"  用时 {time.perf_counter() - started:.1f} 秒", flush=True)
+    return campaign.pk
+
+
+def _settle() -> None:
+    from django.db import connection
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
@@ -222,8 +231,6 @@ def _build(units: int, *, code: str, name: str) -> int:
             # Settled as a database in use is: the bulk insert's pages out of the write-ahead
             # log (reads of a 150,000-row WAL measured the log, ≈ 2× slower, not the page).
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    print(f"  用时 {time.perf_counter() - started:.1f} 秒", flush=True)
-    return campaign.pk
 
 
 # (找准抓住了, 基本找准, 一般化, 走过场) and (扎实认真, 比较扎实, 一般化, 走过场): a passing
@@ -236,8 +243,9 @@ ROUND_QUESTIONS = (
 )
 
 
-def _add_surveys(campaign_id: int) -> None:
-    """Each unit's closed phase-effectiveness round and its counts (one counter shard)."""
+def _add_surveys(campaign_id: int) -> bool:
+    """Each unit's closed phase-effectiveness round and its counts (one counter shard); False
+    when the campaign has its rounds already."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -245,7 +253,7 @@ def _add_surveys(campaign_id: int) -> None:
     from dudao.surveys.models import RoundStatus, SurveyRound, Tally
 
     if SurveyRound.objects.filter(campaign_id=campaign_id).exists():
-        return
+        return False
     now = timezone.now()
     pids = list(
         Participation.objects.filter(campaign_id=campaign_id)
@@ -277,6 +285,7 @@ def _add_surveys(campaign_id: int) -> None:
                     for o, n in zip(options, votes, strict=True)
                 ]
         Tally.objects.bulk_create(tallies, batch_size=5000)
+    return True
 
 
 def _timed(client, url: str, repeat: int, *, cold: bool = False) -> tuple[list[float], int]:
